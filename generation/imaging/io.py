@@ -1,0 +1,77 @@
+"""Decoding uploads safely: size, type, pixel count, orientation, metadata."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+import pillow_heif
+from django.conf import settings
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+pillow_heif.register_heif_opener()
+
+ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "HEIF": "HEIC"}
+
+
+class ImageRejected(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class DecodedImage:
+    image: Image.Image  # RGB, upright
+    original_format: str
+
+
+def decode_upload(data: bytes) -> DecodedImage:
+    """Open an upload as an upright RGB image, or raise ImageRejected."""
+    if len(data) > settings.SELFIE_MAX_BYTES:
+        mb = settings.SELFIE_MAX_BYTES // (1024 * 1024)
+        raise ImageRejected("too_large", f"The file is {len(data) / 1048576:.1f} MB; the limit is {mb} MB.")
+    if not data:
+        raise ImageRejected("empty", "The file is empty.")
+    max_pixels = settings.SELFIE_MAX_PIXELS
+    with warnings.catch_warnings():
+        # Pillow warns (and only errors at twice the limit) on decompression bombs: refuse at the limit.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        previous = Image.MAX_IMAGE_PIXELS
+        Image.MAX_IMAGE_PIXELS = max_pixels
+        try:
+            image = Image.open(io.BytesIO(data))
+            fmt = image.format or ""
+            if fmt not in ALLOWED_FORMATS:
+                raise ImageRejected(
+                    "bad_type", f"{fmt or 'This'} files are not accepted; upload a JPEG, PNG, WebP or HEIC photo."
+                )
+            if image.width * image.height > max_pixels:
+                raise ImageRejected(
+                    "too_many_pixels",
+                    f"The photo has {image.width * image.height / 1e6:.0f} megapixels; the limit is "
+                    f"{max_pixels / 1e6:.0f}.",
+                )
+            image.load()
+        except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ImageRejected("not_an_image", "The file is not an image we can read.") from None
+        except (OSError, SyntaxError, ValueError):
+            raise ImageRejected("corrupt", "The image is damaged or cut short; upload it again.") from None
+        finally:
+            Image.MAX_IMAGE_PIXELS = previous
+    upright = ImageOps.exif_transpose(image).convert("RGB")
+    return DecodedImage(image=upright, original_format=ALLOWED_FORMATS[fmt])
+
+
+def encode_jpeg(image: Image.Image, *, quality: int = 92) -> bytes:
+    """Re-encode without any metadata (no EXIF, so no GPS)."""
+    out = io.BytesIO()
+    image.convert("RGB").save(out, "JPEG", quality=quality, optimize=True)
+    return out.getvalue()
+
+
+def open_rgb(data: bytes) -> Image.Image:
+    """Open an image this service stored itself."""
+    return Image.open(io.BytesIO(data)).convert("RGB")

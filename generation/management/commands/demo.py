@@ -1,0 +1,139 @@
+"""Run the whole flow for a demo organisation, then serve the site.
+
+Every step goes through the same services the API and pages use.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from PIL import Image, ImageEnhance, ImageOps
+
+from compliance.consent_texts import current_text
+from compliance.services import consent_grant
+from generation import services as gen
+from generation import storage
+from generation.models import Export, ExportStatus, GenerationJob, JobStatus
+from teams import services as teams
+from teams.models import Organization, Role
+
+DEMO_SLUG = "demo"
+DOMAIN = "acme.example"
+PASSWORD = "demo-headshots-2026"
+STAFF = [
+    ("Ada", "Lovelace", "Engineering", "Staff engineer"),
+    ("Grace", "Hopper", "Engineering", "Engineering manager"),
+    ("Katherine", "Johnson", "Research", "Research scientist"),
+]
+
+
+def _astronaut_set() -> list[bytes]:
+    from skimage import data
+
+    base = Image.fromarray(data.astronaut())
+    images = [base, ImageOps.mirror(base), ImageEnhance.Brightness(base).enhance(1.08)]
+    out = []
+    for image in images:
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG")
+        out.append(buffer.getvalue())
+    return out
+
+
+def _photos_from(folder: Path) -> list[list[bytes]]:
+    """One list of photos per person: sub-folders are people; loose files are one person each."""
+    people = sorted(p for p in folder.iterdir() if p.is_dir())
+    suffixes = {".jpg", ".jpeg", ".png", ".webp", ".heic"}
+    if people:
+        return [[f.read_bytes() for f in sorted(p.iterdir()) if f.suffix.lower() in suffixes] for p in people]
+    return [[f.read_bytes()] for f in sorted(folder.iterdir()) if f.suffix.lower() in suffixes]
+
+
+class Command(BaseCommand):
+    help = "Run the whole headshot flow for a demo organisation, then serve the site."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="stop after the flow instead of serving")
+        parser.add_argument("--selfies", type=Path, help="folder of selfies (one sub-folder per person)")
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args, **options):
+        photo_sets = self._photo_sets(options["selfies"])
+        self._reset()
+        export = self._run_flow(photo_sets)
+        path = storage.local_path(export.storage_key)
+        self.stdout.write(f"export: {path}")
+        self._print_logins()
+        if not options["no_serve"]:
+            call_command("runserver", options["addr"], use_reloader=False)
+
+    def _photo_sets(self, folder: Path | None) -> list[list[bytes]]:
+        if folder is None:
+            return [_astronaut_set() for _ in STAFF]
+        if not folder.is_dir():
+            raise CommandError(f"--selfies {folder} is not a folder")
+        sets = [s for s in _photos_from(folder) if s]
+        if len(sets) < len(STAFF):
+            raise CommandError(f"--selfies needs photos of at least {len(STAFF)} people, found {len(sets)}")
+        return sets[: len(STAFF)]
+
+    def _reset(self) -> None:
+        org = Organization.objects.filter(slug=DEMO_SLUG).first()
+        if org is None:
+            return
+        for key in storage.list_prefix(f"orgs/{org.id}/"):
+            storage.delete(key)
+        users = get_user_model().objects.filter(membership__organization=org)
+        with transaction.atomic():
+            user_ids = list(users.values_list("id", flat=True))
+            GenerationJob.objects.filter(organization=org).delete()
+            org.delete()
+            get_user_model().objects.filter(id__in=user_ids).delete()
+
+    def _run_flow(self, photo_sets: list[list[bytes]]) -> Export:
+        admin = teams.organization_create(
+            name="Acme Corp", slug=DEMO_SLUG, allowed_domains=[DOMAIN],
+            admin_email=f"admin@{DOMAIN}", admin_password=PASSWORD, admin_first_name="Alex", admin_last_name="Admin",
+        )
+        self.stdout.write(f"organisation: {admin.organization.name} ({admin.organization.slug})")
+        hr_invite = teams.invitation_create(
+            actor=admin, email=f"hr@{DOMAIN}", role=Role.HR, first_name="Harper", last_name="Reviewer",
+            department="People", job_title="HR partner",
+        )
+        hr = teams.invitation_accept(token=hr_invite.token, password=PASSWORD)
+        csv_rows = ["email,first_name,last_name,department,title,role"] + [
+            f"{first.lower()}@{DOMAIN},{first},{last},{dept},{title},employee" for first, last, dept, title in STAFF
+        ]
+        imported = teams.invitations_import_csv(actor=admin, csv_text="\n".join(csv_rows))
+        self.stdout.write(f"invited: {len(imported.created)} employees from CSV")
+        for issued, photos in zip(imported.created, photo_sets, strict=True):
+            member = teams.invitation_accept(token=issued.token, password=PASSWORD)
+            text = current_text(organization_name=member.organization.name)
+            consent_grant(member=member, text_version=text.version, text_sha256=text.sha256, user_agent="demo")
+            for data in photos:
+                selfie = gen.selfie_upload(actor=member, data=data)
+                if not selfie.usable:
+                    failed = [c["message"] for c in selfie.checks["checks"] if not c["passed"]]
+                    self.stdout.write(f"  {member.display_name}: a selfie failed the checklist: {'; '.join(failed)}")
+            job = gen.job_enqueue(actor=member, idempotency_key="demo")
+            job.refresh_from_db()
+            if job.status != JobStatus.SUCCEEDED:
+                raise CommandError(f"rendering failed for {member.display_name}: {job.error}")
+            chosen = gen.headshot_choose(actor=member, headshot=job.headshots.order_by("variant_index").first())
+            gen.headshot_approve(actor=hr, headshot=chosen)
+            self.stdout.write(f"  {member.display_name}: {job.headshots.count()} headshots, one approved")
+        export = gen.export_create(actor=hr)
+        export.refresh_from_db()
+        if export.status != ExportStatus.SUCCEEDED:
+            raise CommandError(f"export failed: {export.error}")
+        return export
+
+    def _print_logins(self) -> None:
+        self.stdout.write(f"login: admin@{DOMAIN} / {PASSWORD} (admin)")
+        self.stdout.write(f"login: hr@{DOMAIN} / {PASSWORD} (HR)")
+        self.stdout.write(f"login: ada@{DOMAIN} / {PASSWORD} (employee)")

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from generation.imaging.models_fetch import ModelFetchError, fetch_all
+
+
+class Command(BaseCommand):
+    help = "Fetch pinned model files (MediaPipe selfie segmenter) into HEADSHOT_MODELS_DIR and verify their hashes."
+
+    def handle(self, *args, **options):
+        try:
+            for path, status in fetch_all():
+                self.stdout.write(f"{status}: {path}")
+        except ModelFetchError as exc:
+            raise CommandError(str(exc)) from None

@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+
+class Engine(models.TextChoices):
+    STUDIO = "studio", "Studio (real photo, CPU)"
+    DIFFUSION = "diffusion", "Diffusion (generative, GPU)"
+
+
+def default_framing() -> dict:
+    # Fractions of the output: eye line height from the top, distance between
+    # the eye centres as a share of the width.
+    return {"eye_line": 0.40, "eye_distance": 0.20}
+
+
+def default_backdrop() -> dict:
+    return {"kind": "solid"}
+
+
+class BrandStyle(models.Model):
+    """One version of an organisation's look. Editing a style makes a new
+    row with ``version + 1``; jobs keep the row they were rendered with."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey("teams.Organization", on_delete=models.CASCADE, related_name="styles")
+    name = models.CharField(max_length=120, default="Default")
+    version = models.PositiveIntegerField(default=1)
+    is_current = models.BooleanField(default=True)
+    engine = models.CharField(max_length=20, choices=Engine.choices, default=Engine.STUDIO)
+    backdrop_color = models.CharField(max_length=7, default="#D9DEE4")
+    # kind: solid | gradient | image; gradient adds color2; image adds image_key, blur; shadow: bool
+    backdrop = models.JSONField(default=default_backdrop, blank=True)
+    framing = models.JSONField(default=default_framing, blank=True)
+    attire = models.CharField(max_length=200, blank=True)
+    output_width = models.PositiveIntegerField(default=1024)
+    output_height = models.PositiveIntegerField(default=1024)
+    variant_count = models.PositiveSmallIntegerField(default=4)
+    # Engine-specific settings (diffusion model, prompts, steps, seed policy, ...).
+    options = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        "teams.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organization", "name", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name", "version"], name="style_version_unique"),
+            models.UniqueConstraint(
+                fields=["organization"], condition=models.Q(is_current=True), name="one_current_style"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class Selfie(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey("teams.Organization", on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey("teams.Membership", on_delete=models.CASCADE, related_name="selfies")
+    storage_key = models.CharField(max_length=300, unique=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    original_format = models.CharField(max_length=10)
+    # The checklist: {"passed": bool, "checks": [{"code", "passed", "value", "message"}]}
+    checks = models.JSONField(default=dict, blank=True)
+    usable = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"selfie {self.id} of {self.member_id}"
+
+
+class JobStatus(models.TextChoices):
+    """Allowed transitions:
+
+    queued → running → succeeded | failed
+    failed → queued            (retry)
+    queued | running → cancelled   (erasure, withdrawal, or the member asks)
+    """
+
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class GenerationJob(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey("teams.Organization", on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey("teams.Membership", on_delete=models.CASCADE, related_name="jobs")
+    style = models.ForeignKey(BrandStyle, on_delete=models.PROTECT, related_name="jobs")
+    engine = models.CharField(max_length=20, choices=Engine.choices)
+    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    idempotency_key = models.CharField(max_length=100)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    progress_step = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    # Guard failures and other per-run notes: [{"variant", "attempt", "likeness", ...}]
+    report = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        "teams.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "idempotency_key"], name="job_idempotency_key")
+        ]
+        indexes = [models.Index(fields=["organization", "status"])]
+
+    def __str__(self) -> str:
+        return f"job {self.id} ({self.status})"
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class Headshot(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey("teams.Organization", on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey("teams.Membership", on_delete=models.CASCADE, related_name="headshots")
+    job = models.ForeignKey(GenerationJob, on_delete=models.CASCADE, related_name="headshots")
+    variant_index = models.PositiveSmallIntegerField()
+    storage_key = models.CharField(max_length=300)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # Guard figures for this output (likeness distance, skin ΔE, ...).
+    guards = models.JSONField(default=dict, blank=True)
+    chosen = models.BooleanField(default=False)
+    chosen_at = models.DateTimeField(null=True, blank=True)
+    review_state = models.CharField(max_length=20, choices=ReviewState.choices, default=ReviewState.PENDING)
+    reviewed_by = models.ForeignKey(
+        "teams.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["job", "variant_index"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "variant_index"], name="one_headshot_per_variant"),
+            models.UniqueConstraint(
+                fields=["member"], condition=models.Q(chosen=True), name="one_chosen_headshot"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "review_state", "chosen"])]
+
+    def __str__(self) -> str:
+        return f"headshot {self.job_id}#{self.variant_index}"
+
+
+class ExportStatus(models.TextChoices):
+    """queued → running → succeeded | failed"""
+
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class Export(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey("teams.Organization", on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(
+        "teams.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    department = models.CharField(max_length=120, blank=True)
+    status = models.CharField(max_length=20, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    storage_key = models.CharField(max_length=300, blank=True)
+    headshot_count = models.PositiveIntegerField(default=0)
+    # Which members' headshots are in the zip, so erasure can find exports to delete.
+    member_ids = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"export {self.id} ({self.status})"

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from teams.models import Membership
+
+from .models import BrandStyle, Export, GenerationJob, Headshot, ReviewState, Selfie
+
+
+def current_style(*, organization) -> BrandStyle:
+    return BrandStyle.objects.get(organization=organization, is_current=True)
+
+
+def selfies_of(*, actor: Membership) -> QuerySet[Selfie]:
+    """An employee's own selfies; nobody else's are ever listed here."""
+    return Selfie.objects.filter(organization=actor.organization, member=actor)
+
+
+def jobs_visible_to(*, actor: Membership) -> QuerySet[GenerationJob]:
+    qs = GenerationJob.objects.filter(organization=actor.organization).select_related("style", "member__user")
+    return qs if actor.is_hr else qs.filter(member=actor)
+
+
+def headshots_visible_to(*, actor: Membership) -> QuerySet[Headshot]:
+    qs = Headshot.objects.filter(organization=actor.organization).select_related("member__user", "job")
+    return qs if actor.is_hr else qs.filter(member=actor)
+
+
+def review_queue(*, actor: Membership) -> QuerySet[Headshot]:
+    return headshots_visible_to(actor=actor).filter(chosen=True, review_state=ReviewState.PENDING)
+
+
+def exports_of(*, actor: Membership) -> QuerySet[Export]:
+    return Export.objects.filter(organization=actor.organization).select_related("requested_by__user")

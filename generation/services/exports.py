@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from compliance.services import audit_event_record
+from config.exceptions import ApplicationError, NotAllowed
+from teams.models import Membership
+
+from .. import storage
+from ..imaging.io import encode_jpeg, open_rgb
+from ..models import Export, ExportStatus, Headshot, ReviewState
+from ..platform_sizes import PLATFORM_SIZES, derive
+
+MANIFEST_COLUMNS = ["name", "email", "department", "title", "file", "approved_by", "approved_at"]
+
+
+@transaction.atomic
+def export_create(*, actor: Membership, department: str = "") -> Export:
+    from ..tasks import build_export_task
+
+    if not actor.is_hr:
+        raise NotAllowed("Only HR can export team photos.", code="not_hr")
+    department = (department or "").strip()
+    approved = Headshot.objects.filter(
+        organization=actor.organization, chosen=True, review_state=ReviewState.APPROVED
+    )
+    if department:
+        approved = approved.filter(member__department=department)
+    if not approved.exists():
+        where = f" in {department}" if department else ""
+        raise ApplicationError(f"There are no approved headshots{where} to export yet.", code="nothing_to_export")
+    export = Export.objects.create(organization=actor.organization, requested_by=actor, department=department)
+    audit_event_record(
+        actor=actor, organization=actor.organization, verb="export.created", target=export,
+        data={"department": department},
+    )
+    transaction.on_commit(lambda: build_export_task.delay(str(export.id)))
+    return export
+
+
+def _approved_headshots(export: Export):
+    qs = Headshot.objects.filter(
+        organization=export.organization, chosen=True, review_state=ReviewState.APPROVED,
+        member__active=True,
+    ).select_related("member__user", "reviewed_by__user").order_by("member__user__last_name", "member__user__first_name")
+    if export.department:
+        qs = qs.filter(member__department=export.department)
+    return list(qs)
+
+
+def _zip(headshots: list[Headshot]) -> bytes:
+    buffer, manifest = io.BytesIO(), io.StringIO()
+    writer = csv.writer(manifest)
+    writer.writerow(MANIFEST_COLUMNS)
+    used: set[str] = set()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for headshot in headshots:
+            member = headshot.member
+            base = slugify(member.display_name) or str(member.id)
+            name = base if base not in used else f"{base}-{str(member.id)[:8]}"
+            used.add(name)
+            master_bytes = storage.get(headshot.storage_key)
+            archive.writestr(f"{name}.jpg", master_bytes, compress_type=zipfile.ZIP_STORED)
+            master = open_rgb(master_bytes)
+            for platform, size in PLATFORM_SIZES.items():
+                archive.writestr(f"sizes/{platform}/{name}.jpg", encode_jpeg(derive(master, size)), zipfile.ZIP_STORED)
+            writer.writerow([
+                member.display_name, member.user.email, member.department, member.job_title, f"{name}.jpg",
+                headshot.reviewed_by.user.email if headshot.reviewed_by else "",
+                headshot.reviewed_at.isoformat() if headshot.reviewed_at else "",
+            ])
+        archive.writestr("manifest.csv", manifest.getvalue())
+    return buffer.getvalue()
+
+
+def export_build(*, export_id) -> None:
+    """Build the zip. Idempotent: only a queued export is claimed."""
+    claimed = Export.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(status=ExportStatus.RUNNING)
+    if not claimed:
+        return
+    export = Export.objects.select_related("organization").get(pk=export_id)
+    key = storage.export_key(organization_id=export.organization_id, export_id=export.id)
+    try:
+        headshots = _approved_headshots(export)
+        if not headshots:
+            raise ApplicationError("There are no approved headshots to export.")
+        storage.put(key, _zip(headshots))
+    except Exception as exc:
+        Export.objects.filter(pk=export.pk).update(
+            status=ExportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        storage.delete(key)
+        return
+    with transaction.atomic():
+        Export.objects.filter(pk=export.pk).update(
+            status=ExportStatus.SUCCEEDED, storage_key=key, headshot_count=len(headshots),
+            member_ids=[str(h.member_id) for h in headshots], finished_at=timezone.now(),
+        )
+        audit_event_record(
+            actor=None, organization=export.organization, verb="export.built", target=export,
+            data={"headshots": len(headshots)},
+        )
+
+
+def export_download_url(*, actor: Membership, export: Export) -> str:
+    if export.organization_id != actor.organization_id:
+        raise ApplicationError("No such export.", code="not_found")
+    if not actor.is_hr:
+        raise NotAllowed("Only HR can download exports.", code="not_hr")
+    if export.status != ExportStatus.SUCCEEDED:
+        raise ApplicationError("This export is not ready.", code="not_ready")
+    audit_event_record(actor=actor, organization=actor.organization, verb="export.downloaded", target=export)
+    name = f"{actor.organization.slug}-headshots-{export.created_at:%Y%m%d}.zip"
+    return storage.media_url(export.storage_key, download_name=name)

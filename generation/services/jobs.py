@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from compliance.services import audit_event_record, consent_active, consent_require
+from config.exceptions import ApplicationError, NotAllowed
+from teams.models import Membership
+
+from .. import storage
+from ..engines import RenderError, RenderInput, StyleSpec, get_engine
+from ..imaging.io import encode_jpeg, open_rgb
+from ..models import BrandStyle, Engine, GenerationJob, Headshot, JobStatus
+
+log = logging.getLogger(__name__)
+
+
+def _enqueue_render(job: GenerationJob) -> None:
+    from ..tasks import render_job_task
+
+    queue = "gpu" if job.engine == Engine.DIFFUSION else "default"
+    transaction.on_commit(lambda: render_job_task.apply_async(args=[str(job.id)], queue=queue))
+
+
+def job_enqueue(*, actor: Membership, member: Membership | None = None, idempotency_key: str = "") -> GenerationJob:
+    """Ask for headshots of ``member`` (default: the actor) in the current brand style.
+
+    The same idempotency key twice returns the first job.
+    """
+    member = member or actor
+    if member.id != actor.id and not actor.is_hr:
+        raise NotAllowed("You can only request your own headshots.", code="not_allowed")
+    if member.organization_id != actor.organization_id:
+        raise ApplicationError("No such member.", code="not_found")
+    key = (idempotency_key or "").strip()[:100] or f"auto-{uuid.uuid4()}"
+    with transaction.atomic():
+        existing = GenerationJob.objects.filter(member=member, idempotency_key=key).first()
+        if existing:
+            return existing
+        consent_require(member=member)
+        if not member.selfies.filter(usable=True).exists():
+            raise ApplicationError(
+                "Upload at least one selfie that passes the checklist first.", code="no_usable_selfies"
+            )
+        if member.jobs.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).exists():
+            raise ApplicationError("A job for you is already in progress.", code="job_in_progress")
+        style = BrandStyle.objects.get(organization=member.organization, is_current=True)
+        job = GenerationJob.objects.create(
+            organization=member.organization, member=member, style=style, engine=style.engine,
+            idempotency_key=key, requested_by=actor, progress_total=style.variant_count,
+        )
+        audit_event_record(
+            actor=actor, organization=member.organization, verb="job.created", target=job,
+            data={"engine": job.engine, "style_version": style.version},
+        )
+        _enqueue_render(job)
+    return job
+
+
+@transaction.atomic
+def job_retry(*, actor: Membership, job: GenerationJob) -> GenerationJob:
+    if job.member_id != actor.id and not (actor.is_hr and job.organization_id == actor.organization_id):
+        raise ApplicationError("No such job.", code="not_found")
+    claimed = GenerationJob.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(
+        status=JobStatus.QUEUED, error="", finished_at=None, progress_step=0
+    )
+    if not claimed:
+        raise ApplicationError("Only a failed job can be retried.", code="not_failed")
+    job.refresh_from_db()
+    audit_event_record(actor=actor, organization=job.organization, verb="job.retried", target=job)
+    _enqueue_render(job)
+    return job
+
+
+def job_cancel_for_member(*, member: Membership, reason: str) -> int:
+    """Cancel every queued or running job of a member (erasure, withdrawal).
+
+    A running worker sees the new status before it writes and stops.
+    """
+    return GenerationJob.objects.filter(
+        member=member, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    ).update(status=JobStatus.CANCELLED, error=reason, finished_at=timezone.now())
+
+
+def _claim(job_id) -> bool:
+    # Conditional update: exactly one worker moves a job from queued to running.
+    from django.db.models import F
+
+    return bool(
+        GenerationJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+            status=JobStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+        )
+    )
+
+
+def _still_running(job_id) -> bool:
+    return GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).exists()
+
+
+def _seed_key(job: GenerationJob) -> str:
+    raw = f"{job.member_id}:{job.style_id}:{job.style.version}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def _load_photos(job: GenerationJob) -> list:
+    selfies = job.member.selfies.filter(usable=True).order_by("uploaded_at")
+    return [open_rgb(storage.get(s.storage_key)) for s in selfies]
+
+
+def _progress(job_id):
+    def report(step: int, total: int) -> None:
+        GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+            progress_step=step, progress_total=total
+        )
+
+    return report
+
+
+def _finish(job: GenerationJob, status: str, error: str = "") -> None:
+    updated = GenerationJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+        status=status, error=error[:2000], finished_at=timezone.now()
+    )
+    if updated:
+        audit_event_record(
+            actor=None, organization=job.organization, verb=f"job.{status}", target=job,
+            data={"error": error[:500]} if error else {},
+        )
+
+
+def job_run(*, job_id) -> None:
+    """Render a queued job. Safe to call twice: only one caller claims it."""
+    if not _claim(job_id):
+        return
+    job = GenerationJob.objects.select_related("member__organization", "style", "organization").get(pk=job_id)
+    if consent_active(member=job.member) is None:
+        _finish(job, JobStatus.FAILED, "Consent was withdrawn; nothing was rendered.")
+        return
+    try:
+        request = RenderInput(photos=_load_photos(job), style=StyleSpec.from_model(job.style), seed_key=_seed_key(job))
+        engine = get_engine(job.engine)
+        rendered = engine.render(request, range(job.style.variant_count), progress=_progress(job.id))
+    except RenderError as exc:
+        _finish(job, JobStatus.FAILED, f"Rendering failed: {exc}")
+        return
+    except Exception as exc:  # an engine bug must not leave a job running forever
+        log.exception("job %s crashed", job_id)
+        _finish(job, JobStatus.FAILED, f"Rendering crashed: {exc.__class__.__name__}: {exc}")
+        return
+    _store(job, rendered)
+
+
+def _store(job: GenerationJob, rendered) -> None:
+    for variant in rendered:
+        if not _still_running(job.id):  # cancelled or erased while we rendered: write nothing
+            return
+        key = storage.headshot_key(
+            organization_id=job.organization_id, member_id=job.member_id, job_id=job.id,
+            variant_index=variant.index,
+        )
+        storage.put(key, encode_jpeg(variant.image))
+        Headshot.objects.update_or_create(
+            job=job, variant_index=variant.index,
+            defaults={
+                "organization": job.organization, "member": job.member, "storage_key": key,
+                "width": variant.image.width, "height": variant.image.height,
+                "guards": variant.meta.get("guards", {}),
+            },
+        )
+    with transaction.atomic():
+        if not _still_running(job.id):
+            return
+        _finish(job, JobStatus.SUCCEEDED)

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from compliance.services import audit_event_record
+from config.exceptions import ApplicationError, NotAllowed
+from teams.models import Membership
+
+from .. import storage
+from ..models import Headshot, JobStatus, ReviewState
+
+
+def _lock(headshot: Headshot) -> Headshot:
+    return Headshot.objects.select_for_update().select_related("job").get(pk=headshot.pk)
+
+
+@transaction.atomic
+def headshot_choose(*, actor: Membership, headshot: Headshot) -> Headshot:
+    """The employee picks their favourite; it goes to HR for review."""
+    headshot = _lock(headshot)
+    if headshot.member_id != actor.id:
+        raise ApplicationError("No such headshot.", code="not_found")
+    if headshot.job.status != JobStatus.SUCCEEDED:
+        raise ApplicationError("This job has not finished yet.", code="job_not_finished")
+    if headshot.review_state == ReviewState.REJECTED:
+        raise ApplicationError(
+            "HR rejected this headshot. Choose another one or request a new job.", code="already_rejected"
+        )
+    approved = Headshot.objects.filter(member=actor, chosen=True, review_state=ReviewState.APPROVED)
+    if approved.exclude(pk=headshot.pk).exists():
+        raise ApplicationError(
+            "Your headshot is already approved. Ask HR if you want to change it.", code="already_approved"
+        )
+    Headshot.objects.filter(member=actor, chosen=True).exclude(pk=headshot.pk).update(chosen=False, chosen_at=None)
+    headshot.chosen, headshot.chosen_at = True, timezone.now()
+    headshot.save(update_fields=["chosen", "chosen_at"])
+    audit_event_record(actor=actor, organization=actor.organization, verb="headshot.chosen", target=headshot)
+    return headshot
+
+
+def _reviewable(actor: Membership, headshot: Headshot) -> Headshot:
+    if headshot.organization_id != actor.organization_id:
+        raise ApplicationError("No such headshot.", code="not_found")
+    if not actor.is_hr:
+        raise NotAllowed("Only HR can review headshots.", code="not_hr")
+    headshot = _lock(headshot)
+    if not headshot.chosen:
+        raise ApplicationError("Only the headshot the employee chose can be reviewed.", code="not_chosen")
+    if headshot.review_state != ReviewState.PENDING:
+        raise ApplicationError(f"This headshot is already {headshot.review_state}.", code="already_reviewed")
+    return headshot
+
+
+@transaction.atomic
+def headshot_approve(*, actor: Membership, headshot: Headshot) -> Headshot:
+    headshot = _reviewable(actor, headshot)
+    headshot.review_state = ReviewState.APPROVED
+    headshot.reviewed_by, headshot.reviewed_at = actor, timezone.now()
+    headshot.save(update_fields=["review_state", "reviewed_by", "reviewed_at"])
+    audit_event_record(actor=actor, organization=actor.organization, verb="headshot.approved", target=headshot)
+    return headshot
+
+
+@transaction.atomic
+def headshot_reject(*, actor: Membership, headshot: Headshot, reason: str) -> Headshot:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("Give the employee a reason for the rejection.", code="reason_required")
+    headshot = _reviewable(actor, headshot)
+    headshot.review_state = ReviewState.REJECTED
+    headshot.rejection_reason = reason[:2000]
+    headshot.reviewed_by, headshot.reviewed_at = actor, timezone.now()
+    headshot.save(update_fields=["review_state", "rejection_reason", "reviewed_by", "reviewed_at"])
+    audit_event_record(
+        actor=actor, organization=actor.organization, verb="headshot.rejected", target=headshot,
+        data={"reason": headshot.rejection_reason},
+    )
+    return headshot
+
+
+def headshot_view_url(*, actor: Membership, headshot: Headshot) -> str:
+    if headshot.member_id != actor.id and not (actor.is_hr and headshot.organization_id == actor.organization_id):
+        raise ApplicationError("No such headshot.", code="not_found")
+    return storage.media_url(headshot.storage_key)

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import uuid
+
+from django.db import transaction
+
+from compliance.services import audit_event_record, consent_require
+from config.exceptions import ApplicationError
+from teams.models import Membership
+
+from .. import storage
+from ..imaging.checks import selfie_checklist
+from ..imaging.io import ImageRejected, decode_upload, encode_jpeg
+from ..models import Selfie
+
+MAX_SELFIES = 12
+
+
+def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
+    """Check, strip and store one selfie for the actor themself.
+
+    Nothing is decoded before consent, and nothing is stored when the file is
+    refused. The stored copy is a fresh JPEG: EXIF (GPS included) is gone.
+    """
+    consent_require(member=actor)
+    if actor.selfies.count() >= MAX_SELFIES:
+        raise ApplicationError(f"You can keep at most {MAX_SELFIES} selfies; delete one first.", code="too_many")
+    try:
+        decoded = decode_upload(data)
+    except ImageRejected as exc:
+        raise ApplicationError(exc.message, code=exc.code) from None
+    report = selfie_checklist(decoded.image)
+    selfie_id = uuid.uuid4()
+    key = storage.selfie_key(organization_id=actor.organization_id, member_id=actor.id, selfie_id=selfie_id)
+    storage.put(key, encode_jpeg(decoded.image))
+    try:
+        with transaction.atomic():
+            selfie = Selfie.objects.create(
+                id=selfie_id, organization=actor.organization, member=actor, storage_key=key,
+                width=decoded.image.width, height=decoded.image.height,
+                original_format=decoded.original_format, checks=report, usable=report["passed"],
+            )
+            audit_event_record(
+                actor=actor, organization=actor.organization, verb="selfie.uploaded", target=selfie,
+                data={"usable": selfie.usable, "failed": [c["code"] for c in report["checks"] if not c["passed"]]},
+            )
+    except Exception:
+        storage.delete(key)  # no orphan file when the row is not written
+        raise
+    return selfie
+
+
+@transaction.atomic
+def selfie_delete(*, actor: Membership, selfie: Selfie) -> None:
+    if selfie.member_id != actor.id:
+        raise ApplicationError("No such selfie.", code="not_found")
+    key = selfie.storage_key
+    audit_event_record(actor=actor, organization=actor.organization, verb="selfie.deleted", target=selfie)
+    selfie.delete()
+    transaction.on_commit(lambda: storage.delete(key))
+
+
+def selfie_view_url(*, actor: Membership, selfie: Selfie) -> str:
+    """A short-lived link; staff looking at someone else's selfie is audited."""
+    if selfie.member_id != actor.id:
+        if not actor.is_hr or selfie.organization_id != actor.organization_id:
+            raise ApplicationError("No such selfie.", code="not_found")
+        audit_event_record(actor=actor, organization=actor.organization, verb="selfie.viewed", target=selfie)
+    return storage.media_url(selfie.storage_key)

@@ -1,0 +1,17 @@
+"""Thin Celery entry points: take ids, call one service, return quietly if the row is gone."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=3)
+def render_job_task(job_id: str) -> None:
+    services.job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=3)
+def build_export_task(export_id: str) -> None:
+    services.export_build(export_id=export_id)

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Invitation, Membership
+
+
+def membership_for_user(user) -> Membership | None:
+    """The organisation membership a signed-in user acts through, if any."""
+    if not user or not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.select_related("organization", "user")
+        .filter(user=user, active=True).first()
+    )
+
+
+def members_of(*, actor: Membership) -> QuerySet[Membership]:
+    return Membership.objects.filter(organization=actor.organization).select_related("user")
+
+
+def invitations_of(*, actor: Membership) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(organization=actor.organization).select_related("invited_by__user")

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests import factories
+
+
+@pytest.fixture
+def admin(db):
+    return factories.organization(name="Acme")
+
+
+@pytest.fixture
+def hr(admin):
+    return factories.member(admin=admin, role="hr", department="People", first_name="Harper")
+
+
+@pytest.fixture
+def employee(admin):
+    return factories.member(admin=admin, first_name="Ada")
+
+
+@pytest.fixture
+def consented(employee):
+    return factories.consent(employee)
+
+
+@pytest.fixture
+def outsider(db):
+    """An admin of another organisation: must never see Acme's data."""
+    return factories.organization(name="Globex")
+
+
+@pytest.fixture
+def api():
+    def client_for(member=None) -> APIClient:
+        client = APIClient()
+        if member is not None:
+            client.force_authenticate(member.user)
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run enqueued work (eager tasks) when the service's transaction commits."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        yield callbacks
+
+
+@pytest.fixture(scope="session")
+def faces_dir() -> Path:
+    path = Path(os.environ.get("HEADSHOT_TEST_FACES", Path(__file__).resolve().parents[1] / ".." / "shared" / "faces"))
+    if not path.is_dir():
+        pytest.skip(f"real test portraits not found at {path} (set HEADSHOT_TEST_FACES)")
+    return path.resolve()
+
+
+@pytest.fixture(scope="session")
+def astronaut_png() -> bytes:
+    return factories.astronaut_png()
