@@ -19,7 +19,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(ConsentRecord)
 class ConsentRecordAdmin(ReadOnlyAdmin):
     list_display = ["member", "text_version", "method", "granted_at", "withdrawn_at", "ip_address"]
-    list_filter = ["text_version", "method", ("withdrawn_at", admin.EmptyFieldListFilter), "member__organization"]
+    list_filter = [
+        "text_version",
+        "method",
+        ("withdrawn_at", admin.EmptyFieldListFilter),
+        "member__organization",
+    ]
     search_fields = ["member__user__email", "member__id", "text_sha256"]
     list_select_related = ["member__user", "member__organization"]
     raw_id_fields = ["member"]

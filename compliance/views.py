@@ -28,13 +28,18 @@ def consent(request, actor):
                 messages.success(request, "Thank you. You can now upload your selfies.")
                 return redirect("selfies")
     context = {"text": text, "active": services.consent_active(member=actor)}
-    return render(request, "compliance/consent.html", context, status=400 if request.method == "POST" else 200)
+    return render(
+        request, "compliance/consent.html", context, status=400 if request.method == "POST" else 200
+    )
 
 
 def _grant(request, actor):
     # The version and hash come back from the form: they are what this member was shown.
     return services.consent_grant(
-        member=actor, text_version=request.POST.get("text_version", ""),
-        text_sha256=request.POST.get("text_sha256", ""), method=ConsentMethod.WEB,
-        ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        member=actor,
+        text_version=request.POST.get("text_version", ""),
+        text_sha256=request.POST.get("text_sha256", ""),
+        method=ConsentMethod.WEB,
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )

@@ -16,7 +16,16 @@ class ServiceMadeAdmin(admin.ModelAdmin):
 
 @admin.register(BrandStyle)
 class BrandStyleAdmin(ServiceMadeAdmin):
-    list_display = ["name", "version", "organization", "is_current", "engine", "backdrop_color", "variant_count", "created_at"]
+    list_display = [
+        "name",
+        "version",
+        "organization",
+        "is_current",
+        "engine",
+        "backdrop_color",
+        "variant_count",
+        "created_at",
+    ]
     list_filter = ["engine", "is_current", "organization"]
     search_fields = ["name", "organization__name", "organization__slug"]
     list_select_related = ["organization"]
@@ -29,12 +38,30 @@ class BrandStyleAdmin(ServiceMadeAdmin):
 
 @admin.register(Selfie)
 class SelfieAdmin(ServiceMadeAdmin):
-    list_display = ["id", "member", "organization", "uploaded_at", "width", "height", "original_format", "usable"]
+    list_display = [
+        "id",
+        "member",
+        "organization",
+        "uploaded_at",
+        "width",
+        "height",
+        "original_format",
+        "usable",
+    ]
     list_filter = ["usable", "original_format", "organization"]
     search_fields = ["id", "member__id", "member__user__email"]
     list_select_related = ["member__user", "member__organization", "organization"]
     raw_id_fields = ["organization", "member"]
-    readonly_fields = ["id", "storage_key", "uploaded_at", "width", "height", "original_format", "checks", "usable"]
+    readonly_fields = [
+        "id",
+        "storage_key",
+        "uploaded_at",
+        "width",
+        "height",
+        "original_format",
+        "checks",
+        "usable",
+    ]
 
 
 class HeadshotInline(admin.TabularInline):
@@ -51,14 +78,33 @@ class HeadshotInline(admin.TabularInline):
 
 @admin.register(GenerationJob)
 class GenerationJobAdmin(ServiceMadeAdmin):
-    list_display = ["id", "member", "organization", "engine", "status", "attempts", "created_at", "finished_at"]
+    list_display = [
+        "id",
+        "member",
+        "organization",
+        "engine",
+        "status",
+        "attempts",
+        "created_at",
+        "finished_at",
+    ]
     list_filter = ["status", "engine", "organization"]
     search_fields = ["id", "member__id", "member__user__email", "idempotency_key", "error"]
     list_select_related = ["member__user", "member__organization", "organization"]
     raw_id_fields = ["organization", "member", "style", "requested_by"]
     readonly_fields = [
-        "id", "engine", "status", "idempotency_key", "attempts", "error", "progress_step", "progress_total",
-        "report", "created_at", "started_at", "finished_at",
+        "id",
+        "engine",
+        "status",
+        "idempotency_key",
+        "attempts",
+        "error",
+        "progress_step",
+        "progress_total",
+        "report",
+        "created_at",
+        "started_at",
+        "finished_at",
     ]
     date_hierarchy = "created_at"
     inlines = [HeadshotInline]
@@ -66,25 +112,66 @@ class GenerationJobAdmin(ServiceMadeAdmin):
 
 @admin.register(Headshot)
 class HeadshotAdmin(ServiceMadeAdmin):
-    list_display = ["id", "member", "organization", "variant_index", "chosen", "review_state", "reviewed_by", "reviewed_at"]
+    list_display = [
+        "id",
+        "member",
+        "organization",
+        "variant_index",
+        "chosen",
+        "review_state",
+        "reviewed_by",
+        "reviewed_at",
+    ]
     list_filter = ["review_state", "chosen", "organization"]
     search_fields = ["id", "member__id", "member__user__email", "rejection_reason"]
-    list_select_related = ["member__user", "member__organization", "organization", "reviewed_by__user"]
+    list_select_related = [
+        "member__user",
+        "member__organization",
+        "organization",
+        "reviewed_by__user",
+    ]
     raw_id_fields = ["organization", "member", "job", "reviewed_by"]
     readonly_fields = [
-        "id", "variant_index", "storage_key", "width", "height", "guards", "chosen", "chosen_at",
-        "review_state", "reviewed_by", "reviewed_at", "rejection_reason", "created_at",
+        "id",
+        "variant_index",
+        "storage_key",
+        "width",
+        "height",
+        "guards",
+        "chosen",
+        "chosen_at",
+        "review_state",
+        "reviewed_by",
+        "reviewed_at",
+        "rejection_reason",
+        "created_at",
     ]
 
 
 @admin.register(Export)
 class ExportAdmin(ServiceMadeAdmin):
-    list_display = ["id", "organization", "department", "status", "headshot_count", "requested_by", "created_at", "finished_at"]
+    list_display = [
+        "id",
+        "organization",
+        "department",
+        "status",
+        "headshot_count",
+        "requested_by",
+        "created_at",
+        "finished_at",
+    ]
     list_filter = ["status", "organization"]
     search_fields = ["id", "department", "organization__name"]
     list_select_related = ["organization", "requested_by__user"]
     raw_id_fields = ["organization", "requested_by"]
     readonly_fields = [
-        "id", "department", "status", "storage_key", "headshot_count", "member_ids", "error", "created_at",
+        "id",
+        "department",
+        "status",
+        "storage_key",
+        "headshot_count",
+        "member_ids",
+        "error",
+        "created_at",
         "finished_at",
     ]

@@ -75,7 +75,8 @@ def _upload(request, actor) -> None:
         if selfie.usable:
             messages.success(request, f"{upload.name}: uploaded, and it passes the checklist.")
         else:
-            messages.warning(request, f"{upload.name}: uploaded, but it cannot be used (see the checklist).")
+            note = "uploaded, but it cannot be used (see why below)."
+            messages.warning(request, f"{upload.name}: {note}")
 
 
 @require_POST
@@ -91,7 +92,8 @@ def selfie_delete(request, actor, selfie_id):
 @member_view()
 def job_request(request, actor):
     try:
-        job = services.job_enqueue(actor=actor, idempotency_key=request.POST.get("idempotency_key", ""))
+        key = request.POST.get("idempotency_key", "")
+        job = services.job_enqueue(actor=actor, idempotency_key=key)
     except ApplicationError as exc:
         refuse(request, exc)
         return redirect("selfies")
@@ -125,7 +127,8 @@ def job_retry(request, actor, job_id):
 @require_POST
 @member_view()
 def headshot_choose(request, actor, headshot_id):
-    headshot = get_object_or_404(headshots_visible_to(actor=actor).filter(member=actor), pk=headshot_id)
+    own = headshots_visible_to(actor=actor).filter(member=actor)
+    headshot = get_object_or_404(own, pk=headshot_id)
     try:
         services.headshot_choose(actor=actor, headshot=headshot)
     except ApplicationError as exc:
@@ -160,7 +163,8 @@ def review_approve(request, actor, headshot_id):
 def review_reject(request, actor, headshot_id):
     headshot = get_object_or_404(headshots_visible_to(actor=actor), pk=headshot_id)
     try:
-        services.headshot_reject(actor=actor, headshot=headshot, reason=request.POST.get("reason", ""))
+        reason = request.POST.get("reason", "")
+        services.headshot_reject(actor=actor, headshot=headshot, reason=reason)
     except ApplicationError as exc:
         refuse(request, exc)
     else:
@@ -176,7 +180,7 @@ def exports(request, actor):
         except ApplicationError as exc:
             refuse(request, exc)
         else:
-            messages.success(request, "The export is being built; it appears below when it is ready.")
+            messages.success(request, "The export is being built; it appears below when ready.")
         return redirect("exports")
     departments = (
         members_of(actor=actor).exclude(department="").order_by("department")

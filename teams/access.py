@@ -53,4 +53,3 @@ def refuse(request, exc: ApplicationError) -> None:
 
 def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
-

@@ -23,14 +23,18 @@ from .selectors import invitations_of
 
 @member_view()
 def home(request, actor):
-    return render(request, "teams/home.html", {
-        "consent": consent_active(member=actor),
-        "selfies": selfies_of(actor=actor),
-        "usable_count": selfies_of(actor=actor).filter(usable=True).count(),
-        "jobs": jobs_visible_to(actor=actor).filter(member=actor)[:5],
-        "chosen": actor.headshots.filter(chosen=True).select_related("job").first(),
-        "pending_reviews": review_queue(actor=actor).count() if actor.is_hr else 0,
-    })
+    return render(
+        request,
+        "teams/home.html",
+        {
+            "consent": consent_active(member=actor),
+            "selfies": selfies_of(actor=actor),
+            "usable_count": selfies_of(actor=actor).filter(usable=True).count(),
+            "jobs": jobs_visible_to(actor=actor).filter(member=actor)[:5],
+            "chosen": actor.headshots.filter(chosen=True).select_related("job").first(),
+            "pending_reviews": review_queue(actor=actor).count() if actor.is_hr else 0,
+        },
+    )
 
 
 def _passwords(request) -> str:
@@ -49,7 +53,8 @@ def invite_accept(request, token: str):
     if request.method == "POST":
         try:
             member = services.invitation_accept(
-                token=token, password=_passwords(request),
+                token=token,
+                password=_passwords(request),
                 first_name=request.POST.get("first_name", "").strip(),
                 last_name=request.POST.get("last_name", "").strip(),
             )
@@ -58,7 +63,9 @@ def invite_accept(request, token: str):
         else:
             login(request, member.user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("consent")
-    return render(request, "teams/invite_accept.html", {"invitation": invitation}, status=_status(request))
+    return render(
+        request, "teams/invite_accept.html", {"invitation": invitation}, status=_status(request)
+    )
 
 
 def join(request, token: str):
@@ -66,7 +73,9 @@ def join(request, token: str):
     if request.method == "POST":
         try:
             member = services.join_link_accept(
-                token=token, email=request.POST.get("email", ""), password=_passwords(request),
+                token=token,
+                email=request.POST.get("email", ""),
+                password=_passwords(request),
                 first_name=request.POST.get("first_name", "").strip(),
                 last_name=request.POST.get("last_name", "").strip(),
             )
@@ -111,14 +120,20 @@ def _invitations_page(request, actor, *, created=None, import_errors=None, statu
 def invitation_create(request, actor):
     try:
         issued = services.invitation_create(
-            actor=actor, email=request.POST.get("email", ""), role=request.POST.get("role", Role.EMPLOYEE),
-            first_name=request.POST.get("first_name", ""), last_name=request.POST.get("last_name", ""),
-            department=request.POST.get("department", ""), job_title=request.POST.get("job_title", ""),
+            actor=actor,
+            email=request.POST.get("email", ""),
+            role=request.POST.get("role", Role.EMPLOYEE),
+            first_name=request.POST.get("first_name", ""),
+            last_name=request.POST.get("last_name", ""),
+            department=request.POST.get("department", ""),
+            job_title=request.POST.get("job_title", ""),
         )
     except ApplicationError as exc:
         refuse(request, exc)
         return _invitations_page(request, actor, status=400)
-    created = [{"label": issued.invitation.email, "url": _link(request, "invite-accept", issued.token)}]
+    created = [
+        {"label": issued.invitation.email, "url": _link(request, "invite-accept", issued.token)}
+    ]
     return _invitations_page(request, actor, created=created)
 
 
@@ -129,7 +144,9 @@ def _csv_text(request) -> str:
     try:
         return upload.read().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ApplicationError("The CSV file must be UTF-8 text.", code="bad_csv_encoding") from None
+        raise ApplicationError(
+            "The CSV file must be UTF-8 text.", code="bad_csv_encoding"
+        ) from None
 
 
 @require_POST
@@ -137,7 +154,9 @@ def _csv_text(request) -> str:
 def invitations_import(request, actor):
     try:
         result = services.invitations_import_csv(
-            actor=actor, csv_text=_csv_text(request), skip_bad_rows=bool(request.POST.get("skip_bad_rows")),
+            actor=actor,
+            csv_text=_csv_text(request),
+            skip_bad_rows=bool(request.POST.get("skip_bad_rows")),
         )
     except ApplicationError as exc:
         refuse(request, exc)
@@ -145,8 +164,13 @@ def invitations_import(request, actor):
         return _invitations_page(request, actor, import_errors=errors, status=400)
     messages.success(request, f"Imported {len(result.created)} invitation(s).")
     if result.errors:
-        messages.warning(request, f"Skipped {len(result.errors)} invalid row(s); they are listed below.")
-    created = [{"label": i.invitation.email, "url": _link(request, "invite-accept", i.token)} for i in result.created]
+        messages.warning(
+            request, f"Skipped {len(result.errors)} invalid row(s); they are listed below."
+        )
+    created = [
+        {"label": i.invitation.email, "url": _link(request, "invite-accept", i.token)}
+        for i in result.created
+    ]
     return _invitations_page(request, actor, created=created, import_errors=result.errors)
 
 
@@ -163,11 +187,17 @@ def join_link_create(request, actor):
     try:
         days = _int(request.POST.get("expires_in_days", ""), "The expiry (days)")
         issued = services.join_link_create(
-            actor=actor, max_uses=_int(request.POST.get("max_uses", ""), "The usage cap"),
+            actor=actor,
+            max_uses=_int(request.POST.get("max_uses", ""), "The usage cap"),
             expires_at=timezone.now() + timedelta(days=days),
         )
     except ApplicationError as exc:
         refuse(request, exc)
         return _invitations_page(request, actor, status=400)
-    created = [{"label": f"open join link ({issued.link.max_uses} uses)", "url": _link(request, "join", issued.token)}]
+    created = [
+        {
+            "label": f"open join link ({issued.link.max_uses} uses)",
+            "url": _link(request, "join", issued.token),
+        }
+    ]
     return _invitations_page(request, actor, created=created)
