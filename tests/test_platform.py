@@ -11,8 +11,15 @@ ROOT = Path(__file__).resolve().parents[1]
 PLATFORM = ROOT / "platform"
 SERVICES = {"postgres", "redis", "minio", "createbuckets", "web", "worker", "beat", "gpu-worker"}
 APP_ENV = {
-    "DATABASE_URL", "REDIS_URL", "S3_BUCKET", "S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID",
-    "S3_SECRET_ACCESS_KEY", "S3_REGION", "DJANGO_SECRET_KEY", "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "S3_BUCKET",
+    "S3_ENDPOINT_URL",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "S3_REGION",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_SETTINGS_MODULE",
 }
 
 
