@@ -9,4 +9,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("media/s/<str:token>/", media_signed, name="media-signed"),
+    path("", include("teams.urls")),
+    path("", include("compliance.urls")),
+    path("", include("generation.urls")),
 ]

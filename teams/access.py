@@ -1,0 +1,55 @@
+"""How a page finds who is asking: the membership, and what its role allows.
+
+Every page view is wrapped in ``member_view``; it starts from
+``membership_for_user`` so all queries are scoped to the request's
+organisation, and it refuses HR and admin pages to other roles with a 403.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from config.exceptions import ApplicationError, NotAllowed
+
+from .selectors import membership_for_user
+
+_ROLE_CHECKS = {
+    None: lambda member: True,
+    "hr": lambda member: member.is_hr,
+    "admin": lambda member: member.is_admin,
+}
+
+
+def member_view(role: str | None = None):
+    """Pass the request's active membership to the view as ``actor``."""
+    allowed = _ROLE_CHECKS[role]
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            actor = membership_for_user(request.user)
+            if actor is None:
+                raise PermissionDenied("Your account is not part of an organisation.")
+            if not allowed(actor):
+                raise PermissionDenied(f"This page is for the {role} role.")
+            return view(request, actor, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def refuse(request, exc: ApplicationError) -> None:
+    """Show a service's refusal on the next page; a role refusal is a 403."""
+    if isinstance(exc, NotAllowed):
+        raise PermissionDenied(exc.message)
+    messages.error(request, exc.message)
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
