@@ -63,7 +63,9 @@ def test_an_employee_cannot_export(approved, hr, consented, api, method, path):
 
 
 @pytest.mark.parametrize("path", ["{id}/", "{id}/download/"])
-def test_someone_from_another_organisation_gets_a_404(approved, hr, outsider, api, path, django_capture_on_commit_callbacks):
+def test_someone_from_another_organisation_gets_a_404(
+    approved, hr, outsider, api, path, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         export = services.export_create(actor=hr)
     assert api(outsider).get("/api/exports/" + path.format(id=export.id)).status_code == 404

@@ -91,7 +91,9 @@ def test_someone_from_another_organisation_gets_a_404(chosen, outsider, api, met
     assert api(outsider).get("/api/headshots/").data["results"] == []
 
 
-def test_the_review_queue_costs_the_same_queries_however_long_it_is(chosen, admin, hr, api, django_capture_on_commit_callbacks):
+def test_the_review_queue_costs_the_same_queries_however_long_it_is(
+    chosen, admin, hr, api, django_capture_on_commit_callbacks
+):
     client = api(hr)
     one = query_count(lambda: client.get("/api/headshots/?chosen=true"))
     chosen_headshot(factories.member(admin=admin), django_capture_on_commit_callbacks)
