@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Invitation, Membership
+from .models import Invitation, JoinLink, Membership
 
 
 def membership_for_user(user) -> Membership | None:
@@ -21,3 +21,7 @@ def members_of(*, actor: Membership) -> QuerySet[Membership]:
 
 def invitations_of(*, actor: Membership) -> QuerySet[Invitation]:
     return Invitation.objects.filter(organization=actor.organization).select_related("invited_by__user")
+
+
+def join_links_of(*, actor: Membership) -> QuerySet[JoinLink]:
+    return JoinLink.objects.filter(organization=actor.organization)

@@ -55,7 +55,11 @@ def decode_upload(data: bytes) -> DecodedImage:
                     f"{max_pixels / 1e6:.0f}.",
                 )
             image.load()
-        except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ImageRejected(
+                "too_many_pixels", f"The photo has more than {max_pixels / 1e6:.0f} megapixels, the limit."
+            ) from None
+        except UnidentifiedImageError:
             raise ImageRejected("not_an_image", "The file is not an image we can read.") from None
         except (OSError, SyntaxError, ValueError):
             raise ImageRejected("corrupt", "The image is damaged or cut short; upload it again.") from None

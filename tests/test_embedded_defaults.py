@@ -1,0 +1,44 @@
+"""With no integration variable set, the README's first command works on SQLite, local files and eager Celery."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SWITCHES = ("DATABASE_URL", "REDIS_URL", "S3_", "HEADSHOT_TEST_SERVICES", "DJANGO_SETTINGS_MODULE")
+
+
+def _manage(env: dict, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.mark.slow
+def test_the_demo_ends_with_a_zip_of_approved_headshots_and_a_manifest(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(SWITCHES)} | {"HEADSHOT_VAR_DIR": str(tmp_path)}
+    _manage(env, "migrate", "--noinput", "-v0")
+    output = _manage(env, "demo", "--no-serve")
+
+    exports = [line.removeprefix("export: ") for line in output.splitlines() if line.startswith("export: ")]
+    assert len(exports) == 1, output
+    path = Path(exports[0])
+    assert path.is_relative_to(tmp_path), "embedded defaults keep files under HEADSHOT_VAR_DIR"
+    assert (tmp_path / "db.sqlite3").exists()
+
+    archive = zipfile.ZipFile(path)
+    photos = [name for name in archive.namelist() if name.endswith(".jpg") and "/" not in name]
+    rows = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode())))
+    assert len(photos) >= 3
+    assert len(rows) >= 3 and {row["file"] for row in rows} == set(photos)
+    assert all(row["approved_by"] and row["approved_at"] for row in rows)
