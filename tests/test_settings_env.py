@@ -29,6 +29,7 @@ BAD = {
     "S3_SECRET_ACCESS_KEY": BUCKET | {"S3_ACCESS_KEY_ID": "only-half"},
     "S3_ACCESS_KEY_ID": BUCKET | {"S3_SECRET_ACCESS_KEY": "only-half"},
     "CELERY_TASK_TIME_LIMIT": {"CELERY_TASK_TIME_LIMIT": "ten minutes"},
+    "S3_BUCKET": {"S3_ENDPOINT_URL": "http://minio:9000"},  # half an S3 setup must not fall back to disk
 }
 
 

@@ -150,6 +150,10 @@ STATIC_URL = "static/"
 MEDIA_URL_EXPIRY_SECONDS = 300  # presigned / signed media links live at most 5 minutes
 
 S3_BUCKET = env("S3_BUCKET")
+_s3_vars = ("S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_REGION")
+if not S3_BUCKET and any(env(name) for name in _s3_vars):
+    # Half an S3 configuration must not silently fall back to local files.
+    raise ImproperlyConfigured("S3_BUCKET must be set when other S3_* variables are")
 if S3_BUCKET:
     S3_ENDPOINT_URL = env("S3_ENDPOINT_URL")
     if S3_ENDPOINT_URL and urlparse(S3_ENDPOINT_URL).scheme not in ("http", "https"):
@@ -192,8 +196,9 @@ INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 14)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first, so an anonymous API call gets 401 with WWW-Authenticate.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -28,4 +28,6 @@ def test_a_wrong_password_gets_a_clear_message_and_no_token(employee):
 
 
 def test_anonymous_callers_are_turned_away(db):
-    assert APIClient().get("/api/selfies/").status_code in (401, 403)
+    response = APIClient().get("/api/selfies/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
