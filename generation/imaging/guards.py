@@ -2,7 +2,9 @@
 
 Likeness: dlib descriptor distance from the output's face to the centroid of
 the member's selfies. Skin tone: ΔE2000 between the mean CIELAB facial skin
-of the output and of the selfies.
+of the output and of the nearest selfie. Nearest, not the average: selfies
+taken in different light differ by more than the threshold themselves, and an
+output only has to keep the skin of a real photo of the person.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ class Reference:
     """What the outputs are compared against: from the member's usable selfies."""
 
     centroid: np.ndarray
-    skin_lab: np.ndarray | None
+    skin_labs: tuple[np.ndarray, ...]
 
     @classmethod
     def from_selfies(cls, descriptors: Sequence[np.ndarray], skin_labs: Sequence[Sequence[float] | None]) -> Reference:
@@ -32,7 +34,7 @@ class Reference:
         labs = [np.asarray(v, dtype=np.float64) for v in skin_labs if v is not None]
         return cls(
             centroid=np.mean(np.stack(descriptors), axis=0),
-            skin_lab=np.mean(np.stack(labs), axis=0) if labs else None,
+            skin_labs=tuple(labs),
         )
 
 
@@ -58,8 +60,8 @@ def check_output(image: Image.Image, reference: Reference, *, likeness_threshold
     distance = float(np.linalg.norm(descriptor - reference.centroid))
     figures: dict[str, Any] = {"likeness_distance": round(distance, 4), "likeness_threshold": likeness_threshold}
     failures = [] if distance <= likeness_threshold else ["likeness"]
-    if reference.skin_lab is not None and lab is not None:
-        de = delta_e(lab, reference.skin_lab)
+    if reference.skin_labs and lab is not None:
+        de = min(delta_e(lab, ref) for ref in reference.skin_labs)
         figures |= {"skin_delta_e": round(de, 3), "skin_threshold": skin_threshold}
         if de > skin_threshold:
             failures.append("skin_tone")
