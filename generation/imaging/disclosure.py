@@ -56,8 +56,7 @@ def _manifest(term: str, title: str) -> str:
     })
 
 
-def disclose_jpeg(image: Image.Image, *, term: str = STUDIO_COMPOSITE, title: str = "headshot.jpg", quality: int = 92) -> bytes:
-    """Encode as JPEG (no EXIF) with the XMP DigitalSourceType, then sign a C2PA manifest into it."""
+def _signed(image: Image.Image, term: str, quality: int, builder) -> bytes:
     import c2pa
 
     plain = io.BytesIO()
@@ -65,8 +64,31 @@ def disclose_jpeg(image: Image.Image, *, term: str = STUDIO_COMPOSITE, title: st
     key, cert = signing_pair()
     signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(b"es256", cert, key, None))
     signed = io.BytesIO()
-    c2pa.Builder(_manifest(term, title)).sign(signer, "image/jpeg", io.BytesIO(plain.getvalue()), signed)
+    builder.sign(signer, "image/jpeg", io.BytesIO(plain.getvalue()), signed)
     return signed.getvalue()
+
+
+def disclose_jpeg(image: Image.Image, *, term: str = STUDIO_COMPOSITE, title: str = "headshot.jpg", quality: int = 92) -> bytes:
+    """Encode as JPEG (no EXIF) with the XMP DigitalSourceType, then sign a C2PA manifest into it."""
+    import c2pa
+
+    return _signed(image, term, quality, c2pa.Builder(_manifest(term, title)))
+
+
+def disclose_derived(image: Image.Image, *, master: bytes, title: str, quality: int = 92) -> bytes:
+    """A resized copy of a disclosed master: same XMP term, and a C2PA manifest whose
+    parent ingredient is the master (with its own manifest), so the chain reads back."""
+    import c2pa
+
+    term = digital_source_type(master) or STUDIO_COMPOSITE
+    actions = [{"action": "c2pa.opened", "parameters": {"ingredientIds": ["master"]}}, {"action": "c2pa.resized"}]
+    builder = c2pa.Builder(json.dumps({
+        "claim_generator_info": [GENERATOR], "title": title, "format": "image/jpeg",
+        "assertions": [{"label": "c2pa.actions", "data": {"actions": actions}}],
+    }))
+    ingredient = {"title": "master.jpg", "relationship": "parentOf", "label": "master"}
+    builder.add_ingredient(json.dumps(ingredient), "image/jpeg", io.BytesIO(master))
+    return _signed(image, term, quality, builder)
 
 
 def read_manifest(data: bytes) -> dict:
