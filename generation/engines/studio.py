@@ -17,7 +17,7 @@ from PIL import Image, ImageColor
 
 from ..imaging.backdrop import ImageLoader, add_shadow, make_backdrop
 from ..imaging.colour import normalise
-from ..imaging.faces import Face, detect_faces
+from ..imaging.faces import Face, find_face
 from ..imaging.matte import matte
 from ..imaging.segment import Segmenter, default_segmenter
 from .base import ProgressCallback, RenderError, RenderedVariant, RenderInput, StyleSpec
@@ -108,11 +108,9 @@ def compose(
     face: Face | None = None, segmenter: Segmenter | None = None, loader: ImageLoader | None = None,
 ) -> Composed:
     """The framed, matted photo on the brand backdrop for one variant."""
+    face = face or find_face(photo)
     if face is None:
-        faces = detect_faces(photo)
-        if not faces:
-            raise RenderError("no face found in the selfie")
-        face = faces[0]
+        raise RenderError("no face found in the selfie")
     variant = variant_spec(style, variant_index)
     size = output_size(style, variant)
     eye_distance = style.eye_distance * float(variant.get("zoom", 1.0))
@@ -121,7 +119,7 @@ def compose(
     coeffs = tuple(matrix[:2].ravel())
     fill = ImageColor.getrgb(style.backdrop_color)
     # Where the photo runs out, the backdrop shows: never stretch.
-    framed = source.transform(size, Image.AFFINE, coeffs, Image.BICUBIC, fillcolor=fill)
+    framed = source.transform(size, Image.AFFINE, coeffs, Image.BILINEAR, fillcolor=fill)  # ~1:1 after _prescale
     valid = np.asarray(Image.new("L", source.size, 255).transform(size, Image.AFFINE, coeffs, Image.NEAREST), dtype=np.float32) / 255
     mask = (segmenter or default_segmenter()).person_mask(framed) * valid
     alpha, foreground = matte(framed, mask)
@@ -162,10 +160,10 @@ class StudioEngine:
             which = (index + attempt) % len(request.photos)
             photo = request.photos[which]
             if which not in faces:
-                found = detect_faces(photo)
-                if not found:
+                found = find_face(photo)
+                if found is None:
                     raise RenderError("no face found in the selfie")
-                faces[which] = found[0]
+                faces[which] = found
             composed = compose(photo, request.style, index, face=faces[which], loader=self.loader)
             meta = {k: v for k, v in composed.meta.items() if k != "landmarks"} | {"photo": which}
             results.append(RenderedVariant(index=index, image=composed.image, meta=meta))

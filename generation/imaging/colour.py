@@ -61,11 +61,28 @@ def delta_e(lab1, lab2) -> float:
 
 def _gains(rgb: np.ndarray, region: np.ndarray) -> np.ndarray:
     """Grey-world white balance and exposure toward the target, each bounded."""
-    means = rgb[region].mean(axis=0) + 1e-6
+    pixels = rgb[::4, ::4][region[::4, ::4]]  # every 16th pixel is plenty for a mean
+    means = pixels.mean(axis=0) + 1e-6
     balance = (means.mean() / means).clip(1 - MAX_GAIN, 1 + MAX_GAIN)
-    luma = float((rgb[region] * [0.2126, 0.7152, 0.0722]).sum(axis=1).mean()) + 1e-6
+    luma = float((pixels * [0.2126, 0.7152, 0.0722]).sum(axis=1).mean()) + 1e-6
     exposure = float(np.clip(TARGET_LUMA / luma, 1 - MAX_GAIN, 1 + MAX_GAIN))
     return balance * exposure
+
+
+def _lab(pixels: np.ndarray) -> np.ndarray:
+    return rgb2lab(pixels[None].astype(np.float64))[0].mean(axis=0)
+
+
+def bounded_strength(skin: np.ndarray, gains: np.ndarray) -> float:
+    """The largest share (1, 1/2, 1/4, ...) of the correction that moves the skin at most SKIN_BUDGET."""
+    if len(skin) < 20:
+        return 1.0
+    before, strength = _lab(skin), 1.0
+    while strength > 0.05:
+        if delta_e(before, _lab((skin * (1 + strength * (gains - 1))).clip(0, 1))) <= SKIN_BUDGET:
+            return strength
+        strength /= 2
+    return 0.0
 
 
 def normalise(rgb: np.ndarray, region: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, dict]:
@@ -73,18 +90,10 @@ def normalise(rgb: np.ndarray, region: np.ndarray, landmarks: np.ndarray) -> tup
     if not region.any():
         return rgb, {"gains": [1.0, 1.0, 1.0], "strength": 0.0, "skin_delta_e": 0.0}
     gains = _gains(rgb, region)
-    before = skin_lab(rgb, landmarks)
-    strength = 1.0
-    while strength > 0.05 and before is not None:
-        trial = (1 + strength * (gains - 1)).astype(np.float32)
-        moved = delta_e(before, skin_lab((rgb * trial).clip(0, 1), landmarks))
-        if moved <= SKIN_BUDGET:
-            break
-        strength /= 2
-    else:
-        if before is not None:
-            strength = 0.0
+    skin = skin_pixels(rgb, landmarks)
+    strength = bounded_strength(skin, gains)
     applied = (1 + strength * (gains - 1)).astype(np.float32)
-    out = (rgb * applied).clip(0, 1)
-    moved = 0.0 if before is None else delta_e(before, skin_lab(out, landmarks))
-    return out, {"gains": [round(float(g), 4) for g in applied], "strength": strength, "skin_delta_e": round(moved, 3)}
+    moved = delta_e(_lab(skin), _lab((skin * applied).clip(0, 1))) if len(skin) >= 20 else 0.0
+    return (rgb * applied).clip(0, 1), {
+        "gains": [round(float(g), 4) for g in applied], "strength": strength, "skin_delta_e": round(moved, 3),
+    }

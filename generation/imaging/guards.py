@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from .colour import delta_e, skin_lab
-from .faces import detect_faces, face_descriptor
+from .faces import face_descriptor, find_face
 
 
 @dataclass(frozen=True)
@@ -47,10 +47,10 @@ class GuardResult:
 
 def measure(image: Image.Image) -> tuple[np.ndarray | None, np.ndarray | None]:
     """(descriptor, mean skin Lab) of the largest face in an image."""
-    faces = detect_faces(image)
-    if not faces:
+    face = find_face(image)
+    if face is None:
         return None, None
-    return face_descriptor(image, faces[0]), skin_lab(image.convert("RGB"), faces[0].landmarks)
+    return face_descriptor(image, face), skin_lab(image.convert("RGB"), face.landmarks)
 
 
 def check_output(image: Image.Image, reference: Reference, *, likeness_threshold: float, skin_threshold: float) -> GuardResult:

@@ -9,10 +9,10 @@ copy and are upsampled: the band is thin, so detail is kept and 12 MP stays fast
 from __future__ import annotations
 
 import numpy as np
-from scipy.ndimage import uniform_filter
-from PIL import Image, ImageFilter
+from scipy.ndimage import distance_transform_edt, uniform_filter
+from PIL import Image
 
-MATTE_LONG_SIDE = 384
+MATTE_LONG_SIDE = 320
 SURE_FG, SURE_BG = 0.85, 0.15
 
 
@@ -24,10 +24,9 @@ def _scaled(array: np.ndarray, size: tuple[int, int], resample=Image.BILINEAR) -
 
 def trimap(mask: np.ndarray, band: int) -> np.ndarray:
     """1 = sure person, 0 = sure background, 0.5 = unknown band around the edge."""
-    img = Image.fromarray((mask * 255).astype(np.uint8))
-    size = 2 * band + 1
-    fg = np.asarray(img.filter(ImageFilter.MinFilter(size))) >= SURE_FG * 255
-    bg = np.asarray(img.filter(ImageFilter.MaxFilter(size))) <= SURE_BG * 255
+    # "band px inside the confident region", by distance transform: linear time, unlike a rank filter.
+    fg = distance_transform_edt(mask >= SURE_FG) > band
+    bg = distance_transform_edt(mask <= SURE_BG) > band
     out = np.full(mask.shape, 0.5, dtype=np.float64)
     out[fg], out[bg] = 1.0, 0.0
     return out

@@ -110,12 +110,13 @@ def _seed_key(job: GenerationJob) -> str:
 
 
 MAX_ATTEMPTS = 3  # renders per variant: the first and at most two replacements
+RENDER_LONG_SIDE = 2000  # selfies are decoded at no less than this: plenty for a 1024 px master
 
 
 def _load_photos(job: GenerationJob) -> tuple[list, guards.Reference | None]:
     """The usable selfies, and the reference the guards compare outputs with."""
     selfies = list(job.member.selfies.filter(usable=True).order_by("uploaded_at"))
-    photos = [open_rgb(storage.get(s.storage_key)) for s in selfies]
+    photos = [open_rgb(storage.get(s.storage_key), min_long_side=RENDER_LONG_SIDE) for s in selfies]
     descriptors, labs = [], []
     for selfie, photo in zip(selfies, photos, strict=True):
         descriptor, lab = descriptor_of(selfie), selfie.skin_lab
