@@ -20,7 +20,7 @@ from ..imaging.colour import normalise
 from ..imaging.faces import Face, find_face
 from ..imaging.matte import matte
 from ..imaging.segment import Segmenter, default_segmenter
-from .base import ProgressCallback, RenderError, RenderedVariant, RenderInput, StyleSpec
+from .base import ProgressCallback, RenderedVariant, RenderError, RenderInput, StyleSpec
 
 # Variant i uses DEFAULT_VARIANTS[i % 4] unless the style lists its own in options["variants"]:
 # zoom scales the eye distance (1 tight, 0.8 medium), shade darkens the backdrop, aspect "4:5" makes it taller.
@@ -53,7 +53,9 @@ def output_size(style: StyleSpec, variant: dict[str, Any]) -> tuple[int, int]:
     return style.output_width, style.output_height
 
 
-def frame_matrix(face: Face, *, width: int, height: int, eye_line: float, eye_distance: float) -> np.ndarray:
+def frame_matrix(
+    face: Face, *, width: int, height: int, eye_line: float, eye_distance: float
+) -> np.ndarray:
     """3x3 matrix mapping output pixels to input pixels: eyes level, ``eye_distance * width``
     apart, centred horizontally, at ``eye_line * height``."""
     left, right = face.left_eye, face.right_eye
@@ -62,18 +64,22 @@ def frame_matrix(face: Face, *, width: int, height: int, eye_line: float, eye_di
     inv_scale = math.hypot(dx, dy) / (eye_distance * width)
     cos, sin = math.cos(angle) * inv_scale, math.sin(angle) * inv_scale
     src, dst_x, dst_y = face.eye_centre, width / 2, eye_line * height
-    return np.array([
-        [cos, -sin, src[0] - cos * dst_x + sin * dst_y],
-        [sin, cos, src[1] - sin * dst_x - cos * dst_y],
-        [0.0, 0.0, 1.0],
-    ])
+    return np.array(
+        [
+            [cos, -sin, src[0] - cos * dst_x + sin * dst_y],
+            [sin, cos, src[1] - sin * dst_x - cos * dst_y],
+            [0.0, 0.0, 1.0],
+        ]
+    )
 
 
 def _apply(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
     return points @ matrix[:2, :2].T + matrix[:2, 2]
 
 
-def _prescale(photo: Image.Image, matrix: np.ndarray, size: tuple[int, int]) -> tuple[Image.Image, np.ndarray]:
+def _prescale(
+    photo: Image.Image, matrix: np.ndarray, size: tuple[int, int]
+) -> tuple[Image.Image, np.ndarray]:
     """Crop to what the output shows and shrink it to about output resolution first, so a 12 MP
     photo is resampled once with antialiasing and the affine step works on a small image."""
     w, h = size
@@ -104,8 +110,13 @@ def _face_mask(landmarks: np.ndarray, alpha: np.ndarray, eye_dist: float) -> np.
 
 
 def compose(
-    photo: Image.Image, style: StyleSpec, variant_index: int, *,
-    face: Face | None = None, segmenter: Segmenter | None = None, loader: ImageLoader | None = None,
+    photo: Image.Image,
+    style: StyleSpec,
+    variant_index: int,
+    *,
+    face: Face | None = None,
+    segmenter: Segmenter | None = None,
+    loader: ImageLoader | None = None,
 ) -> Composed:
     """The framed, matted photo on the brand backdrop for one variant."""
     face = face or find_face(photo)
@@ -114,34 +125,66 @@ def compose(
     variant = variant_spec(style, variant_index)
     size = output_size(style, variant)
     eye_distance = style.eye_distance * float(variant.get("zoom", 1.0))
-    to_photo = frame_matrix(face, width=size[0], height=size[1], eye_line=style.eye_line, eye_distance=eye_distance)
+    to_photo = frame_matrix(
+        face, width=size[0], height=size[1], eye_line=style.eye_line, eye_distance=eye_distance
+    )
     source, matrix = _prescale(photo.convert("RGB"), to_photo, size)
     coeffs = tuple(matrix[:2].ravel())
     fill = ImageColor.getrgb(style.backdrop_color)
     # Where the photo runs out, the backdrop shows: never stretch.
-    framed = source.transform(size, Image.AFFINE, coeffs, Image.BILINEAR, fillcolor=fill)  # ~1:1 after _prescale
-    valid = np.asarray(Image.new("L", source.size, 255).transform(size, Image.AFFINE, coeffs, Image.NEAREST), dtype=np.float32) / 255
+    framed = source.transform(
+        size, Image.AFFINE, coeffs, Image.BILINEAR, fillcolor=fill
+    )  # ~1:1 after _prescale
+    valid = (
+        np.asarray(
+            Image.new("L", source.size, 255).transform(size, Image.AFFINE, coeffs, Image.NEAREST),
+            dtype=np.float32,
+        )
+        / 255
+    )
     mask = (segmenter or default_segmenter()).person_mask(framed) * valid
     alpha, foreground = matte(framed, mask)
-    alpha = np.where(alpha < 0.01, 0.0, np.where(alpha > 0.99, 1.0, alpha)).astype(np.float32) * valid
+    alpha = (
+        np.where(alpha < 0.01, 0.0, np.where(alpha > 0.99, 1.0, alpha)).astype(np.float32) * valid
+    )
     landmarks = _apply(np.linalg.inv(to_photo), face.landmarks)
     foreground, colour = normalise(foreground, valid > 0, landmarks)
-    backdrop = make_backdrop(style.backdrop, style.backdrop_color, size, shade=float(variant.get("shade", 0.0)), loader=loader)
+    backdrop = make_backdrop(
+        style.backdrop,
+        style.backdrop_color,
+        size,
+        shade=float(variant.get("shade", 0.0)),
+        loader=loader,
+    )
     if style.backdrop.get("shadow"):
         backdrop = add_shadow(backdrop, alpha)
     out = foreground * alpha[..., None] + backdrop * (1 - alpha[..., None])
     image = Image.fromarray((out * 255 + 0.5).clip(0, 255).astype(np.uint8))
     eye_px = eye_distance * size[0]
-    meta = {"variant": variant, "eye_distance": eye_distance, "colour": colour, "landmarks": landmarks.round(2).tolist()}
-    return Composed(image=image, person_alpha=alpha, face_mask=_face_mask(landmarks, alpha, eye_px), meta=meta)
+    meta = {
+        "variant": variant,
+        "eye_distance": eye_distance,
+        "colour": colour,
+        "landmarks": landmarks.round(2).tolist(),
+    }
+    return Composed(
+        image=image, person_alpha=alpha, face_mask=_face_mask(landmarks, alpha, eye_px), meta=meta
+    )
 
+
+def _stored_image(key: str) -> Image.Image:
+    """A brand backdrop image uploaded to storage (style.backdrop["image_key"])."""
+    from .. import storage
+    from ..imaging.io import open_rgb
+
+    return open_rgb(storage.get(key))
 
 
 class StudioEngine:
     name = "studio"
 
     def __init__(self, *, loader: ImageLoader | None = None) -> None:
-        self.loader = loader
+        self.loader = loader or _stored_image
 
     def render(
         self,

@@ -17,7 +17,12 @@ def _rgb(value: str, shade: float = 0.0) -> np.ndarray:
 
 
 def make_backdrop(
-    spec: dict, colour: str, size: tuple[int, int], *, shade: float = 0.0, loader: ImageLoader | None = None
+    spec: dict,
+    colour: str,
+    size: tuple[int, int],
+    *,
+    shade: float = 0.0,
+    loader: ImageLoader | None = None,
 ) -> np.ndarray:
     """HxWx3 float32 in [0,1]. ``shade`` darkens (<0) or lightens (>0) the brand colour for a variant."""
     width, height = size

@@ -54,19 +54,37 @@ class OtherSelfie:
 
 
 def _check(code: str, passed: bool, value: Any, ok: str, problem: str) -> dict[str, Any]:
-    return {"code": code, "passed": bool(passed), "value": value, "message": ok if passed else problem}
+    return {
+        "code": code,
+        "passed": bool(passed),
+        "value": value,
+        "message": ok if passed else problem,
+    }
 
 
 def analyse_selfie(image: Image.Image) -> SelfieAnalysis:
     short = min(image.size)
     result = SelfieAnalysis(phash=quality.perceptual_hash(image))
-    result.checks.append(_check(
-        "resolution", short >= MIN_SHORT_SIDE, short, "Resolution is fine.",
-        f"The photo is too small ({short} px on its short side; at least {MIN_SHORT_SIDE} px).",
-    ))
+    result.checks.append(
+        _check(
+            "resolution",
+            short >= MIN_SHORT_SIDE,
+            short,
+            "Resolution is fine.",
+            f"The photo is too small ({short} px on its short side; at least {MIN_SHORT_SIDE} px).",
+        )
+    )
     faces = detect_faces(image)
     if not faces:
-        result.checks.append(_check("face_found", False, 0, "", "We could not find a face. Face the camera in good light."))
+        result.checks.append(
+            _check(
+                "face_found",
+                False,
+                0,
+                "",
+                "We could not find a face. Face the camera in good light.",
+            )
+        )
         return result
     result.checks += _face_checks(image, faces)
     face = faces[0]
@@ -83,14 +101,34 @@ def _face_checks(image: Image.Image, faces: list[Face]) -> list[dict[str, Any]]:
     share = round(face.width / image.width, 3)
     left, top, right, bottom = face.box
     margin = 0.02 * max(image.size)
-    inside = left > margin and top > margin and right < image.width - margin and bottom < image.height - margin
+    inside = (
+        left > margin
+        and top > margin
+        and right < image.width - margin
+        and bottom < image.height - margin
+    )
     return [
-        _check("one_face", dominant, len(faces), "One face found.",
-               f"We found {len(faces)} faces of similar size. Upload a photo of just you."),
-        _check("face_size", share >= MIN_FACE_SHARE, share, "Your face is large enough.",
-               "Your face is too small in the photo. Come closer to the camera."),
-        _check("face_in_frame", inside, [round(v) for v in face.box], "Your whole face is in the frame.",
-               "Your face is cut off by the edge of the photo. Keep your whole head in the frame."),
+        _check(
+            "one_face",
+            dominant,
+            len(faces),
+            "One face found.",
+            f"We found {len(faces)} faces of similar size. Upload a photo of just you.",
+        ),
+        _check(
+            "face_size",
+            share >= MIN_FACE_SHARE,
+            share,
+            "Your face is large enough.",
+            "Your face is too small in the photo. Come closer to the camera.",
+        ),
+        _check(
+            "face_in_frame",
+            inside,
+            [round(v) for v in face.box],
+            "Your whole face is in the frame.",
+            "Your face is cut off by the edge of the photo. Keep your whole head in the frame.",
+        ),
     ]
 
 
@@ -103,36 +141,81 @@ def _quality_checks(image: Image.Image, face: Face) -> list[dict[str, Any]]:
     ear = round(quality.eye_aspect_ratio(face), 3)
     low, high = BRIGHTNESS_RANGE
     return [
-        _check("sharpness", sharp >= MIN_SHARPNESS, sharp, "Your face is in focus.",
-               "Your face is blurry. Hold the camera still and tap your face to focus."),
-        _check("exposure", low <= brightness <= high, round(brightness, 1), "The light on your face is fine.",
-               "Your face is too dark. Face a window or a lamp." if brightness < low
-               else "Your face is too bright. Move out of direct light."),
-        _check("highlights", clipped <= MAX_CLIPPED, round(clipped, 3), "No blown-out highlights on your face.",
-               "Part of your face is blown out to white. Avoid direct sun or flash."),
-        _check("head_pose", not turned, pose, "You are facing the camera.",
-               f"Your head is turned too far ({', '.join(turned)}). Look straight into the camera."),
-        _check("eyes_open", ear >= MIN_EYES_OPEN, ear, "Your eyes are open.",
-               "Your eyes look closed. Take a photo with your eyes open."),
+        _check(
+            "sharpness",
+            sharp >= MIN_SHARPNESS,
+            sharp,
+            "Your face is in focus.",
+            "Your face is blurry. Hold the camera still and tap your face to focus.",
+        ),
+        _check(
+            "exposure",
+            low <= brightness <= high,
+            round(brightness, 1),
+            "The light on your face is fine.",
+            "Your face is too dark. Face a window or a lamp."
+            if brightness < low
+            else "Your face is too bright. Move out of direct light.",
+        ),
+        _check(
+            "highlights",
+            clipped <= MAX_CLIPPED,
+            round(clipped, 3),
+            "No blown-out highlights on your face.",
+            "Part of your face is blown out to white. Avoid direct sun or flash.",
+        ),
+        _check(
+            "head_pose",
+            not turned,
+            pose,
+            "You are facing the camera.",
+            f"Your head is turned too far ({', '.join(turned)}). Look straight into the camera.",
+        ),
+        _check(
+            "eyes_open",
+            ear >= MIN_EYES_OPEN,
+            ear,
+            "Your eyes are open.",
+            "Your eyes look closed. Take a photo with your eyes open.",
+        ),
     ]
 
 
-def set_checks(analysis: SelfieAnalysis, label: str, others: Sequence[OtherSelfie]) -> list[dict[str, Any]]:
+def set_checks(
+    analysis: SelfieAnalysis, label: str, others: Sequence[OtherSelfie]
+) -> list[dict[str, Any]]:
     """Compare a new selfie with the member's others: no near-duplicates, and the same person."""
     checks = []
-    dupes = [o.label for o in others if o.phash and analysis.phash
-             and quality.hash_distance(o.phash, analysis.phash) <= NEAR_DUPLICATE_BITS]
-    checks.append(_check("not_duplicate", not dupes, dupes, "This photo is different from your others.",
-                         f"{label} is almost the same as {', '.join(dupes)}. Upload a different photo."))
+    dupes = [
+        o.label
+        for o in others
+        if o.phash
+        and analysis.phash
+        and quality.hash_distance(o.phash, analysis.phash) <= NEAR_DUPLICATE_BITS
+    ]
+    checks.append(
+        _check(
+            "not_duplicate",
+            not dupes,
+            dupes,
+            "This photo is different from your others.",
+            f"{label} is almost the same as {', '.join(dupes)}. Upload a different photo.",
+        )
+    )
     known = [o for o in others if o.descriptor is not None]
     if analysis.descriptor is not None and known:
         distances = [float(np.linalg.norm(analysis.descriptor - o.descriptor)) for o in known]
         median = round(float(np.median(distances)), 3)
-        checks.append(_check(
-            "same_person", median <= SAME_PERSON, median, "This is the same person as in your other photos.",
-            f"{label} does not look like the same person as your other photos "
-            f"({', '.join(o.label for o in known)}). Upload photos of yourself only.",
-        ))
+        checks.append(
+            _check(
+                "same_person",
+                median <= SAME_PERSON,
+                median,
+                "This is the same person as in your other photos.",
+                f"{label} does not look like the same person as your other photos "
+                f"({', '.join(o.label for o in known)}). Upload photos of yourself only.",
+            )
+        )
     return checks
 
 
@@ -141,6 +224,9 @@ def odd_one_out(labels: Sequence[str], descriptors: Sequence[np.ndarray | None])
     known = [(lab, d) for lab, d in zip(labels, descriptors, strict=True) if d is not None]
     if len(known) < 2:
         return None
-    scores = {lab: float(np.median([np.linalg.norm(d - e) for other, e in known if other != lab])) for lab, d in known}
+    scores = {
+        lab: float(np.median([np.linalg.norm(d - e) for other, e in known if other != lab]))
+        for lab, d in known
+    }
     worst = max(scores, key=scores.get)
     return worst if scores[worst] > SAME_PERSON else None

@@ -56,7 +56,9 @@ def skin_lab(image: Image.Image | np.ndarray, landmarks: np.ndarray) -> np.ndarr
 
 
 def delta_e(lab1, lab2) -> float:
-    return float(deltaE_ciede2000(np.asarray(lab1, dtype=np.float64), np.asarray(lab2, dtype=np.float64)))
+    return float(
+        deltaE_ciede2000(np.asarray(lab1, dtype=np.float64), np.asarray(lab2, dtype=np.float64))
+    )
 
 
 def _gains(rgb: np.ndarray, region: np.ndarray) -> np.ndarray:
@@ -85,7 +87,9 @@ def bounded_strength(skin: np.ndarray, gains: np.ndarray) -> float:
     return 0.0
 
 
-def normalise(rgb: np.ndarray, region: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, dict]:
+def normalise(
+    rgb: np.ndarray, region: np.ndarray, landmarks: np.ndarray
+) -> tuple[np.ndarray, dict]:
     """Apply the bounded correction to an HxWx3 float image in [0,1]."""
     if not region.any():
         return rgb, {"gains": [1.0, 1.0, 1.0], "strength": 0.0, "skin_delta_e": 0.0}
@@ -95,5 +99,7 @@ def normalise(rgb: np.ndarray, region: np.ndarray, landmarks: np.ndarray) -> tup
     applied = (1 + strength * (gains - 1)).astype(np.float32)
     moved = delta_e(_lab(skin), _lab((skin * applied).clip(0, 1))) if len(skin) >= 20 else 0.0
     return (rgb * applied).clip(0, 1), {
-        "gains": [round(float(g), 4) for g in applied], "strength": strength, "skin_delta_e": round(moved, 3),
+        "gains": [round(float(g), 4) for g in applied],
+        "strength": strength,
+        "skin_delta_e": round(moved, 3),
     }

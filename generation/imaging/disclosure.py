@@ -50,10 +50,14 @@ def digital_source_type(data: bytes) -> str | None:
 
 def _manifest(term: str, title: str) -> str:
     action = {"action": "c2pa.created", "digitalSourceType": term, "softwareAgent": GENERATOR}
-    return json.dumps({
-        "claim_generator_info": [GENERATOR], "title": title, "format": "image/jpeg",
-        "assertions": [{"label": "c2pa.actions", "data": {"actions": [action]}}],
-    })
+    return json.dumps(
+        {
+            "claim_generator_info": [GENERATOR],
+            "title": title,
+            "format": "image/jpeg",
+            "assertions": [{"label": "c2pa.actions", "data": {"actions": [action]}}],
+        }
+    )
 
 
 def _signed(image: Image.Image, term: str, quality: int, builder) -> bytes:
@@ -68,7 +72,13 @@ def _signed(image: Image.Image, term: str, quality: int, builder) -> bytes:
     return signed.getvalue()
 
 
-def disclose_jpeg(image: Image.Image, *, term: str = STUDIO_COMPOSITE, title: str = "headshot.jpg", quality: int = 92) -> bytes:
+def disclose_jpeg(
+    image: Image.Image,
+    *,
+    term: str = STUDIO_COMPOSITE,
+    title: str = "headshot.jpg",
+    quality: int = 92,
+) -> bytes:
     """Encode as JPEG (no EXIF) with the XMP DigitalSourceType, then sign a C2PA manifest into it."""
     import c2pa
 
@@ -81,11 +91,20 @@ def disclose_derived(image: Image.Image, *, master: bytes, title: str, quality: 
     import c2pa
 
     term = digital_source_type(master) or STUDIO_COMPOSITE
-    actions = [{"action": "c2pa.opened", "parameters": {"ingredientIds": ["master"]}}, {"action": "c2pa.resized"}]
-    builder = c2pa.Builder(json.dumps({
-        "claim_generator_info": [GENERATOR], "title": title, "format": "image/jpeg",
-        "assertions": [{"label": "c2pa.actions", "data": {"actions": actions}}],
-    }))
+    actions = [
+        {"action": "c2pa.opened", "parameters": {"ingredientIds": ["master"]}},
+        {"action": "c2pa.resized"},
+    ]
+    builder = c2pa.Builder(
+        json.dumps(
+            {
+                "claim_generator_info": [GENERATOR],
+                "title": title,
+                "format": "image/jpeg",
+                "assertions": [{"label": "c2pa.actions", "data": {"actions": actions}}],
+            }
+        )
+    )
     ingredient = {"title": "master.jpg", "relationship": "parentOf", "label": "master"}
     builder.add_ingredient(json.dumps(ingredient), "image/jpeg", io.BytesIO(master))
     return _signed(image, term, quality, builder)
@@ -125,7 +144,12 @@ def make_dev_pair(common_name: str = "Headshots dev signer") -> tuple[bytes, byt
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
     def name(cn: str) -> x509.Name:
-        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn), x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Headshots")])
+        return x509.Name(
+            [
+                x509.NameAttribute(NameOID.COMMON_NAME, cn),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Headshots"),
+            ]
+        )
 
     def usage(*, sign: bool, ca: bool) -> x509.KeyUsage:
         return x509.KeyUsage(sign, False, False, False, False, ca, ca, False, False)
@@ -134,21 +158,39 @@ def make_dev_pair(common_name: str = "Headshots dev signer") -> tuple[bytes, byt
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
 
     def builder(subject: str, public_key) -> x509.CertificateBuilder:
-        return (x509.CertificateBuilder().subject_name(name(subject)).issuer_name(name("Headshots dev CA"))
-                .public_key(public_key).serial_number(x509.random_serial_number())
-                .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=3650)))
+        return (
+            x509.CertificateBuilder()
+            .subject_name(name(subject))
+            .issuer_name(name("Headshots dev CA"))
+            .public_key(public_key)
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=3650))
+        )
 
-    ca = (builder("Headshots dev CA", ca_key.public_key())
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .add_extension(usage(sign=False, ca=True), critical=True)
-          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-          .sign(ca_key, hashes.SHA256()))
-    leaf = (builder(common_name, key.public_key())
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(usage(sign=True, ca=False), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    ca = (
+        builder("Headshots dev CA", ca_key.public_key())
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(usage(sign=False, ca=True), critical=True)
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    leaf = (
+        builder(common_name, key.public_key())
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(usage(sign=True, ca=False), critical=True)
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
     pem = serialization.Encoding.PEM
-    key_pem = key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    key_pem = key.private_bytes(
+        pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     return key_pem, leaf.public_bytes(pem) + ca.public_bytes(pem)

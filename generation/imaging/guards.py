@@ -28,7 +28,9 @@ class Reference:
     skin_labs: tuple[np.ndarray, ...]
 
     @classmethod
-    def from_selfies(cls, descriptors: Sequence[np.ndarray], skin_labs: Sequence[Sequence[float] | None]) -> Reference:
+    def from_selfies(
+        cls, descriptors: Sequence[np.ndarray], skin_labs: Sequence[Sequence[float] | None]
+    ) -> Reference:
         if not descriptors:
             raise ValueError("no selfie descriptors to compare against")
         labs = [np.asarray(v, dtype=np.float64) for v in skin_labs if v is not None]
@@ -53,12 +55,17 @@ def measure(image: Image.Image) -> tuple[np.ndarray | None, np.ndarray | None]:
     return face_descriptor(image, face), skin_lab(image.convert("RGB"), face.landmarks)
 
 
-def check_output(image: Image.Image, reference: Reference, *, likeness_threshold: float, skin_threshold: float) -> GuardResult:
+def check_output(
+    image: Image.Image, reference: Reference, *, likeness_threshold: float, skin_threshold: float
+) -> GuardResult:
     descriptor, lab = measure(image)
     if descriptor is None:
         return GuardResult(False, {"face_found": False}, ["no_face"])
     distance = float(np.linalg.norm(descriptor - reference.centroid))
-    figures: dict[str, Any] = {"likeness_distance": round(distance, 4), "likeness_threshold": likeness_threshold}
+    figures: dict[str, Any] = {
+        "likeness_distance": round(distance, 4),
+        "likeness_threshold": likeness_threshold,
+    }
     failures = [] if distance <= likeness_threshold else ["likeness"]
     if reference.skin_labs and lab is not None:
         de = min(delta_e(lab, ref) for ref in reference.skin_labs)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+import numpy as np
 from django.db import transaction
 
 from compliance.services import audit_event_record, consent_require
@@ -9,8 +10,6 @@ from config.exceptions import ApplicationError
 from teams.models import Membership
 
 from .. import storage
-import numpy as np
-
 from ..imaging.checks import OtherSelfie, SelfieAnalysis, analyse_selfie, set_checks
 from ..imaging.io import ImageRejected, decode_upload, encode_jpeg
 from ..models import Selfie

@@ -34,7 +34,7 @@ from generation.engines.base import StyleSpec  # noqa: E402
 from generation.engines.studio import compose  # noqa: E402
 from generation.imaging.disclosure import disclose_jpeg  # noqa: E402
 from generation.imaging.faces import face_descriptor, find_face  # noqa: E402
-from generation.imaging.io import decode_upload, encode_jpeg, open_rgb
+from generation.imaging.io import decode_upload, encode_jpeg, open_rgb  # noqa: E402
 from generation.services.jobs import RENDER_LONG_SIDE  # noqa: E402
 
 STYLE = StyleSpec(style_id="bench", version=1, engine="studio")
@@ -56,7 +56,11 @@ def _median_s(fn, repeats: int = REPEATS) -> float:
 
 
 def _portraits() -> list[Image.Image]:
-    paths = sorted(p for p in FACES.glob("*/*") if p.parent.name not in {"groups", "partial"} and p.suffix in {".jpg", ".png"})
+    paths = sorted(
+        p
+        for p in FACES.glob("*/*")
+        if p.parent.name not in {"groups", "partial"} and p.suffix in {".jpg", ".png"}
+    )
     if paths:
         return [decode_upload(p.read_bytes()).image for p in paths]
     from skimage import data
@@ -76,10 +80,18 @@ def bench_render(data: bytes) -> dict:
     size = (STYLE.output_width, STYLE.output_height)
 
     def floor():  # what any photo service must do: a full decode, a resize, an encode
-        encode_jpeg(Image.open(io.BytesIO(data)).convert("RGB").resize(size, Image.BILINEAR, reducing_gap=2.0))
+        encode_jpeg(
+            Image.open(io.BytesIO(data))
+            .convert("RGB")
+            .resize(size, Image.BILINEAR, reducing_gap=2.0)
+        )
 
     def floor_draft():  # the same with libjpeg's reduced-scale decode, as the render uses
-        encode_jpeg(open_rgb(data, min_long_side=RENDER_LONG_SIDE).resize(size, Image.BILINEAR, reducing_gap=2.0))
+        encode_jpeg(
+            open_rgb(data, min_long_side=RENDER_LONG_SIDE).resize(
+                size, Image.BILINEAR, reducing_gap=2.0
+            )
+        )
 
     def render():  # what a job does per variant: open the stored selfie, compose, encode
         encode_jpeg(compose(open_rgb(data, min_long_side=RENDER_LONG_SIDE), STYLE, 0).image)
@@ -97,7 +109,9 @@ def bench_render(data: bytes) -> dict:
         "render_over_draft_floor": round(render_s / floor_draft_s, 2),
         "goal": "render_over_floor <= 3 and render_s <= 1.0 on one core",
         "parts_s": {
-            "open_rgb_draft": round(_median_s(lambda: open_rgb(data, min_long_side=RENDER_LONG_SIDE)), 4),
+            "open_rgb_draft": round(
+                _median_s(lambda: open_rgb(data, min_long_side=RENDER_LONG_SIDE)), 4
+            ),
             "full_decode_upload": round(_median_s(lambda: decode_upload(data)), 4),
             "find_face": round(_median_s(lambda: find_face(photo)), 4),
             "compose_given_face": round(_median_s(lambda: compose(photo, STYLE, 0, face=face)), 4),
@@ -112,7 +126,9 @@ def bench_identity(portraits: list[Image.Image]) -> dict:
     small = []
     for image in portraits:
         scale = 800 / max(image.size)
-        small.append(image.resize((round(image.width * scale), round(image.height * scale)), Image.BILINEAR))
+        small.append(
+            image.resize((round(image.width * scale), round(image.height * scale)), Image.BILINEAR)
+        )
 
     def identity(image):
         face = find_face(image)
@@ -121,8 +137,12 @@ def bench_identity(portraits: list[Image.Image]) -> dict:
 
     identity(small[0])
     per_image = [_median_s(lambda im=im: identity(im), 3) * 1000 for im in small]
-    return {"images": len(small), "median_ms": round(statistics.median(per_image), 1),
-            "max_ms": round(max(per_image), 1), "goal": "median_ms <= 150"}
+    return {
+        "images": len(small),
+        "median_ms": round(statistics.median(per_image), 1),
+        "max_ms": round(max(per_image), 1),
+        "goal": "median_ms <= 150",
+    }
 
 
 def main() -> None:
@@ -135,10 +155,17 @@ def main() -> None:
     result = {
         "bench": "studio",
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine(),
-                    "cores_visible": os.cpu_count(), "threads_pinned": 1},
+        "machine": {
+            "python": platform.python_version(),
+            "cpu": platform.processor() or platform.machine(),
+            "cores_visible": os.cpu_count(),
+            "threads_pinned": 1,
+        },
         "render_12mp": render,
-        "peak_rss_mb": {"after_imports_and_models": round(rss_start, 1), "after_render": round(rss_render, 1)},
+        "peak_rss_mb": {
+            "after_imports_and_models": round(rss_start, 1),
+            "after_render": round(rss_render, 1),
+        },
         "identity_800px": identity,
     }
     out = ROOT / "tests" / "bench" / "results" / "studio.json"

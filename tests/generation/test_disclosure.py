@@ -19,7 +19,10 @@ def signing_pair(settings, tmp_path):
     key, chain = disclosure.make_dev_pair("Test signer")
     (tmp_path / "key.pem").write_bytes(key)
     (tmp_path / "chain.pem").write_bytes(chain)
-    settings.C2PA_SIGNING_KEY, settings.C2PA_SIGNING_CERT = str(tmp_path / "key.pem"), str(tmp_path / "chain.pem")
+    settings.C2PA_SIGNING_KEY, settings.C2PA_SIGNING_CERT = (
+        str(tmp_path / "key.pem"),
+        str(tmp_path / "chain.pem"),
+    )
     disclosure.signing_pair.cache_clear()
     yield
     disclosure.signing_pair.cache_clear()
@@ -69,17 +72,25 @@ def test_a_plain_jpeg_has_no_manifest():
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_stored_and_exported_headshots_keep_both(signing_pair, consented, hr, faces_dir, run_on_commit):
+def test_stored_and_exported_headshots_keep_both(
+    signing_pair, consented, hr, faces_dir, run_on_commit
+):
     services.selfie_upload(actor=consented, data=(faces_dir / "obama/obama_1.jpg").read_bytes())
-    BrandStyle.objects.filter(organization=consented.organization).update(variant_count=1, output_width=512, output_height=512)
+    BrandStyle.objects.filter(organization=consented.organization).update(
+        variant_count=1, output_width=512, output_height=512
+    )
     job = services.job_enqueue(actor=consented, idempotency_key="disclosed")
     [headshot] = job.headshots.all()
     _assert_disclosed(storage.get(headshot.storage_key))
-    services.headshot_approve(actor=hr, headshot=services.headshot_choose(actor=consented, headshot=headshot))
+    services.headshot_approve(
+        actor=hr, headshot=services.headshot_choose(actor=consented, headshot=headshot)
+    )
     export = services.export_create(actor=hr)
     export.refresh_from_db()
     archive = zipfile.ZipFile(io.BytesIO(storage.get(export.storage_key)))
-    [master, *sizes] = sorted((n for n in archive.namelist() if n.endswith(".jpg")), key=lambda n: n.count("/"))
+    [master, *sizes] = sorted(
+        (n for n in archive.namelist() if n.endswith(".jpg")), key=lambda n: n.count("/")
+    )
     assert sizes
     _assert_disclosed(archive.read(master))
     for name in sizes:

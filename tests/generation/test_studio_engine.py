@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -17,12 +17,24 @@ from generation.imaging.faces import detect_faces
 from generation.imaging.io import decode_upload
 from tests import factories
 
-STYLE = StyleSpec(style_id="test", version=1, engine="studio", backdrop_color="#D9DEE4", output_width=640, output_height=640)
-TEAM = ["obama/obama_1.jpg", "biden/biden_2.jpg", "rose_leslie/rose_leslie_2.jpg", "kit_harington/kit_harington_3.jpg",
-        "alex_lacamoire/alex_lacamoire_2.jpg"]
+STYLE = StyleSpec(
+    style_id="test",
+    version=1,
+    engine="studio",
+    backdrop_color="#D9DEE4",
+    output_width=640,
+    output_height=640,
+)
+TEAM = [
+    "obama/obama_1.jpg",
+    "biden/biden_2.jpg",
+    "rose_leslie/rose_leslie_2.jpg",
+    "kit_harington/kit_harington_3.jpg",
+    "alex_lacamoire/alex_lacamoire_2.jpg",
+]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _composed(path: str, variant: int = 0):
     data = factories.astronaut_png() if path == "astronaut" else Path(path).read_bytes()
     return compose(decode_upload(data).image, STYLE, variant)
@@ -31,7 +43,9 @@ def _composed(path: str, variant: int = 0):
 def _eyes(image: Image.Image) -> tuple[float, float]:
     """(eye line as a share of the height, eye distance as a share of the width), measured on the output."""
     [face] = detect_faces(image)[:1]
-    return float(face.eye_centre[1] / image.height), float(np.hypot(*(face.right_eye - face.left_eye)) / image.width)
+    return float(face.eye_centre[1] / image.height), float(
+        np.hypot(*(face.right_eye - face.left_eye)) / image.width
+    )
 
 
 def test_every_member_of_a_team_is_framed_the_same_way(faces_dir):
@@ -39,7 +53,10 @@ def test_every_member_of_a_team_is_framed_the_same_way(faces_dir):
         out = _composed(str(faces_dir / name)).image
         eye_line, eye_distance = _eyes(out)
         assert abs(eye_line - STYLE.eye_line) <= 0.02 * STYLE.eye_line, (name, eye_line)
-        assert abs(eye_distance - STYLE.eye_distance) <= 0.03 * STYLE.eye_distance, (name, eye_distance)
+        assert abs(eye_distance - STYLE.eye_distance) <= 0.03 * STYLE.eye_distance, (
+            name,
+            eye_distance,
+        )
     assert len({name.split("/")[0] for name in TEAM}) >= 4
 
 
@@ -59,12 +76,19 @@ def test_the_old_busy_background_does_not_survive(faces_dir):
 
     person = _composed(str(faces_dir / TEAM[0]))
     alpha = person.person_alpha[..., None]
-    old_background = distance_transform_edt(person.person_alpha == 0) > 6  # 6 px clear of the true edge
+    old_background = (
+        distance_transform_edt(person.person_alpha == 0) > 6
+    )  # 6 px clear of the true edge
     assert old_background.mean() > 0.2
     backdrop = np.array(ImageColor.getrgb(STYLE.backdrop_color), dtype=np.float32)
-    for scene in (data.chelsea(), data.rocket()):  # a cat on a patterned rug; a launch pad with sky and towers
+    for scene in (
+        data.chelsea(),
+        data.rocket(),
+    ):  # a cat on a patterned rug; a launch pad with sky and towers
         busy = np.asarray(Image.fromarray(scene).resize(person.image.size), dtype=np.float32)
-        photo = Image.fromarray((np.asarray(person.image) * alpha + busy * (1 - alpha)).astype(np.uint8))
+        photo = Image.fromarray(
+            (np.asarray(person.image) * alpha + busy * (1 - alpha)).astype(np.uint8)
+        )
         out = np.asarray(compose(photo, STYLE, 0).image, dtype=np.float32)
         survived = (np.abs(out - backdrop).max(axis=2) > 3)[old_background].mean()
         assert survived < 0.025, survived
@@ -79,7 +103,10 @@ def test_the_compose_result_protects_the_face_and_describes_the_person(faces_dir
     composed = _composed(str(faces_dir / TEAM[2]))
     h, w = composed.person_alpha.shape
     assert composed.image.size == (w, h) == (STYLE.output_width, STYLE.output_height)
-    assert composed.person_alpha.dtype == np.float32 and 0 <= composed.person_alpha.min() <= composed.person_alpha.max() <= 1
+    assert (
+        composed.person_alpha.dtype == np.float32
+        and 0 <= composed.person_alpha.min() <= composed.person_alpha.max() <= 1
+    )
     assert composed.face_mask.dtype == bool and 0.03 < composed.face_mask.mean() < 0.5
     eye_y = round(STYLE.eye_line * h)
     assert composed.face_mask[eye_y, w // 2]  # between the eyes is protected
@@ -90,7 +117,9 @@ def test_variants_differ_in_framing_and_backdrop_shade(faces_dir):
     tight, medium = _composed(str(faces_dir / TEAM[0]), 0), _composed(str(faces_dir / TEAM[0]), 3)
     assert medium.image.size == (STYLE.output_width, round(STYLE.output_width * 5 / 4))  # 4:5
     assert _eyes(medium.image)[1] == pytest.approx(0.8 * STYLE.eye_distance, rel=0.03)
-    assert np.asarray(medium.image)[2, 2].sum() < np.asarray(tight.image)[2, 2].sum()  # darker backdrop
+    assert (
+        np.asarray(medium.image)[2, 2].sum() < np.asarray(tight.image)[2, 2].sum()
+    )  # darker backdrop
 
 
 def test_an_exif_rotated_jpeg_renders_upright(faces_dir):
@@ -134,7 +163,40 @@ def test_render_headshot_writes_a_disclosed_headshot(faces_dir, tmp_path):
 
     target = tmp_path / "out.jpg"
     style = tmp_path / "style.json"
-    style.write_text('{"output_width": 400, "output_height": 500, "backdrop": {"kind": "gradient", "color2": "#FFFFFF"}}')
-    call_command("render_headshot", str(faces_dir / TEAM[1]), str(target), "--style", str(style), stdout=io.StringIO())
+    style.write_text(
+        '{"output_width": 400, "output_height": 500, "backdrop": {"kind": "gradient", "color2": "#FFFFFF"}}'
+    )
+    call_command(
+        "render_headshot",
+        str(faces_dir / TEAM[1]),
+        str(target),
+        "--style",
+        str(style),
+        stdout=io.StringIO(),
+    )
     assert Image.open(target).size == (400, 500)
     assert digital_source_type(target.read_bytes()) == STUDIO_COMPOSITE
+
+
+def test_backdrops_gradient_brand_image_and_shadow():
+    from generation.imaging.backdrop import add_shadow, make_backdrop
+
+    gradient = make_backdrop({"kind": "gradient", "color2": "#000000"}, "#FFFFFF", (40, 100))
+    assert gradient.shape == (100, 40, 3) and gradient[0].min() == 1.0 and gradient[-1].max() == 0.0
+    assert np.all(np.diff(gradient[:, 0, 0]) <= 0)  # vertical, top to bottom
+    brand = Image.new("RGB", (200, 100), "#336699")
+    loaded = make_backdrop(
+        {"kind": "image", "image_key": "k", "blur": 3},
+        "#FFFFFF",
+        (50, 60),
+        loader=lambda key: brand,
+    )
+    assert loaded.shape == (60, 50, 3) and np.allclose(
+        loaded[30, 25], np.array([0x33, 0x66, 0x99]) / 255, atol=0.01
+    )
+    alpha = np.zeros((100, 100), dtype=np.float32)
+    alpha[30:70, 30:70] = 1
+    shaded = add_shadow(np.ones((100, 100, 3), dtype=np.float32), alpha)
+    assert (
+        shaded[72, 72].max() < 0.95 and shaded[2, 2].min() > 0.999
+    )  # dark beside the person, untouched far away

@@ -23,13 +23,29 @@ class Command(BaseCommand):
             try:
                 analyses[path.name] = analyse_selfie(decode_upload(path.read_bytes()).image)
             except ImageRejected as exc:
-                reports.append({"path": str(path), "passed": False, "checks": [
-                    {"code": exc.code, "passed": False, "value": None, "message": exc.message}]})
+                reports.append(
+                    {
+                        "path": str(path),
+                        "passed": False,
+                        "checks": [
+                            {
+                                "code": exc.code,
+                                "passed": False,
+                                "value": None,
+                                "message": exc.message,
+                            }
+                        ],
+                    }
+                )
         odd = odd_one_out(list(analyses), [a.descriptor for a in analyses.values()])
         for path in options["paths"]:
             if path.name in analyses:
                 reports.append({"path": str(path), **self._with_set(path.name, analyses, odd)})
-        result = {"passed": all(r["passed"] for r in reports) and odd is None, "mixed_people": odd, "photos": reports}
+        result = {
+            "passed": all(r["passed"] for r in reports) and odd is None,
+            "mixed_people": odd,
+            "photos": reports,
+        }
         self.stdout.write(json.dumps(result, indent=2))
         if not result["passed"]:
             raise SystemExit(1)
@@ -40,7 +56,8 @@ class Command(BaseCommand):
         analysis = analyses[name]
         others = [
             OtherSelfie(label=n, descriptor=a.descriptor, phash=a.phash)
-            for n, a in analyses.items() if n != name and (n != odd or name == odd)
+            for n, a in analyses.items()
+            if n != name and (n != odd or name == odd)
         ]
         analysis.checks += set_checks(analysis, name, others)
         return analysis.report
