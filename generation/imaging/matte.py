@@ -57,6 +57,7 @@ def matte(image: Image.Image, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     # Keep the full-resolution pixels inside the person; use the un-mixed colour only near the edge.
     full = np.asarray(image.convert("RGB"), dtype=np.float32) / 255.0
     fg_up = _scaled(fg_small.astype(np.float32), image.size).clip(0, 1)
-    edge = uniform_filter(((alpha > 0.02) & (alpha < 0.98)).astype(np.float32), size=5)[..., None]
+    band = ((alpha_small > 0.02) & (alpha_small < 0.98)).astype(np.float32)
+    edge = _scaled(uniform_filter(band, size=3), image.size).clip(0, 1)[..., None]
     foreground = full * (1 - edge) + fg_up * edge
     return alpha, foreground
