@@ -71,6 +71,10 @@ class Selfie(models.Model):
     # The checklist: {"passed": bool, "checks": [{"code", "passed", "value", "message"}]}
     checks = models.JSONField(default=dict, blank=True)
     usable = models.BooleanField(default=False)
+    # dlib's 128 float64 face descriptor (raw bytes), for the set and likeness checks.
+    descriptor = models.BinaryField(null=True, blank=True, editable=False)
+    phash = models.CharField(max_length=16, blank=True)  # perceptual hash, for near-duplicates
+    skin_lab = models.JSONField(null=True, blank=True)  # mean CIELAB of the facial skin, for the skin-tone guard
 
     class Meta:
         ordering = ["-uploaded_at"]

@@ -1,56 +1,232 @@
 """The selfie checklist: each check has a code, pass/fail, the measured value
-and a sentence a person understands. (The studio issue adds quality checks.)"""
+and a sentence a person understands.
+
+``analyse_selfie`` checks one photo; ``set_checks`` compares it with the
+member's other selfies (near-duplicates, same person).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
-from .faces import detect_faces
+from . import quality
+from .colour import skin_lab
+from .faces import Face, detect_faces, face_descriptor
 
 MIN_SHORT_SIDE = 400
 MIN_FACE_SHARE = 0.12  # face box width / image width
 DOMINANT_RATIO = 1.6  # the largest face must be this much wider than the next
+MIN_SHARPNESS = 15.0  # Laplacian variance on a 256 px face crop
+BRIGHTNESS_RANGE = (60.0, 215.0)
+MAX_CLIPPED = 0.05
+MAX_POSE = {"yaw": 30.0, "pitch": 25.0, "roll": 20.0}
+MIN_EYES_OPEN = 0.15
+SAME_PERSON = 0.6  # dlib descriptor distance
+NEAR_DUPLICATE_BITS = 4  # perceptual-hash bits that may differ
 
 
-def _check(code: str, passed: bool, value: Any, message: str) -> dict[str, Any]:
-    return {"code": code, "passed": bool(passed), "value": value, "message": message}
+@dataclass
+class SelfieAnalysis:
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    descriptor: np.ndarray | None = None
+    phash: str = ""
+    skin_lab: list[float] | None = None
+
+    @property
+    def passed(self) -> bool:
+        return all(c["passed"] for c in self.checks)
+
+    @property
+    def report(self) -> dict[str, Any]:
+        return {"passed": self.passed, "checks": self.checks}
 
 
-def selfie_checklist(image: Image.Image, *, reference_descriptors: Sequence[np.ndarray] = ()) -> dict[str, Any]:
-    checks = []
+@dataclass(frozen=True)
+class OtherSelfie:
+    label: str  # how a person recognises the photo: its file name or upload time
+    descriptor: np.ndarray | None
+    phash: str
+
+
+def _check(code: str, passed: bool, value: Any, ok: str, problem: str) -> dict[str, Any]:
+    return {
+        "code": code,
+        "passed": bool(passed),
+        "value": value,
+        "message": ok if passed else problem,
+    }
+
+
+def analyse_selfie(image: Image.Image) -> SelfieAnalysis:
     short = min(image.size)
-    checks.append(_check(
-        "resolution", short >= MIN_SHORT_SIDE, short,
-        "Resolution is fine." if short >= MIN_SHORT_SIDE
-        else f"The photo is too small ({short} px on its short side; at least {MIN_SHORT_SIDE} px).",
-    ))
+    result = SelfieAnalysis(phash=quality.perceptual_hash(image))
+    result.checks.append(
+        _check(
+            "resolution",
+            short >= MIN_SHORT_SIDE,
+            short,
+            "Resolution is fine.",
+            f"The photo is too small ({short} px on its short side; at least {MIN_SHORT_SIDE} px).",
+        )
+    )
     faces = detect_faces(image)
     if not faces:
-        checks.append(_check("face_found", False, 0, "We could not find a face. Face the camera in good light."))
-    else:
-        dominant = len(faces) == 1 or faces[0].width >= DOMINANT_RATIO * faces[1].width
-        checks.append(_check(
-            "one_face", dominant, len(faces),
-            "One face found." if dominant
-            else f"We found {len(faces)} faces of similar size. Upload a photo of just you.",
-        ))
-        face = faces[0]
-        share = round(face.width / image.width, 3)
-        checks.append(_check(
-            "face_size", share >= MIN_FACE_SHARE, share,
-            "Your face is large enough." if share >= MIN_FACE_SHARE
-            else "Your face is too small in the photo. Come closer to the camera.",
-        ))
-        left, top, right, bottom = face.box
-        margin = 0.02 * max(image.size)
-        inside = left > margin and top > margin and right < image.width - margin and bottom < image.height - margin
-        checks.append(_check(
-            "face_in_frame", inside, [round(v) for v in face.box],
-            "Your whole face is in the frame." if inside
-            else "Your face is cut off by the edge of the photo. Keep your whole head in the frame.",
-        ))
-    return {"passed": all(c["passed"] for c in checks), "checks": checks}
+        result.checks.append(
+            _check(
+                "face_found",
+                False,
+                0,
+                "",
+                "We could not find a face. Face the camera in good light.",
+            )
+        )
+        return result
+    result.checks += _face_checks(image, faces)
+    face = faces[0]
+    result.checks += _quality_checks(image, face)
+    result.descriptor = face_descriptor(image, face)
+    lab = skin_lab(image, face.landmarks)
+    result.skin_lab = None if lab is None else [round(float(v), 3) for v in lab]
+    return result
+
+
+def _face_checks(image: Image.Image, faces: list[Face]) -> list[dict[str, Any]]:
+    dominant = len(faces) == 1 or faces[0].width >= DOMINANT_RATIO * faces[1].width
+    face = faces[0]
+    share = round(face.width / image.width, 3)
+    left, top, right, bottom = face.box
+    margin = 0.02 * max(image.size)
+    inside = (
+        left > margin
+        and top > margin
+        and right < image.width - margin
+        and bottom < image.height - margin
+    )
+    return [
+        _check(
+            "one_face",
+            dominant,
+            len(faces),
+            "One face found.",
+            f"We found {len(faces)} faces of similar size. Upload a photo of just you.",
+        ),
+        _check(
+            "face_size",
+            share >= MIN_FACE_SHARE,
+            share,
+            "Your face is large enough.",
+            "Your face is too small in the photo. Come closer to the camera.",
+        ),
+        _check(
+            "face_in_frame",
+            inside,
+            [round(v) for v in face.box],
+            "Your whole face is in the frame.",
+            "Your face is cut off by the edge of the photo. Keep your whole head in the frame.",
+        ),
+    ]
+
+
+def _quality_checks(image: Image.Image, face: Face) -> list[dict[str, Any]]:
+    crop = quality.face_crop(image, face)
+    sharp = round(quality.sharpness(crop), 1)
+    brightness, clipped = quality.exposure(crop)
+    pose = quality.head_pose(face)
+    turned = [axis for axis, limit in MAX_POSE.items() if abs(pose[axis]) > limit]
+    ear = round(quality.eye_aspect_ratio(face), 3)
+    low, high = BRIGHTNESS_RANGE
+    return [
+        _check(
+            "sharpness",
+            sharp >= MIN_SHARPNESS,
+            sharp,
+            "Your face is in focus.",
+            "Your face is blurry. Hold the camera still and tap your face to focus.",
+        ),
+        _check(
+            "exposure",
+            low <= brightness <= high,
+            round(brightness, 1),
+            "The light on your face is fine.",
+            "Your face is too dark. Face a window or a lamp."
+            if brightness < low
+            else "Your face is too bright. Move out of direct light.",
+        ),
+        _check(
+            "highlights",
+            clipped <= MAX_CLIPPED,
+            round(clipped, 3),
+            "No blown-out highlights on your face.",
+            "Part of your face is blown out to white. Avoid direct sun or flash.",
+        ),
+        _check(
+            "head_pose",
+            not turned,
+            pose,
+            "You are facing the camera.",
+            f"Your head is turned too far ({', '.join(turned)}). Look straight into the camera.",
+        ),
+        _check(
+            "eyes_open",
+            ear >= MIN_EYES_OPEN,
+            ear,
+            "Your eyes are open.",
+            "Your eyes look closed. Take a photo with your eyes open.",
+        ),
+    ]
+
+
+def set_checks(
+    analysis: SelfieAnalysis, label: str, others: Sequence[OtherSelfie]
+) -> list[dict[str, Any]]:
+    """Compare a new selfie with the member's others: no near-duplicates, and the same person."""
+    checks = []
+    dupes = [
+        o.label
+        for o in others
+        if o.phash
+        and analysis.phash
+        and quality.hash_distance(o.phash, analysis.phash) <= NEAR_DUPLICATE_BITS
+    ]
+    checks.append(
+        _check(
+            "not_duplicate",
+            not dupes,
+            dupes,
+            "This photo is different from your others.",
+            f"{label} is almost the same as {', '.join(dupes)}. Upload a different photo.",
+        )
+    )
+    known = [o for o in others if o.descriptor is not None]
+    if analysis.descriptor is not None and known:
+        distances = [float(np.linalg.norm(analysis.descriptor - o.descriptor)) for o in known]
+        median = round(float(np.median(distances)), 3)
+        checks.append(
+            _check(
+                "same_person",
+                median <= SAME_PERSON,
+                median,
+                "This is the same person as in your other photos.",
+                f"{label} does not look like the same person as your other photos "
+                f"({', '.join(o.label for o in known)}). Upload photos of yourself only.",
+            )
+        )
+    return checks
+
+
+def odd_one_out(labels: Sequence[str], descriptors: Sequence[np.ndarray | None]) -> str | None:
+    """In a set that mixes people, the photo farthest from the others (None when all match)."""
+    known = [(lab, d) for lab, d in zip(labels, descriptors, strict=True) if d is not None]
+    if len(known) < 2:
+        return None
+    scores = {
+        lab: float(np.median([np.linalg.norm(d - e) for other, e in known if other != lab]))
+        for lab, d in known
+    }
+    worst = max(scores, key=scores.get)
+    return worst if scores[worst] > SAME_PERSON else None

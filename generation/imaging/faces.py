@@ -92,6 +92,13 @@ def detect_faces(image: Image.Image, *, long_side: int = DETECT_LONG_SIDE, upsam
     return sorted(confident, key=lambda f: f.width, reverse=True)
 
 
+def find_face(image: Image.Image) -> Face | None:
+    """The largest face, fast: without upsampling first (about 4x quicker at 800 px), which finds
+    any face a usable selfie or headshot has; upsampling only when that finds nothing."""
+    faces = detect_faces(image, upsample=0) or detect_faces(image, upsample=1)
+    return faces[0] if faces else None
+
+
 def face_descriptor(image: Image.Image, face: Face | None = None, *, long_side: int = DETECT_LONG_SIDE) -> np.ndarray | None:
     """dlib's 128-d ResNet descriptor of the largest (or the given) face."""
     import dlib

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -76,6 +77,12 @@ def encode_jpeg(image: Image.Image, *, quality: int = 92) -> bytes:
     return out.getvalue()
 
 
-def open_rgb(data: bytes) -> Image.Image:
-    """Open an image this service stored itself."""
-    return Image.open(io.BytesIO(data)).convert("RGB")
+def open_rgb(data: bytes, *, min_long_side: int | None = None) -> Image.Image:
+    """Open an image this service stored itself. With ``min_long_side``, a JPEG is decoded
+    at the smallest 1/2, 1/4 or 1/8 scale that keeps at least that many pixels on its long
+    side (libjpeg's draft mode): a 12 MP selfie renders from a 3 MP decode, several times faster."""
+    image = Image.open(io.BytesIO(data))
+    if min_long_side and image.format == "JPEG" and max(image.size) > min_long_side:
+        ratio = min_long_side / max(image.size)
+        image.draft("RGB", (math.ceil(image.width * ratio), math.ceil(image.height * ratio)))
+    return image.convert("RGB")

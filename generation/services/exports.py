@@ -13,7 +13,8 @@ from config.exceptions import ApplicationError, NotAllowed
 from teams.models import Membership
 
 from .. import storage
-from ..imaging.io import encode_jpeg, open_rgb
+from ..imaging.disclosure import disclose_derived
+from ..imaging.io import open_rgb
 from ..models import Export, ExportStatus, Headshot, ReviewState
 from ..platform_sizes import PLATFORM_SIZES, derive
 
@@ -69,7 +70,8 @@ def _zip(headshots: list[Headshot]) -> bytes:
             archive.writestr(f"{name}.jpg", master_bytes, compress_type=zipfile.ZIP_STORED)
             master = open_rgb(master_bytes)
             for platform, size in PLATFORM_SIZES.items():
-                archive.writestr(f"sizes/{platform}/{name}.jpg", encode_jpeg(derive(master, size)), zipfile.ZIP_STORED)
+                sized = disclose_derived(derive(master, size), master=master_bytes, title=f"{name}.jpg")
+                archive.writestr(f"sizes/{platform}/{name}.jpg", sized, zipfile.ZIP_STORED)
             writer.writerow([
                 member.display_name, member.user.email, member.department, member.job_title, f"{name}.jpg",
                 headshot.reviewed_by.user.email if headshot.reviewed_by else "",

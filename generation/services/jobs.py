@@ -13,8 +13,11 @@ from teams.models import Membership
 
 from .. import storage
 from ..engines import RenderError, RenderInput, StyleSpec, get_engine
-from ..imaging.io import encode_jpeg, open_rgb
+from ..imaging import guards
+from ..imaging.disclosure import STUDIO_COMPOSITE, disclose_jpeg
+from ..imaging.io import open_rgb
 from ..models import BrandStyle, Engine, GenerationJob, Headshot, JobStatus
+from .selfies import descriptor_of
 
 log = logging.getLogger(__name__)
 
@@ -106,9 +109,49 @@ def _seed_key(job: GenerationJob) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def _load_photos(job: GenerationJob) -> list:
-    selfies = job.member.selfies.filter(usable=True).order_by("uploaded_at")
-    return [open_rgb(storage.get(s.storage_key)) for s in selfies]
+MAX_ATTEMPTS = 3  # renders per variant: the first and at most two replacements
+RENDER_LONG_SIDE = 2000  # selfies are decoded at no less than this: plenty for a 1024 px master
+
+
+def _load_photos(job: GenerationJob) -> tuple[list, guards.Reference | None]:
+    """The usable selfies, and the reference the guards compare outputs with."""
+    selfies = list(job.member.selfies.filter(usable=True).order_by("uploaded_at"))
+    photos = [open_rgb(storage.get(s.storage_key), min_long_side=RENDER_LONG_SIDE) for s in selfies]
+    descriptors, labs = [], []
+    for selfie, photo in zip(selfies, photos, strict=True):
+        descriptor, lab = descriptor_of(selfie), selfie.skin_lab
+        if descriptor is None:  # a selfie stored before descriptors were kept
+            descriptor, lab = guards.measure(photo)
+        if descriptor is not None:
+            descriptors.append(descriptor)
+            labs.append(lab)
+    return photos, (guards.Reference.from_selfies(descriptors, labs) if descriptors else None)
+
+
+def _render_guarded(job: GenerationJob, engine, request: RenderInput, reference) -> tuple[list, dict]:
+    """Render every variant; an output that fails a guard is recorded and rendered again,
+    at most MAX_ATTEMPTS times. Works the same for every engine."""
+    if reference is None:
+        raise RenderError("no face found in any selfie to compare the outputs with")
+    org = job.organization
+    pending, passed, failures = list(range(job.style.variant_count)), [], []
+    for attempt in range(MAX_ATTEMPTS):
+        if not pending:
+            break
+        rendered = engine.render(request, pending, attempt=attempt, progress=_progress(job.id))
+        pending = []
+        for variant in rendered:
+            result = guards.check_output(
+                variant.image, reference,
+                likeness_threshold=org.likeness_threshold, skin_threshold=org.skin_tone_threshold,
+            )
+            if result.passed:
+                variant.meta["guards"] = result.figures
+                passed.append(variant)
+            else:
+                failures.append({"variant": variant.index, "attempt": attempt, "failed": result.failures, **result.figures})
+                pending.append(variant.index)
+    return passed, {"guard_failures": failures, "not_rendered": pending}
 
 
 def _progress(job_id):
@@ -140,15 +183,19 @@ def job_run(*, job_id) -> None:
         _finish(job, JobStatus.FAILED, "Consent was withdrawn; nothing was rendered.")
         return
     try:
-        request = RenderInput(photos=_load_photos(job), style=StyleSpec.from_model(job.style), seed_key=_seed_key(job))
-        engine = get_engine(job.engine)
-        rendered = engine.render(request, range(job.style.variant_count), progress=_progress(job.id))
+        photos, reference = _load_photos(job)
+        request = RenderInput(photos=photos, style=StyleSpec.from_model(job.style), seed_key=_seed_key(job))
+        rendered, report = _render_guarded(job, get_engine(job.engine), request, reference)
     except RenderError as exc:
         _finish(job, JobStatus.FAILED, f"Rendering failed: {exc}")
         return
     except Exception as exc:  # an engine bug must not leave a job running forever
         log.exception("job %s crashed", job_id)
         _finish(job, JobStatus.FAILED, f"Rendering crashed: {exc.__class__.__name__}: {exc}")
+        return
+    GenerationJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(report=report)
+    if not rendered:
+        _finish(job, JobStatus.FAILED, f"No output passed the likeness and skin-tone checks in {MAX_ATTEMPTS} attempts.")
         return
     _store(job, rendered)
 
@@ -161,7 +208,8 @@ def _store(job: GenerationJob, rendered) -> None:
             organization_id=job.organization_id, member_id=job.member_id, job_id=job.id,
             variant_index=variant.index,
         )
-        storage.put(key, encode_jpeg(variant.image))
+        term = variant.meta.get("digital_source_type", STUDIO_COMPOSITE)
+        storage.put(key, disclose_jpeg(variant.image, term=term, title=f"headshot-{variant.index}.jpg"))
         Headshot.objects.update_or_create(
             job=job, variant_index=variant.index,
             defaults={

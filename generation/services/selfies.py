@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+import numpy as np
 from django.db import transaction
 
 from compliance.services import audit_event_record, consent_require
@@ -9,7 +10,7 @@ from config.exceptions import ApplicationError
 from teams.models import Membership
 
 from .. import storage
-from ..imaging.checks import selfie_checklist
+from ..imaging.checks import OtherSelfie, SelfieAnalysis, analyse_selfie, set_checks
 from ..imaging.io import ImageRejected, decode_upload, encode_jpeg
 from ..models import Selfie
 
@@ -29,7 +30,9 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
         decoded = decode_upload(data)
     except ImageRejected as exc:
         raise ApplicationError(exc.message, code=exc.code) from None
-    report = selfie_checklist(decoded.image)
+    analysis = analyse_selfie(decoded.image)
+    analysis.checks += set_checks(analysis, _label(None), _others(actor))
+    report = analysis.report
     selfie_id = uuid.uuid4()
     key = storage.selfie_key(organization_id=actor.organization_id, member_id=actor.id, selfie_id=selfie_id)
     storage.put(key, encode_jpeg(decoded.image))
@@ -39,6 +42,7 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
                 id=selfie_id, organization=actor.organization, member=actor, storage_key=key,
                 width=decoded.image.width, height=decoded.image.height,
                 original_format=decoded.original_format, checks=report, usable=report["passed"],
+                **_stored_figures(analysis),
             )
             audit_event_record(
                 actor=actor, organization=actor.organization, verb="selfie.uploaded", target=selfie,
@@ -48,6 +52,26 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
         storage.delete(key)  # no orphan file when the row is not written
         raise
     return selfie
+
+
+def _label(selfie: Selfie | None) -> str:
+    return "This photo" if selfie is None else f"your photo from {selfie.uploaded_at:%d %b %Y %H:%M}"
+
+
+def descriptor_of(selfie: Selfie) -> np.ndarray | None:
+    return None if not selfie.descriptor else np.frombuffer(bytes(selfie.descriptor), dtype=np.float64)
+
+
+def _others(actor: Membership) -> list[OtherSelfie]:
+    return [
+        OtherSelfie(label=_label(s), descriptor=descriptor_of(s), phash=s.phash)
+        for s in actor.selfies.filter(usable=True).order_by("uploaded_at")
+    ]
+
+
+def _stored_figures(analysis: SelfieAnalysis) -> dict:
+    descriptor = None if analysis.descriptor is None else analysis.descriptor.astype(np.float64).tobytes()
+    return {"descriptor": descriptor, "phash": analysis.phash, "skin_lab": analysis.skin_lab}
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -68,6 +69,9 @@ class Command(BaseCommand):
         export = self._run_flow(photo_sets)
         path = storage.local_path(export.storage_key)
         self.stdout.write(f"export: {path}")
+        # Beside the export; under VAR_DIR/demo when the export lives in S3.
+        folder = Path(settings.VAR_DIR) / "demo" if path.startswith("s3://") else Path(path).parent
+        self.stdout.write(f"contact_sheet: {self._contact_sheet(export, folder)}")
         self._print_logins()
         if not options["no_serve"]:
             call_command("runserver", options["addr"], use_reloader=False)
@@ -132,6 +136,20 @@ class Command(BaseCommand):
         if export.status != ExportStatus.SUCCEEDED:
             raise CommandError(f"export failed: {export.error}")
         return export
+
+    def _contact_sheet(self, export: Export, folder: Path) -> Path:
+        from generation.imaging.contact_sheet import contact_sheet
+        from generation.imaging.io import open_rgb
+        from generation.models import Headshot
+
+        approved = Headshot.objects.filter(
+            organization=export.organization, chosen=True, review_state="approved"
+        ).select_related("member__user").order_by("member__user__last_name")
+        sheet = contact_sheet([(h.member.display_name, open_rgb(storage.get(h.storage_key))) for h in approved])
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / "contact_sheet.png"
+        sheet.save(target)
+        return target
 
     def _print_logins(self) -> None:
         self.stdout.write(f"login: admin@{DOMAIN} / {PASSWORD} (admin)")

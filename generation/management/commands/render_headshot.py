@@ -6,7 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from generation.engines import RenderError, RenderInput, StyleSpec, get_engine
-from generation.imaging.io import ImageRejected, decode_upload, encode_jpeg
+from generation.imaging.disclosure import disclose_jpeg
+from generation.imaging.io import ImageRejected, decode_upload
 
 
 class Command(BaseCommand):
@@ -42,5 +43,5 @@ class Command(BaseCommand):
         except RenderError as exc:
             raise CommandError(f"cannot render: {exc}") from None
         options["output"].parent.mkdir(parents=True, exist_ok=True)
-        options["output"].write_bytes(encode_jpeg(result.image))
+        options["output"].write_bytes(disclose_jpeg(result.image, title=options["output"].name))
         self.stdout.write(f"wrote {options['output']} ({result.image.width}x{result.image.height})")
