@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from PIL import Image, ImageColor
+import numpy as np
+from PIL import Image, ImageColor, ImageDraw
 
 from ..imaging.faces import Face, detect_faces
 from .base import ProgressCallback, RenderError, RenderedVariant, RenderInput, StyleSpec
@@ -63,3 +65,50 @@ class StudioEngine:
             if progress:
                 progress(step, len(variants))
         return results
+
+
+# --- Minimal compose() for the diffusion engine's preserve-face mode.
+# The studio issue replaces this with real segmentation and matting; the
+# interface (compose(photo, style, variant_index) -> Composed) stays.
+
+
+@dataclass
+class Composed:
+    image: Image.Image  # RGB, the framed photo on the backdrop, style output size
+    person_alpha: np.ndarray  # float32 HxW, 1 = person
+    face_mask: np.ndarray  # bool HxW, face and hair: generative engines must not touch it
+
+
+def _variant_eye_distance(style: StyleSpec, variant_index: int) -> float:
+    # Even variants use the style's framing, odd ones a looser, medium shot.
+    return style.eye_distance * (1.0 if variant_index % 2 == 0 else 0.8)
+
+
+def _to_output(coeffs, points: np.ndarray) -> np.ndarray:
+    """Map input-image points to output pixels (the inverse of the AFFINE coefficients)."""
+    a, b, c, d, e, f = coeffs
+    inverse = np.linalg.inv(np.array([[a, b], [d, e]]))
+    return (points - np.array([c, f])) @ inverse.T
+
+
+def _face_ellipse(points: np.ndarray, width: int, height: int) -> np.ndarray:
+    """An ellipse around the landmarks, grown upwards for the hair."""
+    left, top = points.min(axis=0)
+    right, bottom = points.max(axis=0)
+    face_w, face_h = right - left, bottom - top
+    box = (left - 0.25 * face_w, top - 0.7 * face_h, right + 0.25 * face_w, bottom + 0.1 * face_h)
+    mask = Image.new("L", (width, height), 0)
+    ImageDraw.Draw(mask).ellipse(box, fill=255)
+    return np.asarray(mask) > 0
+
+
+def compose(photo: Image.Image, style: StyleSpec, variant_index: int) -> Composed:
+    faces = detect_faces(photo)
+    if not faces:
+        raise RenderError("no face found in the selfie")
+    eye_distance = _variant_eye_distance(style, variant_index)
+    width, height = style.output_width, style.output_height
+    coeffs = frame_affine(faces[0], width=width, height=height, eye_line=style.eye_line, eye_distance=eye_distance)
+    image = frame(photo, faces[0], style, eye_distance=eye_distance)
+    face_mask = _face_ellipse(_to_output(coeffs, faces[0].landmarks), width, height)
+    return Composed(image=image, person_alpha=np.ones((height, width), np.float32), face_mask=face_mask)
