@@ -90,7 +90,7 @@ def tiny_style(model: Path | str, **options):
     """A diffusion StyleSpec for tests: 128 px out, 64 px generation, 2 steps."""
     from generation.engines import StyleSpec
 
-    opts = {"model": str(model), "steps": 2, "resolution": 64, "strength": 1.0, "guidance": 2.0} | options
+    opts = tiny_options(model, **options)
     return StyleSpec(
         style_id="tiny", version=1, engine="diffusion", output_width=128, output_height=128,
         variant_count=3, options=opts,
@@ -99,7 +99,10 @@ def tiny_style(model: Path | str, **options):
 
 # Style options for BrandStyle rows (outputs must be at least 256 px there).
 def tiny_options(model: Path | str, **options) -> dict:
-    return {"model": str(model), "steps": 2, "resolution": 64, "strength": 1.0, "guidance": 2.0} | options
+    return {
+        "model": str(model), "steps": 2, "resolution": 64, "strength": 1.0, "guidance": 2.0,
+        "prompt": "headshot, {attire}", "negative_prompt": "blurry",
+    } | options
 
 
 def _fixture():
