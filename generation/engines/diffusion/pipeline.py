@@ -48,20 +48,30 @@ def dtype():
     return getattr(torch, settings.DIFFUSION_DTYPE)
 
 
-def optimize(pipe) -> None:
-    """Speed settings for CUDA: channels_last, SDPA attention, optional compile."""
+def apply_speedups(pipe, *, channels_last: bool = True, bf16_vae: bool = False, compile_unet: bool = False) -> None:
+    """SDPA attention with fused QKV projections, channels_last memory, optional compile.
+
+    Settings-free so that tests/bench/gpu.py measures exactly this.
+    """
     import torch
     from diffusers.models.attention_processor import AttnProcessor2_0
 
-    if not device().startswith("cuda"):
-        return
-    pipe.unet.set_attn_processor(AttnProcessor2_0())  # PyTorch SDPA (flash / mem-efficient kernels)
-    pipe.unet.to(memory_format=torch.channels_last)
-    pipe.vae.to(memory_format=torch.channels_last)
-    if dtype() == torch.bfloat16:
-        pipe.vae.register_to_config(force_upcast=False)  # bf16 has fp32's range: no fp32 VAE pass needed
-    if settings.DIFFUSION_COMPILE:
-        pipe.unet = torch.compile(pipe.unet, mode="max-autotune-no-cudagraphs", fullgraph=True)
+    pipe.unet.set_attn_processor(AttnProcessor2_0())  # PyTorch SDPA: flash / mem-efficient kernels
+    pipe.fuse_qkv_projections()
+    if channels_last:
+        pipe.unet.to(memory_format=torch.channels_last)
+        pipe.vae.to(memory_format=torch.channels_last)
+    if bf16_vae:
+        pipe.vae.register_to_config(force_upcast=False)  # bf16 has fp32's range: no fp32 VAE pass
+    if compile_unet:
+        pipe.unet = torch.compile(pipe.unet, fullgraph=True)
+
+
+def optimize(pipe) -> None:
+    import torch
+
+    if device().startswith("cuda"):
+        apply_speedups(pipe, bf16_vae=dtype() == torch.bfloat16, compile_unet=settings.DIFFUSION_COMPILE)
 
 
 def _from_pretrained(source: str):
