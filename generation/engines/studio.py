@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image, ImageColor, ImageDraw
 
 from ..imaging.faces import Face, detect_faces
-from .base import ProgressCallback, RenderError, RenderedVariant, RenderInput, StyleSpec
+from .base import ProgressCallback, RenderedVariant, RenderError, RenderInput, StyleSpec
 
 
 def frame_affine(face: Face, *, width: int, height: int, eye_line: float, eye_distance: float):
@@ -108,7 +108,10 @@ def compose(photo: Image.Image, style: StyleSpec, variant_index: int) -> Compose
         raise RenderError("no face found in the selfie")
     eye_distance = _variant_eye_distance(style, variant_index)
     width, height = style.output_width, style.output_height
-    coeffs = frame_affine(faces[0], width=width, height=height, eye_line=style.eye_line, eye_distance=eye_distance)
+    coeffs = frame_affine(
+        faces[0], width=width, height=height, eye_line=style.eye_line, eye_distance=eye_distance
+    )
     image = frame(photo, faces[0], style, eye_distance=eye_distance)
     face_mask = _face_ellipse(_to_output(coeffs, faces[0].landmarks), width, height)
-    return Composed(image=image, person_alpha=np.ones((height, width), np.float32), face_mask=face_mask)
+    alpha = np.ones((height, width), np.float32)  # no segmentation yet: all person
+    return Composed(image=image, person_alpha=alpha, face_mask=face_mask)

@@ -32,9 +32,17 @@ def _text_config():
     from transformers import CLIPTextConfig
 
     return CLIPTextConfig(
-        bos_token_id=0, eos_token_id=1, pad_token_id=1, vocab_size=128, hidden_size=32,
-        intermediate_size=37, num_attention_heads=4, num_hidden_layers=2, projection_dim=32,
-        hidden_act="gelu", layer_norm_eps=1e-5,
+        bos_token_id=0,
+        eos_token_id=1,
+        pad_token_id=1,
+        vocab_size=128,
+        hidden_size=32,
+        intermediate_size=37,
+        num_attention_heads=4,
+        num_hidden_layers=2,
+        projection_dim=32,
+        hidden_act="gelu",
+        layer_norm_eps=1e-5,
     )
 
 
@@ -42,12 +50,21 @@ def _unet(in_channels: int):
     from diffusers import UNet2DConditionModel
 
     return UNet2DConditionModel(
-        block_out_channels=(32, 64), layers_per_block=1, sample_size=32, in_channels=in_channels,
-        out_channels=4, down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
-        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"), attention_head_dim=(2, 4),
-        use_linear_projection=True, addition_embed_type="text_time", addition_time_embed_dim=8,
-        transformer_layers_per_block=(1, 1), projection_class_embeddings_input_dim=80,  # 6*8 + 32
-        cross_attention_dim=64, norm_num_groups=16,
+        block_out_channels=(32, 64),
+        layers_per_block=1,
+        sample_size=32,
+        in_channels=in_channels,
+        out_channels=4,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        attention_head_dim=(2, 4),
+        use_linear_projection=True,
+        addition_embed_type="text_time",
+        addition_time_embed_dim=8,
+        transformer_layers_per_block=(1, 1),
+        projection_class_embeddings_input_dim=80,  # 6*8 + 32
+        cross_attention_dim=64,
+        norm_num_groups=16,
     )
 
 
@@ -55,9 +72,14 @@ def _vae():
     from diffusers import AutoencoderKL
 
     return AutoencoderKL(
-        block_out_channels=(16, 32), in_channels=3, out_channels=3, latent_channels=4,
-        down_block_types=("DownEncoderBlock2D",) * 2, up_block_types=("UpDecoderBlock2D",) * 2,
-        norm_num_groups=16, sample_size=128,
+        block_out_channels=(16, 32),
+        in_channels=3,
+        out_channels=3,
+        latent_channels=4,
+        down_block_types=("DownEncoderBlock2D",) * 2,
+        up_block_types=("UpDecoderBlock2D",) * 2,
+        norm_num_groups=16,
+        sample_size=128,
     )
 
 
@@ -73,14 +95,21 @@ def build_tiny_sdxl(folder: Path, *, inpainting_unet: bool = False, seed: int = 
 
     torch.manual_seed(seed)
     pipe = StableDiffusionXLInpaintPipeline(
-        vae=_vae(), text_encoder=CLIPTextModel(_text_config()),
+        vae=_vae(),
+        text_encoder=CLIPTextModel(_text_config()),
         text_encoder_2=CLIPTextModelWithProjection(_text_config()),
-        tokenizer=_tokenizer(), tokenizer_2=_tokenizer(), unet=_unet(9 if inpainting_unet else 4),
+        tokenizer=_tokenizer(),
+        tokenizer_2=_tokenizer(),
+        unet=_unet(9 if inpainting_unet else 4),
         scheduler=EulerDiscreteScheduler(
-            beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
-            timestep_spacing="leading", steps_offset=1,
+            beta_start=0.00085,
+            beta_end=0.012,
+            beta_schedule="scaled_linear",
+            timestep_spacing="leading",
+            steps_offset=1,
         ),
-        requires_aesthetics_score=False, force_zeros_for_empty_prompt=True,
+        requires_aesthetics_score=False,
+        force_zeros_for_empty_prompt=True,
     )
     pipe.save_pretrained(folder)
     return Path(folder)
@@ -92,16 +121,26 @@ def tiny_style(model: Path | str, **options):
 
     opts = tiny_options(model, **options)
     return StyleSpec(
-        style_id="tiny", version=1, engine="diffusion", output_width=128, output_height=128,
-        variant_count=3, options=opts,
+        style_id="tiny",
+        version=1,
+        engine="diffusion",
+        output_width=128,
+        output_height=128,
+        variant_count=3,
+        options=opts,
     )
 
 
 # Style options for BrandStyle rows (outputs must be at least 256 px there).
 def tiny_options(model: Path | str, **options) -> dict:
     return {
-        "model": str(model), "steps": 2, "resolution": 64, "strength": 1.0, "guidance": 2.0,
-        "prompt": "headshot, {attire}", "negative_prompt": "blurry",
+        "model": str(model),
+        "steps": 2,
+        "resolution": 64,
+        "strength": 1.0,
+        "guidance": 2.0,
+        "prompt": "headshot, {attire}",
+        "negative_prompt": "blurry",
     } | options
 
 

@@ -12,18 +12,25 @@ from generation.engines.diffusion import pipeline
 from generation.models import Engine, JobStatus
 from generation.tasks import render_job_task
 from generation.workers import consumes_gpu_queue, warm_diffusion_pipelines
-from tests import factories
-from tests.generation.diffusion_fixtures import tiny_options, tiny_sdxl  # noqa: F401
+from tests.generation import diffusion_fixtures
+from tests.generation.diffusion_fixtures import tiny_options
 
-pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning")
+tiny_sdxl = diffusion_fixtures.tiny_sdxl  # the session fixture
 
 
 @pytest.fixture
 def diffusion_style(admin, tiny_sdxl):
-    return services.brand_style_update(actor=admin, changes={
-        "engine": Engine.DIFFUSION, "output_width": 256, "output_height": 256, "variant_count": 3,
-        "attire": "a charcoal suit", "options": tiny_options(tiny_sdxl),
-    })
+    return services.brand_style_update(
+        actor=admin,
+        changes={
+            "engine": Engine.DIFFUSION,
+            "output_width": 256,
+            "output_height": 256,
+            "variant_count": 3,
+            "attire": "a charcoal suit",
+            "options": tiny_options(tiny_sdxl),
+        },
+    )
 
 
 @pytest.fixture
@@ -95,11 +102,17 @@ def test_a_redelivered_task_leaves_exactly_n_headshots(diffusion_style, ready):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_style_whose_model_is_missing_fails_the_job_with_the_reason(admin, ready, settings, tmp_path):
+def test_a_style_whose_model_is_missing_fails_the_job_with_the_reason(
+    admin, ready, settings, tmp_path
+):
     settings.MODELS_DIR = tmp_path
-    services.brand_style_update(actor=admin, changes={
-        "engine": Engine.DIFFUSION, "options": tiny_options("acme/missing-sdxl"),
-    })
+    services.brand_style_update(
+        actor=admin,
+        changes={
+            "engine": Engine.DIFFUSION,
+            "options": tiny_options("acme/missing-sdxl"),
+        },
+    )
     job = services.job_enqueue(actor=ready, idempotency_key="missing")
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "hub downloads are off" in job.error
@@ -120,7 +133,9 @@ def test_warm_models_fails_naming_a_model_it_cannot_load(tmp_path):
 
 @pytest.mark.django_db
 def test_warm_models_rejects_a_folder_that_is_not_sdxl(tmp_path):
-    (tmp_path / "model_index.json").write_text('{"_class_name": "StableDiffusionXLInpaintPipeline"}')
+    (tmp_path / "model_index.json").write_text(
+        '{"_class_name": "StableDiffusionXLInpaintPipeline"}'
+    )
     with pytest.raises(CommandError):
         call_command("warm_models", "--model", str(tmp_path))
 

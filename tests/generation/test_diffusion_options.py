@@ -10,8 +10,15 @@ from generation.engines.diffusion.options import DEFAULT_PROMPT, options_for
 
 
 def style(**options) -> StyleSpec:
-    return StyleSpec(style_id="s", version=3, engine="diffusion", attire="a navy blazer",
-                     output_width=1024, output_height=1280, options=options)
+    return StyleSpec(
+        style_id="s",
+        version=3,
+        engine="diffusion",
+        attire="a navy blazer",
+        output_width=1024,
+        output_height=1280,
+        options=options,
+    )
 
 
 def test_an_empty_style_gets_preserve_face_with_the_default_model(settings):
@@ -22,7 +29,9 @@ def test_an_empty_style_gets_preserve_face_with_the_default_model(settings):
 
 
 def test_the_prompt_template_takes_the_styles_attire():
-    assert "a navy blazer" in options_for(style(prompt="headshot, {attire}, rim light")).prompt_for(style())
+    assert "a navy blazer" in options_for(style(prompt="headshot, {attire}, rim light")).prompt_for(
+        style()
+    )
 
 
 def test_generation_keeps_the_output_aspect_ratio_in_multiples_of_eight():
@@ -32,7 +41,9 @@ def test_generation_keeps_the_output_aspect_ratio_in_multiples_of_eight():
 def test_a_relative_model_is_looked_up_under_the_models_dir(settings, tmp_path):
     settings.MODELS_DIR = tmp_path
     (tmp_path / "sdxl-inpainting").mkdir()
-    assert options_for(style(model="sdxl-inpainting")).model_source() == str(tmp_path / "sdxl-inpainting")
+    assert options_for(style(model="sdxl-inpainting")).model_source() == str(
+        tmp_path / "sdxl-inpainting"
+    )
     assert options_for(style(model="org/hub-id")).model_source() == "org/hub-id"
 
 
@@ -58,7 +69,11 @@ def test_bad_options_are_rejected_naming_the_field(options, message):
 
 def test_the_default_adapter_is_licence_clean_for_commercial_use():
     adapter = adapter_for(DEFAULT_ADAPTER)
-    assert adapter.name == "photomaker-v1" and adapter.licence == "Apache-2.0" and adapter.commercial_use
+    assert (
+        adapter.name == "photomaker-v1"
+        and adapter.licence == "Apache-2.0"
+        and adapter.commercial_use
+    )
     assert options_for(style(mode="generate", adapter="photomaker-v1")).adapter == "photomaker-v1"
 
 
@@ -73,10 +88,14 @@ def test_antelopev2_adapters_need_the_non_commercial_opt_in(name, settings):
 
 
 def test_a_style_naming_an_adapter_this_worker_lacks_fails_the_render_clearly():
-    from generation.engines import RenderInput, get_engine
     from PIL import Image
 
-    request = RenderInput(photos=[Image.new("RGB", (64, 64))], seed_key="k",
-                          style=style(mode="generate", adapter="photomaker-v1"))
+    from generation.engines import RenderInput, get_engine
+
+    request = RenderInput(
+        photos=[Image.new("RGB", (64, 64))],
+        seed_key="k",
+        style=style(mode="generate", adapter="photomaker-v1"),
+    )
     with pytest.raises(RenderError, match="not installed on this worker"):
         get_engine("diffusion").render(request, [0])

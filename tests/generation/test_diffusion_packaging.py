@@ -39,11 +39,18 @@ STUDIO_JOB = textwrap.dedent("""
 def test_a_studio_job_never_imports_torch(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_", "S3_"))}
     env.update(
-        HEADSHOT_TEST_SERVICES="0", HEADSHOT_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings.test",
+        HEADSHOT_TEST_SERVICES="0",
+        HEADSHOT_VAR_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="config.settings.test",
         PYTHONPATH=str(ROOT),
     )
     result = subprocess.run(
-        [sys.executable, "-c", STUDIO_JOB], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        [sys.executable, "-c", STUDIO_JOB],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "HEAVY []" in result.stdout
@@ -51,7 +58,11 @@ def test_a_studio_job_never_imports_torch(tmp_path):
 
 def test_importing_the_diffusion_engine_does_not_load_torch_either():
     code = "import sys, generation.engines.diffusion; print('torch' in sys.modules)"
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", HEADSHOT_TEST_SERVICES="0")
+    env = dict(
+        os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", HEADSHOT_TEST_SERVICES="0"
+    )
     code = "import django; django.setup(); " + code
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert result.stdout.strip() == "False", result.stderr[-2000:]

@@ -15,14 +15,18 @@ from django.db import connection
 import config
 from generation import services, storage
 from generation.models import Engine, JobStatus
-from tests.generation.diffusion_fixtures import tiny_options, tiny_sdxl  # noqa: F401
+from tests.generation import diffusion_fixtures
+from tests.generation.diffusion_fixtures import tiny_options
+
+tiny_sdxl = diffusion_fixtures.tiny_sdxl  # the session fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
     pytest.mark.worker,
     pytest.mark.slow,
-    pytest.mark.skipif(os.environ.get("HEADSHOT_TEST_SERVICES") != "1", reason="needs Postgres, Redis and S3"),
-    pytest.mark.filterwarnings("ignore::FutureWarning"),
+    pytest.mark.skipif(
+        os.environ.get("HEADSHOT_TEST_SERVICES") != "1", reason="needs Postgres, Redis and S3"
+    ),
 ]
 
 
@@ -34,25 +38,58 @@ def database_url() -> str:
 
 @pytest.fixture
 def diffusion_style(admin, tiny_sdxl):
-    return services.brand_style_update(actor=admin, changes={
-        "engine": Engine.DIFFUSION, "output_width": 256, "output_height": 256, "variant_count": 2,
-        "options": tiny_options(tiny_sdxl),
-    })
+    return services.brand_style_update(
+        actor=admin,
+        changes={
+            "engine": Engine.DIFFUSION,
+            "output_width": 256,
+            "output_height": 256,
+            "variant_count": 2,
+            "options": tiny_options(tiny_sdxl),
+        },
+    )
 
 
 @pytest.fixture
 def gpu_worker(diffusion_style, tmp_path):
     """Started after the style is committed, so its process warms that style's pipeline."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    env.update(DATABASE_URL=database_url(), DJANGO_SETTINGS_MODULE="config.settings.test", PYTHONPATH=str(ROOT))
+    env.update(
+        DATABASE_URL=database_url(),
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        PYTHONPATH=str(ROOT),
+    )
     log = tmp_path / "worker.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "gpu", "-c", "1", "-P", "prefork",
-             "-n", f"gpu-test-{uuid.uuid4().hex[:8]}@%h", "--loglevel=INFO", "--without-gossip", "--without-mingle"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                "gpu",
+                "-c",
+                "1",
+                "-P",
+                "prefork",
+                "-n",
+                f"gpu-test-{uuid.uuid4().hex[:8]}@%h",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
-    eager, config.celery_app.conf.task_always_eager = config.celery_app.conf.task_always_eager, False
+    eager, config.celery_app.conf.task_always_eager = (
+        config.celery_app.conf.task_always_eager,
+        False,
+    )
     try:
         yield log
     finally:
@@ -75,7 +112,9 @@ def wait_for(job, seconds: float = 240):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_gpu_worker_renders_a_diffusion_job_into_stored_headshots(consented, astronaut_png, gpu_worker):
+def test_a_gpu_worker_renders_a_diffusion_job_into_stored_headshots(
+    consented, astronaut_png, gpu_worker
+):
     assert services.selfie_upload(actor=consented, data=astronaut_png).usable
 
     job = wait_for(services.job_enqueue(actor=consented, idempotency_key="on-a-worker"))

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from PIL import Image
 
-from ..base import ProgressCallback, RenderError, RenderedVariant, RenderInput
+from ..base import ProgressCallback, RenderedVariant, RenderError, RenderInput
 from ..studio import Composed, compose
 from . import masks
 from .adapters import adapter_for
@@ -57,12 +57,16 @@ class DiffusionEngine:
         if opts.adapter:
             adapter_for(opts.adapter)
             raise RenderError(f"identity adapter {opts.adapter!r} is not installed on this worker")
-        composed = [compose(request.photos[i % len(request.photos)], request.style, i) for i in variants]
+        composed = [
+            compose(request.photos[i % len(request.photos)], request.style, i) for i in variants
+        ]
         seeds, generators = _generators(request, variants, attempt)
         regions = [self._region(c, opts) for c in composed]
         images = self._run(opts, request, composed, regions, generators, progress)
         return [
-            RenderedVariant(index=i, image=image, meta={"seed": seed, "mode": opts.mode, "attempt": attempt})
+            RenderedVariant(
+                index=i, image=image, meta={"seed": seed, "mode": opts.mode, "attempt": attempt}
+            )
             for i, image, seed in zip(variants, images, seeds, strict=True)
         ]
 
@@ -76,18 +80,27 @@ class DiffusionEngine:
         inputs = [c.image.resize((width, height), Image.LANCZOS) for c in composed]
         kwargs = {}
         if opts.mode == "preserve-face":
-            kwargs["mask_image"] = [masks.mask_image(r).resize((width, height), Image.BILINEAR) for r in regions]
+            kwargs["mask_image"] = [
+                masks.mask_image(r).resize((width, height), Image.BILINEAR) for r in regions
+            ]
             kwargs.update(width=width, height=height)
         pipe = pipeline_for(opts.model_source(), mode=opts.mode, scheduler=opts.scheduler)
         prompt = opts.prompt_for(request.style)
         result = pipe(
-            prompt=[prompt] * len(inputs), negative_prompt=[opts.negative_prompt] * len(inputs),
-            image=inputs, num_inference_steps=opts.steps, guidance_scale=opts.guidance,
-            strength=opts.strength, generator=generators, callback_on_step_end=_step_callback(progress),
+            prompt=[prompt] * len(inputs),
+            negative_prompt=[opts.negative_prompt] * len(inputs),
+            image=inputs,
+            num_inference_steps=opts.steps,
+            guidance_scale=opts.guidance,
+            strength=opts.strength,
+            generator=generators,
+            callback_on_step_end=_step_callback(progress),
             **kwargs,
         )
         size = (request.style.output_width, request.style.output_height)
         outputs = [image.convert("RGB").resize(size, Image.LANCZOS) for image in result.images]
         if opts.mode != "preserve-face":
             return outputs
-        return [masks.restore(o, c.image, r) for o, c, r in zip(outputs, composed, regions, strict=True)]
+        return [
+            masks.restore(o, c.image, r) for o, c, r in zip(outputs, composed, regions, strict=True)
+        ]

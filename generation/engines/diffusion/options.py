@@ -100,7 +100,9 @@ def options_for(style: StyleSpec) -> DiffusionOptions:
     if not set(repaint) <= set(REPAINTABLE):
         raise RenderError(f"options.repaint may only name {', '.join(REPAINTABLE)}")
     return DiffusionOptions(
-        model=str(raw.get("model") or settings.DIFFUSION_DEFAULT_MODEL), mode=mode, adapter=adapter,
+        model=str(raw.get("model") or settings.DIFFUSION_DEFAULT_MODEL),
+        mode=mode,
+        adapter=adapter,
         adapter_path=str(raw.get("adapter_path") or ""),
         prompt=str(raw.get("prompt") or DEFAULT_PROMPT),
         negative_prompt=str(raw.get("negative_prompt", DEFAULT_NEGATIVE)),
@@ -108,5 +110,6 @@ def options_for(style: StyleSpec) -> DiffusionOptions:
         steps=_number(raw, "steps", int, 1, 150, 30),
         guidance=_number(raw, "guidance", float, 0.0, 30.0, 5.0),
         strength=_number(raw, "strength", float, 0.05, 1.0, 0.85),
-        resolution=_number(raw, "resolution", int, 64, 2048, 1024), repaint=repaint,
+        resolution=_number(raw, "resolution", int, 64, 2048, 1024),
+        repaint=repaint,
     )

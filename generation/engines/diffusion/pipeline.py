@@ -48,7 +48,9 @@ def dtype():
     return getattr(torch, settings.DIFFUSION_DTYPE)
 
 
-def apply_speedups(pipe, *, channels_last: bool = True, bf16_vae: bool = False, compile_unet: bool = False) -> None:
+def apply_speedups(
+    pipe, *, channels_last: bool = True, bf16_vae: bool = False, compile_unet: bool = False
+) -> None:
     """SDPA attention with fused QKV projections, channels_last memory, optional compile.
 
     Settings-free so that tests/bench/gpu.py measures exactly this.
@@ -71,7 +73,9 @@ def optimize(pipe) -> None:
     import torch
 
     if device().startswith("cuda"):
-        apply_speedups(pipe, bf16_vae=dtype() == torch.bfloat16, compile_unet=settings.DIFFUSION_COMPILE)
+        apply_speedups(
+            pipe, bf16_vae=dtype() == torch.bfloat16, compile_unet=settings.DIFFUSION_COMPILE
+        )
 
 
 def _from_pretrained(source: str):
@@ -79,7 +83,9 @@ def _from_pretrained(source: str):
 
     try:
         return StableDiffusionXLInpaintPipeline.from_pretrained(
-            source, torch_dtype=dtype(), local_files_only=not settings.DIFFUSION_ALLOW_HUB_DOWNLOADS,
+            source,
+            torch_dtype=dtype(),
+            local_files_only=not settings.DIFFUSION_ALLOW_HUB_DOWNLOADS,
         )
     except (OSError, ValueError) as exc:
         hint = "" if settings.DIFFUSION_ALLOW_HUB_DOWNLOADS else " (hub downloads are off)"
@@ -106,7 +112,11 @@ def pipeline_for(source: str, *, mode: str, scheduler: str):
     base = base_pipeline(source)
     name, extra = SCHEDULERS[scheduler]
     fresh = getattr(diffusers, name).from_config(base.scheduler.config, **extra)
-    cls = diffusers.StableDiffusionXLInpaintPipeline if mode == "preserve-face" else diffusers.StableDiffusionXLImg2ImgPipeline
+    cls = (
+        diffusers.StableDiffusionXLInpaintPipeline
+        if mode == "preserve-face"
+        else diffusers.StableDiffusionXLImg2ImgPipeline
+    )
     pipe = cls.from_pipe(base, scheduler=fresh)
     pipe.set_progress_bar_config(disable=True)
     return pipe
