@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from celery.signals import before_task_publish
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from config.celery import app
 from generation import services, storage
@@ -40,6 +44,12 @@ def ready(consented, astronaut_png):
     return consented
 
 
+def purge(*queues: str) -> None:
+    with app.connection_for_write() as conn:
+        for queue in queues:
+            conn.default_channel.queue_purge(queue)
+
+
 @pytest.fixture
 def published():
     """The queue each task message is published to (eager mode off for the test)."""
@@ -48,14 +58,13 @@ def published():
     def record(sender=None, routing_key=None, **_):
         seen.append((sender, routing_key))
 
+    purge("gpu", "default")
     before_task_publish.connect(record, weak=False)
     eager, app.conf.task_always_eager = app.conf.task_always_eager, False
     yield seen
     app.conf.task_always_eager = eager
     before_task_publish.disconnect(record)
-    with app.connection_for_write() as conn:
-        for queue in ("gpu", "default"):
-            conn.default_channel.queue_purge(queue)
+    purge("gpu", "default")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -63,6 +72,10 @@ def test_diffusion_jobs_go_to_the_gpu_queue(diffusion_style, ready, published):
     job = services.job_enqueue(actor=ready, idempotency_key="routing")
     assert job.engine == Engine.DIFFUSION
     assert published == [("generation.tasks.render_job_task", "gpu")]
+    if settings.REDIS_URL:  # the message waits in the Redis list that KEDA scales on
+        import redis
+
+        assert redis.Redis.from_url(settings.REDIS_URL).llen("gpu") == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -99,6 +112,26 @@ def test_a_redelivered_task_leaves_exactly_n_headshots(diffusion_style, ready):
     assert sorted(job.headshots.values_list("storage_key", flat=True)) == keys
     prefix = keys[0].rsplit("/", 1)[0] + "/"
     assert storage.list_prefix(prefix) == keys
+
+
+@pytest.mark.django_db
+def test_a_task_redelivered_after_its_worker_died_finishes_the_job_once(diffusion_style, ready):
+    job = services.job_enqueue(actor=ready, idempotency_key="died")
+    render_job_task(str(job.id))
+    keys = sorted(job.headshots.values_list("storage_key", flat=True))
+    # The worker died after writing, before finishing: the job is left "running".
+    type(job).objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+
+    render_job_task(str(job.id))  # redelivered at once: the first run may still be alive
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING and job.attempts == 1
+
+    long_ago = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
+    type(job).objects.filter(pk=job.pk).update(started_at=long_ago)
+    render_job_task(str(job.id))  # redelivered after the visibility timeout
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.attempts == 2
+    assert sorted(job.headshots.values_list("storage_key", flat=True)) == keys
 
 
 @pytest.mark.django_db(transaction=True)
