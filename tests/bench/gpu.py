@@ -222,43 +222,54 @@ def goals(rows: list[dict]) -> dict:
     }
 
 
-def main(argv=None) -> dict:
+def parse(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--smoke", action="store_true", help="tiny pipeline on CPU: checks the script, not the GPU"
     )
     parser.add_argument("--out", type=Path, default=ROOT / "tests/bench/results/gpu.json")
-    parser.add_argument("--no-compile", action="store_true")
+    parser.add_argument("--variants", default="plain,engine,compiled")
     parser.add_argument("--batches", default="1,4,8")
     parser.add_argument("--steps", default="4,8,30")
     args = parser.parse_args(argv)
+    if args.smoke:  # compile needs a GPU run to mean anything
+        args.variants, args.batches, args.steps = "plain,engine", "1,2", "2"
+    return args
 
+
+def bench(args, device: str) -> list[dict]:
     import torch
 
     from generation.engines.diffusion.pipeline import apply_speedups
 
+    variants = args.variants.split(",")
+    size = 64 if args.smoke else 1024
+    grid = [(int(s), int(b)) for s in args.steps.split(",") for b in args.batches.split(",")]
+    pipe = build_tiny(device) if args.smoke else build_full(device)
+    rows: list[dict] = []
+    if "plain" in variants:
+        pipe.to(dtype=torch.float32 if args.smoke else torch.float16)
+        rows += run_variant("plain", pipe, grid, size=size, device=device, per_image=True)
+    ours = torch.float32 if args.smoke else torch.bfloat16
+    pipe.to(dtype=ours)
+    apply_speedups(pipe, channels_last=not args.smoke, bf16_vae=ours == torch.bfloat16)
+    if "engine" in variants:
+        rows += run_variant("engine", pipe, grid, size=size, device=device, per_image=False)
+    if "compiled" in variants:
+        pipe.unet = torch.compile(pipe.unet, fullgraph=True)
+        rows += run_variant("compiled", pipe, grid, size=size, device=device, per_image=False)
+    return rows
+
+
+def main(argv=None) -> dict:
+    import torch
+
+    args = parse(argv)
     device = "cpu" if args.smoke else "cuda"
     if not args.smoke and not torch.cuda.is_available():
         raise SystemExit("make bench-gpu needs CUDA; use --smoke to check the script on a CPU")
     size = 64 if args.smoke else 1024
-    batches = [1, 2] if args.smoke else [int(b) for b in args.batches.split(",")]
-    steps = [2] if args.smoke else [int(s) for s in args.steps.split(",")]
-    grid = [(s, b) for s in steps for b in batches]
-
-    pipe = build_tiny(device) if args.smoke else build_full(device)
-    plain_dtype, our_dtype = (
-        (torch.float32, torch.float32) if args.smoke else (torch.float16, torch.bfloat16)
-    )
-    pipe.to(dtype=plain_dtype)
-    rows = run_variant("plain", pipe, grid, size=size, device=device, per_image=True)
-
-    pipe.to(dtype=our_dtype)
-    apply_speedups(pipe, channels_last=not args.smoke, bf16_vae=our_dtype == torch.bfloat16)
-    rows += run_variant("engine", pipe, grid, size=size, device=device, per_image=False)
-    if not args.no_compile and not args.smoke:
-        pipe.unet = torch.compile(pipe.unet, fullgraph=True)
-        rows += run_variant("compiled", pipe, grid, size=size, device=device, per_image=False)
-
+    rows = bench(args, device)
     speedups(rows)
     report = {
         "benchmark": "sdxl-inpainting random weights" if not args.smoke else "tiny smoke (CPU)",
@@ -266,6 +277,7 @@ def main(argv=None) -> dict:
         "torch": torch.__version__,
         "diffusers": __import__("diffusers").__version__,
         "size": size,
+        "note": "smoke mode checks the script; its timings mean nothing" if args.smoke else "",
         "rows": rows,
         "goals": goals(rows),
         "peak_gpu_memory_gib": max((r["peak_gpu_memory_gib"] or 0 for r in rows), default=0)

@@ -16,6 +16,11 @@ _CHARS = "abcdefghijklmnopqrstuvwxyz0123456789,.-"
 
 
 def _tokenizer():
+    """A CLIP BPE tokenizer over a tiny vocab/merges written here (positional file
+    arguments work with transformers 4.x and 5.x alike)."""
+    import json
+    import tempfile
+
     from transformers import CLIPTokenizer
 
     vocab = {"<|startoftext|>": 0, "<|endoftext|>": 1}
@@ -25,7 +30,11 @@ def _tokenizer():
     merges = [("s", "u"), ("i", "t</w>"), ("n", "a"), ("h", "e")]
     for left, right in merges:
         vocab.setdefault(left + right, len(vocab))
-    return CLIPTokenizer(vocab=vocab, merges=merges, model_max_length=77)
+    with tempfile.TemporaryDirectory() as folder:
+        vocab_file, merges_file = Path(folder) / "vocab.json", Path(folder) / "merges.txt"
+        vocab_file.write_text(json.dumps(vocab))
+        merges_file.write_text("#version: 0.2\n" + "".join(f"{a} {b}\n" for a, b in merges))
+        return CLIPTokenizer(str(vocab_file), str(merges_file), model_max_length=77)
 
 
 def _text_config():

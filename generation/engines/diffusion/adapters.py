@@ -55,7 +55,7 @@ def adapter_for(name: str) -> Adapter:
         )
     if not adapter.commercial_use and not settings.DIFFUSION_ALLOW_NONCOMMERCIAL_ADAPTERS:
         raise RenderError(
-            f"adapter {name!r} uses InsightFace antelopev2, licensed for non-commercial "
-            "research only; set DIFFUSION_ALLOW_NONCOMMERCIAL_ADAPTERS=1 only if your use is allowed"
+            f"adapter {name!r} uses InsightFace antelopev2, licensed for non-commercial research "
+            "only; set DIFFUSION_ALLOW_NONCOMMERCIAL_ADAPTERS=1 only where that use is allowed"
         )
     return adapter

@@ -16,7 +16,6 @@ from PIL import Image
 from ..base import ProgressCallback, RenderedVariant, RenderError, RenderInput
 from ..studio import Composed, compose
 from . import masks
-from .adapters import adapter_for
 from .options import DiffusionOptions, options_for
 from .pipeline import pipeline_for
 from .seeds import variant_seed
@@ -55,7 +54,6 @@ class DiffusionEngine:
         variants = list(variants)
         opts = options_for(request.style)
         if opts.adapter:
-            adapter_for(opts.adapter)
             raise RenderError(f"identity adapter {opts.adapter!r} is not installed on this worker")
         composed = [
             compose(request.photos[i % len(request.photos)], request.style, i) for i in variants
