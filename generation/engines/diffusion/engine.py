@@ -73,32 +73,33 @@ class DiffusionEngine:
             return masks.repaint_region(composed.person_alpha, composed.face_mask, opts.repaint)
         return None
 
-    def _run(self, opts, request, composed, regions, generators, progress) -> list[Image.Image]:
-        width, height = opts.size_for(request.style)
-        inputs = [c.image.resize((width, height), Image.LANCZOS) for c in composed]
-        kwargs = {}
+    def _inputs(self, opts, style, composed, regions) -> dict:
+        """The batched call's images (and masks) at the generation size."""
+        width, height = opts.size_for(style)
+        inputs = {"image": [c.image.resize((width, height), Image.LANCZOS) for c in composed]}
         if opts.mode == "preserve-face":
-            kwargs["mask_image"] = [
-                masks.mask_image(r).resize((width, height), Image.BILINEAR) for r in regions
-            ]
-            kwargs.update(width=width, height=height)
+            masks_ = [masks.mask_image(r).resize((width, height), Image.BILINEAR) for r in regions]
+            inputs.update(mask_image=masks_, width=width, height=height)
+        return inputs
+
+    def _run(self, opts, request, composed, regions, generators, progress) -> list[Image.Image]:
+        n = len(composed)
         pipe = pipeline_for(opts.model_source(), mode=opts.mode, scheduler=opts.scheduler)
-        prompt = opts.prompt_for(request.style)
         result = pipe(
-            prompt=[prompt] * len(inputs),
-            negative_prompt=[opts.negative_prompt] * len(inputs),
-            image=inputs,
+            prompt=[opts.prompt_for(request.style)] * n,
+            negative_prompt=[opts.negative_prompt] * n,
             num_inference_steps=opts.steps,
             guidance_scale=opts.guidance,
             strength=opts.strength,
             generator=generators,
             callback_on_step_end=_step_callback(progress),
-            **kwargs,
+            **self._inputs(opts, request.style, composed, regions),
         )
         size = (request.style.output_width, request.style.output_height)
         outputs = [image.convert("RGB").resize(size, Image.LANCZOS) for image in result.images]
         if opts.mode != "preserve-face":
             return outputs
+        # The person's own face and hair go back in, exactly.
         return [
             masks.restore(o, c.image, r) for o, c, r in zip(outputs, composed, regions, strict=True)
         ]
