@@ -191,6 +191,8 @@ def test_a_gpu_worker_process_loads_the_pipelines_when_it_starts(diffusion_style
 @pytest.mark.django_db
 def test_warm_models_fails_for_a_style_whose_identity_adapter_is_missing(admin, tiny_sdxl):
     options = tiny_options(tiny_sdxl, mode="generate", adapter="photomaker-v1")
-    services.brand_style_update(actor=admin, changes={"engine": Engine.DIFFUSION, "options": options})
+    services.brand_style_update(
+        actor=admin, changes={"engine": Engine.DIFFUSION, "options": options}
+    )
     with pytest.raises(CommandError, match="photomaker-v1.*not installed"):
         call_command("warm_models")
