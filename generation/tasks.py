@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import (
-    services,
-    workers,  # noqa: F401  (connects the worker_process_init warm-up)
-)
+from . import services, workers  # noqa: F401  (workers connects the GPU warm-up signal)
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=3)

@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image, ImageColor, ImageDraw
 
 from ..imaging.faces import Face, detect_faces
-from .base import ProgressCallback, RenderedVariant, RenderError, RenderInput, StyleSpec
+from .base import ProgressCallback, RenderError, RenderedVariant, RenderInput, StyleSpec
 
 
 def frame_affine(face: Face, *, width: int, height: int, eye_line: float, eye_distance: float):
