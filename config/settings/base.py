@@ -38,7 +38,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 VAR_DIR = Path(env("HEADSHOT_VAR_DIR", str(BASE_DIR / "var")))
-MODELS_DIR = Path(env("HEADSHOT_MODELS_DIR", str(VAR_DIR / "models")))
+# Model files belong to the installed checkout (`make install` fetches them), not to the
+# data folder, so a different HEADSHOT_VAR_DIR still finds them.
+MODELS_DIR = Path(env("HEADSHOT_MODELS_DIR", str(BASE_DIR / "var" / "models")))
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-dev-key-change-me-in-production")
 DEBUG = False
@@ -231,3 +233,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# --- Diffusion engine (GPU workers; needs the `diffusion` extra: pip install .[diffusion]).
+# A style's options name the base model as a local path (relative paths are
+# looked up under MODELS_DIR) or as a hub id. Hub ids only resolve from the
+# local cache unless DIFFUSION_ALLOW_HUB_DOWNLOADS=1: tests and CI never
+# touch a hub, and production images should mount weights read-only.
+DIFFUSION_ALLOW_HUB_DOWNLOADS = env("DIFFUSION_ALLOW_HUB_DOWNLOADS", "0") == "1"
+DIFFUSION_DEFAULT_MODEL = env("DIFFUSION_DEFAULT_MODEL", "diffusers/stable-diffusion-xl-1.0-inpainting-0.1")
+DIFFUSION_DEVICE = env("DIFFUSION_DEVICE", "auto")  # auto | cuda | cuda:N | cpu
+# On CUDA the pipeline runs in this dtype (bfloat16 or float16); on CPU always float32.
+DIFFUSION_DTYPE = env("DIFFUSION_DTYPE", "bfloat16")
+if DIFFUSION_DTYPE not in ("bfloat16", "float16", "float32"):
+    raise ImproperlyConfigured("DIFFUSION_DTYPE must be bfloat16, float16 or float32")
+# torch.compile the UNet once per worker process: slower first job, faster after.
+DIFFUSION_COMPILE = env("DIFFUSION_COMPILE", "0") == "1"
+# Load every current diffusion style's pipeline when a worker process that
+# consumes the `gpu` queue starts (worker_process_init): auto | 1 | 0.
+DIFFUSION_WARM_ON_START = env("DIFFUSION_WARM_ON_START", "auto")
+# Identity adapters for `generate` mode. PhotoMaker v1 (Apache-2.0, CLIP-based
+# ID encoder) is the default and is licence-clean for commercial use.
+# InstantID, PuLID, IP-Adapter-FaceID and PhotoMaker v2 depend on InsightFace's
+# antelopev2 face model, whose licence allows NON-COMMERCIAL RESEARCH USE ONLY;
+# a style can name them only where this is set to 1 by someone who has checked
+# that licence for their deployment.
+DIFFUSION_ALLOW_NONCOMMERCIAL_ADAPTERS = env("DIFFUSION_ALLOW_NONCOMMERCIAL_ADAPTERS", "0") == "1"

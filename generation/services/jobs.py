@@ -90,11 +90,21 @@ def job_cancel_for_member(*, member: Membership, reason: str) -> int:
 
 
 def _claim(job_id) -> bool:
-    # Conditional update: exactly one worker moves a job from queued to running.
-    from django.db.models import F
+    """Conditional update: exactly one worker moves a job from queued to running.
 
+    A job still "running" past the hard task time limit was abandoned by a
+    worker that died (acks_late then redelivers its task after the Redis
+    visibility timeout): the redelivery may claim it again.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db.models import F, Q
+
+    abandoned = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimable = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, started_at__lt=abandoned)
     return bool(
-        GenerationJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        GenerationJob.objects.filter(claimable, pk=job_id).update(
             status=JobStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
         )
     )

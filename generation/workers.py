@@ -1,0 +1,41 @@
+"""Worker process hooks: a GPU worker loads its diffusion pipelines once.
+
+Each prefork child that consumes the ``gpu`` queue loads the pipelines of
+every current diffusion style when it starts (``worker_process_init``) and
+keeps them warm for every job it runs. A style whose model cannot load is
+logged here; ``manage.py warm_models`` run before the worker is what makes
+a deploy fail fast.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery.signals import worker_process_init
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+
+def consumes_gpu_queue() -> bool:
+    from config.celery import app
+
+    return "gpu" in (app.amqp.queues.consume_from or {})
+
+
+def should_warm() -> bool:
+    flag = settings.DIFFUSION_WARM_ON_START
+    return flag == "1" or (flag == "auto" and consumes_gpu_queue())
+
+
+@worker_process_init.connect
+def warm_diffusion_pipelines(**_kwargs) -> None:
+    if not should_warm():
+        return
+    from .engines.diffusion.warm import current_diffusion_styles, warm_style
+
+    for style in current_diffusion_styles():
+        try:
+            log.info("warm diffusion model %s for style %s", warm_style(style), style.style_id)
+        except Exception:
+            log.exception("could not warm diffusion style %s", style.style_id)
