@@ -9,6 +9,7 @@ from compliance.services import audit_event_record
 from config.exceptions import ApplicationError, NotAllowed
 from teams.models import Membership, Organization
 
+from ..engines import RenderError, StyleSpec
 from ..models import BrandStyle, Engine
 
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -34,6 +35,18 @@ def _validate(fields: dict[str, Any]) -> None:
             raise ApplicationError(f"framing.{key} must be between {low} and {high}.", code="bad_framing")
 
 
+def _validate_engine_options(values: dict[str, Any]) -> None:
+    """A diffusion style's options are checked when saved, not when a job first runs."""
+    if values["engine"] != Engine.DIFFUSION:
+        return
+    from ..engines.diffusion.options import options_for  # no torch import
+
+    try:
+        options_for(StyleSpec(style_id="new", version=0, **{k: v for k, v in values.items() if k != "name"}))
+    except RenderError as exc:
+        raise ApplicationError(f"The diffusion options are not usable: {exc}", code="bad_options") from None
+
+
 def brand_style_create_default(*, organization: Organization, actor: Membership | None) -> BrandStyle:
     style = BrandStyle.objects.create(organization=organization, created_by=actor)
     audit_event_record(actor=actor, organization=organization, verb="style.created", target=style)
@@ -52,6 +65,7 @@ def brand_style_update(*, actor: Membership, changes: dict[str, Any]) -> BrandSt
     current = BrandStyle.objects.select_for_update().get(organization=actor.organization, is_current=True)
     BrandStyle.objects.filter(pk=current.pk).update(is_current=False)
     values = {f: getattr(current, f) for f in EDITABLE} | changes
+    _validate_engine_options(values)
     latest = BrandStyle.objects.filter(organization=actor.organization, name=values["name"]).order_by("-version").first()
     style = BrandStyle.objects.create(
         organization=actor.organization, version=(latest.version + 1 if latest else 1),
