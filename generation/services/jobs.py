@@ -7,7 +7,9 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.services import audit_event_record, consent_active, consent_require
+from compliance.biometric import biometric_grant
+from compliance.services.retention import selfies_release_after_render
+from compliance.services import ConsentRequired, audit_event_record, consent_require
 from config.exceptions import ApplicationError, NotAllowed
 from teams.models import Membership
 
@@ -106,9 +108,9 @@ def _seed_key(job: GenerationJob) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def _load_photos(job: GenerationJob) -> list:
+def _load_photos(job: GenerationJob, grant) -> list:
     selfies = job.member.selfies.filter(usable=True).order_by("uploaded_at")
-    return [open_rgb(storage.get(s.storage_key)) for s in selfies]
+    return [open_rgb(storage.get(s.storage_key, grant=grant)) for s in selfies]
 
 
 def _progress(job_id):
@@ -136,13 +138,14 @@ def job_run(*, job_id) -> None:
     if not _claim(job_id):
         return
     job = GenerationJob.objects.select_related("member__organization", "style", "organization").get(pk=job_id)
-    if consent_active(member=job.member) is None:
-        _finish(job, JobStatus.FAILED, "Consent was withdrawn; nothing was rendered.")
-        return
     try:
-        request = RenderInput(photos=_load_photos(job), style=StyleSpec.from_model(job.style), seed_key=_seed_key(job))
+        grant = biometric_grant(member=job.member)  # the only way to the member's pixels
+        request = RenderInput(photos=_load_photos(job, grant), style=StyleSpec.from_model(job.style), seed_key=_seed_key(job))
         engine = get_engine(job.engine)
         rendered = engine.render(request, range(job.style.variant_count), progress=_progress(job.id))
+    except ConsentRequired:
+        _finish(job, JobStatus.FAILED, "Consent was withdrawn; nothing was rendered.")
+        return
     except RenderError as exc:
         _finish(job, JobStatus.FAILED, f"Rendering failed: {exc}")
         return
@@ -162,6 +165,9 @@ def _store(job: GenerationJob, rendered) -> None:
             variant_index=variant.index,
         )
         storage.put(key, encode_jpeg(variant.image))
+        if not _still_running(job.id):  # erased while we wrote: take the write back
+            storage.delete(key)
+            return
         Headshot.objects.update_or_create(
             job=job, variant_index=variant.index,
             defaults={
@@ -174,3 +180,4 @@ def _store(job: GenerationJob, rendered) -> None:
         if not _still_running(job.id):
             return
         _finish(job, JobStatus.SUCCEEDED)
+        selfies_release_after_render(job=job)

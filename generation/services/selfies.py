@@ -4,7 +4,8 @@ import uuid
 
 from django.db import transaction
 
-from compliance.services import audit_event_record, consent_require
+from compliance.biometric import biometric_grant
+from compliance.services import audit_event_record
 from config.exceptions import ApplicationError
 from teams.models import Membership
 
@@ -22,7 +23,7 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
     Nothing is decoded before consent, and nothing is stored when the file is
     refused. The stored copy is a fresh JPEG: EXIF (GPS included) is gone.
     """
-    consent_require(member=actor)
+    grant = biometric_grant(member=actor)  # refuses without an active consent
     if actor.selfies.count() >= MAX_SELFIES:
         raise ApplicationError(f"You can keep at most {MAX_SELFIES} selfies; delete one first.", code="too_many")
     try:
@@ -32,7 +33,7 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
     report = selfie_checklist(decoded.image)
     selfie_id = uuid.uuid4()
     key = storage.selfie_key(organization_id=actor.organization_id, member_id=actor.id, selfie_id=selfie_id)
-    storage.put(key, encode_jpeg(decoded.image))
+    storage.put(key, encode_jpeg(decoded.image), grant=grant)
     try:
         with transaction.atomic():
             selfie = Selfie.objects.create(

@@ -1,0 +1,91 @@
+"""Field-level encryption for biometric data (face descriptors).
+
+Keys come from ``settings.FIELD_ENCRYPTION_KEYS``: a list of Fernet keys,
+newest first. New values are encrypted with the first key; any key in the
+list decrypts, so rotation is: put the new key first, run
+``descriptor_rotate`` (or re-save), then drop the old key.
+
+To switch ``Selfie.descriptor`` from a plain BinaryField, either declare it
+``descriptor = EncryptedBinaryField(null=True, blank=True)`` or keep the
+BinaryField and store ``descriptor_encrypt(vector)`` / read
+``descriptor_decrypt(selfie.descriptor)``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from functools import lru_cache
+
+import numpy as np
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.db import models
+
+DESCRIPTOR_LENGTH = 128
+
+
+def dev_key(secret: str) -> str:
+    """A Fernet key derived from SECRET_KEY, for embedded defaults only."""
+    digest = hashlib.sha256(f"field-encryption:{secret}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+@lru_cache(maxsize=8)
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    if not keys:
+        raise RuntimeError("FIELD_ENCRYPTION_KEYS is empty")
+    return MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in keys])
+
+
+def fernet() -> MultiFernet:
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+
+def encrypt(data: bytes) -> bytes:
+    return fernet().encrypt(data)
+
+
+def decrypt(token: bytes) -> bytes:
+    try:
+        return fernet().decrypt(bytes(token))
+    except InvalidToken:
+        raise ValueError("cannot decrypt: no configured key matches (FIELD_ENCRYPTION_KEYS)") from None
+
+
+def rotate(token: bytes) -> bytes:
+    """Re-encrypt ``token`` with the newest key."""
+    return fernet().rotate(bytes(token))
+
+
+def descriptor_encrypt(vector) -> bytes:
+    array = np.asarray(vector, dtype=np.float64)
+    if array.shape != (DESCRIPTOR_LENGTH,):
+        raise ValueError(f"a face descriptor has {DESCRIPTOR_LENGTH} values, got shape {array.shape}")
+    return encrypt(array.tobytes())
+
+
+def descriptor_decrypt(token: bytes | memoryview | None) -> np.ndarray | None:
+    if token is None:
+        return None
+    return np.frombuffer(decrypt(bytes(token)), dtype=np.float64).copy()
+
+
+class EncryptedBinaryField(models.BinaryField):
+    """A BinaryField whose database value is a Fernet token.
+
+    Python values are plain bytes (or a float64 vector, stored as bytes);
+    the column never holds them in clear.
+    """
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None:
+            return None
+        if isinstance(value, np.ndarray):
+            value = value.astype(np.float64).tobytes()
+        return super().get_db_prep_value(encrypt(bytes(value)), connection, prepared)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        return decrypt(bytes(value))

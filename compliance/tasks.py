@@ -1,0 +1,13 @@
+"""Thin Celery entry points for compliance work; the beat schedule is in settings."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=3)
+def retention_sweep_task() -> str:
+    run = services.retention_sweep()
+    return str(run.pk)
