@@ -31,7 +31,8 @@ DROP FUNCTION IF EXISTS compliance_audit_append_only();
 def _on_postgres(sql):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            with schema_editor.connection.cursor() as cursor:
+                cursor.execute(sql)  # no params: the % in RAISE is PL/pgSQL's, not a placeholder
 
     return run
 
