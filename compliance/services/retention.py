@@ -195,15 +195,39 @@ def _sweep_organization(run: SweepRun, organization: Organization, now: datetime
 
 
 def _sweep_offboarded(queryset: QuerySet, now: datetime) -> int:
-    done = 0
-    for member_id in list(queryset.values_list("pk", flat=True)):
-        with transaction.atomic():
-            member = queryset.select_for_update(skip_locked=True).filter(pk=member_id).first()
-            if member is None:  # another sweep has it, or it was erased meanwhile
-                continue
-            member_erase(member=member, reason=ErasureReason.OFFBOARDING, requested_by="retention sweep", now=now)
-            done += 1
-    return done
+    return sum(_offboard_one(queryset, member_id, now) for member_id in list(queryset.values_list("pk", flat=True)))
+
+
+def _offboard_one(queryset: QuerySet, member_id, now: datetime) -> int:
+    with transaction.atomic():
+        member = queryset.select_for_update(skip_locked=True).filter(pk=member_id).first()
+        if member is None:  # another sweep has it, or it was erased meanwhile
+            return 0
+        member_erase(member=member, reason=ErasureReason.OFFBOARDING, requested_by="retention sweep", now=now)
+        return 1
+
+
+def offboarding_start(*, member: Membership) -> None:
+    """A membership ended: stop processing now; erase after the organisation's grace period
+    (the hourly sweep does it, or right after commit when the grace period is 0 days)."""
+    from generation.services import job_cancel_for_member
+
+    from ..tasks import offboarding_erase_task
+
+    job_cancel_for_member(member=member, reason="Cancelled: the membership ended.")
+    if retention_policy_get(organization=member.organization).offboarding_days == 0:
+        transaction.on_commit(lambda: offboarding_erase_task.delay(str(member.pk)))
+
+
+def offboarding_erase(*, member_id, now: datetime | None = None) -> int:
+    """Erase one ended membership if its grace period is over and it was not erased yet."""
+    member = Membership.objects.select_related("organization").filter(pk=member_id).first()
+    if member is None:
+        return 0
+    now = now or timezone.now()
+    policy = retention_policy_get(organization=member.organization)
+    due = offboarded_due(organization=member.organization, policy=policy, now=now)
+    return _offboard_one(due, member_id, now)
 
 
 def _retry_receipts(now: datetime) -> int:

@@ -239,3 +239,26 @@ def test_the_sweep_is_on_the_beat_schedule():
     entry = settings.CELERY_BEAT_SCHEDULE["retention-sweep"]
     app.loader.import_default_modules()
     assert entry["task"] in app.tasks
+
+
+def test_ending_a_membership_cancels_its_jobs_at_once(rendered, admin, small_style):
+    from generation.models import GenerationJob, JobStatus
+
+    ada = rendered("Ada")
+    queued = GenerationJob.objects.create(
+        organization=ada.member.organization, member=ada.member, style=small_style, engine=small_style.engine,
+        idempotency_key="queued",
+    )
+    membership_deactivate(actor=admin, member=ada.member)
+    queued.refresh_from_db()
+    assert queued.status == JobStatus.CANCELLED
+    assert stored(ada.member)  # the grace period has not run out yet
+
+
+def test_a_grace_period_of_zero_erases_right_after_the_membership_ends(rendered, admin, policy):
+    policy(offboarding_days=0)
+    ada = rendered("Ada")
+    membership_deactivate(actor=admin, member=ada.member)
+    assert stored(ada.member) == []
+    receipt = DeletionReceipt.objects.get(member_id=ada.member.id)
+    assert receipt.reason == "offboarding" and receipt.verified_empty
