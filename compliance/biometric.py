@@ -58,7 +58,9 @@ class BiometricGrant:
                 raise BiometricAccessDenied("a data export grant cannot write")
             return
         if not ConsentRecord.objects.filter(pk=self.consent_id, withdrawn_at__isnull=True).exists():
-            raise ConsentRequired("Consent was withdrawn; this member's photos can no longer be processed.")
+            raise ConsentRequired(
+                "Consent was withdrawn; this member's photos can no longer be processed."
+            )
 
 
 def biometric_grant(*, member: Membership) -> BiometricGrant:

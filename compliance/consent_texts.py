@@ -95,5 +95,7 @@ def current_text(*, organization=None, organization_name: str | None = None):
     from .services.consent import consent_text_current
 
     if organization is None:
-        organization = Organization.objects.filter(name=organization_name).order_by("-created_at").first()
+        organization = (
+            Organization.objects.filter(name=organization_name).order_by("-created_at").first()
+        )
     return consent_text_current(organization=organization)

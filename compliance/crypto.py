@@ -50,7 +50,9 @@ def decrypt(token: bytes) -> bytes:
     try:
         return fernet().decrypt(bytes(token))
     except InvalidToken:
-        raise ValueError("cannot decrypt: no configured key matches (FIELD_ENCRYPTION_KEYS)") from None
+        raise ValueError(
+            "cannot decrypt: no configured key matches (FIELD_ENCRYPTION_KEYS)"
+        ) from None
 
 
 def rotate(token: bytes) -> bytes:
@@ -61,7 +63,9 @@ def rotate(token: bytes) -> bytes:
 def descriptor_encrypt(vector) -> bytes:
     array = np.asarray(vector, dtype=np.float64)
     if array.shape != (DESCRIPTOR_LENGTH,):
-        raise ValueError(f"a face descriptor has {DESCRIPTOR_LENGTH} values, got shape {array.shape}")
+        raise ValueError(
+            f"a face descriptor has {DESCRIPTOR_LENGTH} values, got shape {array.shape}"
+        )
     return encrypt(array.tobytes())
 
 

@@ -26,14 +26,17 @@ class RetentionPolicy(models.Model):
     organization = models.OneToOneField(
         "teams.Organization", on_delete=models.CASCADE, related_name="retention_policy"
     )
-    jurisdiction = models.CharField(max_length=10, choices=Jurisdiction.choices, default=Jurisdiction.GDPR)
+    jurisdiction = models.CharField(
+        max_length=10, choices=Jurisdiction.choices, default=Jurisdiction.GDPR
+    )
     # N: selfies and descriptors, days after the member's last job finished (0 = on success).
     selfie_days = models.PositiveIntegerField(
         default=30, validators=[MaxValueValidator(BIPA_CEILING_DAYS)]
     )
     # M: variants nobody chose, days after they were rendered.
     unchosen_days = models.PositiveIntegerField(default=30, validators=[MaxValueValidator(3650)])
-    # K: approved headshots (and everything else) after the membership ends; the offboarding grace period.
+    # K: approved headshots (and everything else) after the membership ends:
+    # the offboarding grace period.
     offboarding_days = models.PositiveIntegerField(default=30, validators=[MaxValueValidator(3650)])
     # L: export zips, days after they were built.
     export_days = models.PositiveIntegerField(default=14, validators=[MaxValueValidator(3650)])
@@ -57,7 +60,9 @@ class ConsentText(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.ForeignKey("teams.Organization", on_delete=models.CASCADE, related_name="consent_texts")
+    organization = models.ForeignKey(
+        "teams.Organization", on_delete=models.CASCADE, related_name="consent_texts"
+    )
     jurisdiction = models.CharField(max_length=10, choices=Jurisdiction.choices)
     number = models.PositiveIntegerField()
     material_version = models.PositiveIntegerField()
@@ -69,7 +74,9 @@ class ConsentText(models.Model):
     class Meta:
         ordering = ["organization", "jurisdiction", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "jurisdiction", "number"], name="consent_text_number")
+            models.UniqueConstraint(
+                fields=["organization", "jurisdiction", "number"], name="consent_text_number"
+            )
         ]
 
     def __str__(self) -> str:
@@ -93,11 +100,17 @@ class ConsentRecord(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    member = models.ForeignKey("teams.Membership", on_delete=models.CASCADE, related_name="consents")
-    text = models.ForeignKey(ConsentText, null=True, on_delete=models.PROTECT, related_name="records")
+    member = models.ForeignKey(
+        "teams.Membership", on_delete=models.CASCADE, related_name="consents"
+    )
+    text = models.ForeignKey(
+        ConsentText, null=True, on_delete=models.PROTECT, related_name="records"
+    )
     text_version = models.CharField(max_length=64)
     text_sha256 = models.CharField(max_length=64)
-    method = models.CharField(max_length=10, choices=ConsentMethod.choices, default=ConsentMethod.WEB)
+    method = models.CharField(
+        max_length=10, choices=ConsentMethod.choices, default=ConsentMethod.WEB
+    )
     granted_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -138,8 +151,12 @@ class AuditEvent(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(
-        "teams.Organization", null=True, blank=True, on_delete=models.DO_NOTHING,
-        db_constraint=False, related_name="+",
+        "teams.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_member_id = models.UUIDField(null=True, blank=True)
     actor_user_id = models.BigIntegerField(null=True, blank=True)
@@ -155,7 +172,10 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["organization", "verb"]), models.Index(fields=["target_id"])]
+        indexes = [
+            models.Index(fields=["organization", "verb"]),
+            models.Index(fields=["target_id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.target_type}:{self.target_id}"
@@ -181,7 +201,11 @@ class DeletionReceipt(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(
-        "teams.Organization", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "teams.Organization",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     member_id = models.UUIDField(db_index=True)
     reason = models.CharField(max_length=20, choices=ErasureReason.choices)
@@ -189,7 +213,8 @@ class DeletionReceipt(models.Model):
     requested_by = models.CharField(max_length=120)
     requested_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
-    # {"selfies": 3, "descriptors": 3, "headshots": 4, "exports": 1, "jobs_cancelled": 1, "storage_objects": 8}
+    # {"selfies": 3, "descriptors": 3, "headshots": 4, "exports": 1, "jobs_cancelled": 1,
+    #  "storage_objects": 8, ...}
     counts = models.JSONField(default=dict, blank=True)
     # Objects still listed under the member's prefix after the cascade: 0 is the promise.
     remaining_objects = models.PositiveIntegerField(default=0)
@@ -211,7 +236,8 @@ class SweepRun(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # {"selfies": n, "unchosen_headshots": n, "exports": n, "offboarded_members": n, "audit_events": n}
+    # {"selfies": n, "unchosen_headshots": n, "exports": n, "offboarded_members": n,
+    #  "audit_events": n, "erasures_completed": n}
     deleted = models.JSONField(default=dict, blank=True)
     # [{"category": ..., "id": ..., "error": ...}] — retried on the next run.
     errors = models.JSONField(default=list, blank=True)

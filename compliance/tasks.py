@@ -7,13 +7,25 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=3)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=3,
+)
 def retention_sweep_task() -> str:
     run = services.retention_sweep()
     return str(run.pk)
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=3)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=3,
+)
 def offboarding_erase_task(member_id: str) -> None:
     from .services.retention import offboarding_erase
 

@@ -6,6 +6,8 @@ from generation.views import media_signed
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("compliance.api.privacy_urls")),
+    path("", include("compliance.privacy_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("media/s/<str:token>/", media_signed, name="media-signed"),

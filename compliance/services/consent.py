@@ -17,35 +17,51 @@ class ConsentRequired(ApplicationError):
 
     def __init__(
         self,
-        message: str = "Read and accept the consent to photo processing before uploading or rendering.",
+        message: str = (
+            "Read and accept the consent to photo processing before uploading or rendering."
+        ),
     ):
         super().__init__(message, code="consent_required")
 
 
 def _latest(organization: Organization, jurisdiction: str) -> ConsentText | None:
-    return ConsentText.objects.filter(organization=organization, jurisdiction=jurisdiction).order_by("-number").first()
+    return (
+        ConsentText.objects.filter(organization=organization, jurisdiction=jurisdiction)
+        .order_by("-number")
+        .first()
+    )
 
 
-def _snapshot(organization: Organization, jurisdiction: str, template: str, *, material: bool) -> ConsentText:
+def _snapshot(
+    organization: Organization, jurisdiction: str, template: str, *, material: bool
+) -> ConsentText:
     """Store the filled text as the next version (races resolve to one row)."""
     policy = retention_policy_get(organization=organization)
     body = consent_texts.render(template, organization_name=organization.name, policy=policy)
     latest = _latest(organization, jurisdiction)
     if latest is not None and latest.body == body and latest.template == template:
         return latest
-    material_version = (latest.material_version if latest else 0) + (1 if material or latest is None else 0)
+    material_version = (latest.material_version if latest else 0) + (
+        1 if material or latest is None else 0
+    )
     try:
         with transaction.atomic():
             return ConsentText.objects.create(
-                organization=organization, jurisdiction=jurisdiction, number=(latest.number if latest else 0) + 1,
-                material_version=material_version, template=template, body=body,
+                organization=organization,
+                jurisdiction=jurisdiction,
+                number=(latest.number if latest else 0) + 1,
+                material_version=material_version,
+                template=template,
+                body=body,
                 sha256=consent_texts.sha256(body),
             )
     except IntegrityError:
         return _latest(organization, jurisdiction)
 
 
-def consent_text_current(*, organization: Organization, jurisdiction: str | None = None) -> ConsentText:
+def consent_text_current(
+    *, organization: Organization, jurisdiction: str | None = None
+) -> ConsentText:
     """The exact text a member must read now.
 
     When the filled text differs from the stored one (the organisation's
@@ -65,17 +81,28 @@ def consent_text_publish(
     """Publish the organisation's own wording. A non-material change (a typo)
     keeps existing consents valid; a material one asks everyone again."""
     if not actor.is_admin:
-        raise NotAllowed("Only an organisation admin can change the consent text.", code="not_admin")
+        raise NotAllowed(
+            "Only an organisation admin can change the consent text.", code="not_admin"
+        )
     if jurisdiction not in consent_texts.DEFAULT_TEMPLATES:
         raise ApplicationError("Unknown jurisdiction.", code="bad_jurisdiction")
     try:
-        consent_texts.render(template, organization_name="x", policy=retention_policy_get(organization=actor.organization))
+        consent_texts.render(
+            template,
+            organization_name="x",
+            policy=retention_policy_get(organization=actor.organization),
+        )
     except (KeyError, IndexError, ValueError) as exc:
         names = ", ".join("{" + p + "}" for p in consent_texts.PLACEHOLDERS)
-        raise ApplicationError(f"The text has an unknown placeholder ({exc}); use {names}.", code="bad_template") from None
+        raise ApplicationError(
+            f"The text has an unknown placeholder ({exc}); use {names}.", code="bad_template"
+        ) from None
     text = _snapshot(actor.organization, jurisdiction, template, material=material)
     audit_event_record(
-        actor=actor, organization=actor.organization, verb="consent_text.published", target=text,
+        actor=actor,
+        organization=actor.organization,
+        verb="consent_text.published",
+        target=text,
         data={"version": text.version, "material": material, "sha256": text.sha256},
     )
     return text
@@ -86,8 +113,10 @@ def consent_active(*, member: Membership) -> ConsentRecord | None:
     text = consent_text_current(organization=member.organization)
     return (
         member.consents.filter(
-            withdrawn_at__isnull=True, text__jurisdiction=text.jurisdiction,
-            text__material_version=text.material_version, text__organization=member.organization,
+            withdrawn_at__isnull=True,
+            text__jurisdiction=text.jurisdiction,
+            text__material_version=text.material_version,
+            text__organization=member.organization,
         )
         .order_by("-granted_at")
         .first()
@@ -122,7 +151,8 @@ def consent_grant(
     text = consent_text_current(organization=member.organization)
     if text_version != text.version or text_sha256 != text.sha256:
         raise ApplicationError(
-            "The consent text has changed since it was shown. Read the current text and consent again.",
+            "The consent text has changed since it was shown. "
+            "Read the current text and consent again.",
             code="consent_text_mismatch",
         )
     if method not in ConsentMethod.values:
@@ -131,11 +161,19 @@ def consent_grant(
     if existing is not None and existing.text_id == text.id:
         return existing
     record = ConsentRecord.objects.create(
-        member=member, text=text, text_version=text.version, text_sha256=text.sha256, method=method,
-        ip_address=ip_address or None, user_agent=(user_agent or "")[:400],
+        member=member,
+        text=text,
+        text_version=text.version,
+        text_sha256=text.sha256,
+        method=method,
+        ip_address=ip_address or None,
+        user_agent=(user_agent or "")[:400],
     )
     audit_event_record(
-        actor=member, organization=member.organization, verb="consent.granted", target=record,
+        actor=member,
+        organization=member.organization,
+        verb="consent.granted",
+        target=record,
         data={"text_version": text.version, "sha256": text.sha256, "method": method},
     )
     return record
@@ -146,14 +184,20 @@ def consent_withdraw(*, member: Membership, method: str = ConsentMethod.WEB, now
 
     Returns the DeletionReceipt of the erasure cascade.
     """
-    from .erasure import member_erase
     from ..models import ErasureReason
+    from .erasure import member_erase
 
     return member_erase(
-        member=member, reason=ErasureReason.WITHDRAWAL, requested_by=f"member:{member.id}",
-        actor=member, now=now, data={"method": method},
+        member=member,
+        reason=ErasureReason.WITHDRAWAL,
+        requested_by=f"member:{member.id}",
+        actor=member,
+        now=now,
+        data={"method": method},
     )
 
 
 def _consents_close(*, member: Membership, now=None) -> int:
-    return member.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now or timezone.now())
+    return member.consents.filter(withdrawn_at__isnull=True).update(
+        withdrawn_at=now or timezone.now()
+    )

@@ -108,22 +108,36 @@ def member_erase(
     now = now or timezone.now()
     with transaction.atomic():
         receipt = DeletionReceipt.objects.create(
-            organization_id=member.organization_id, member_id=member.pk, reason=reason,
-            requested_by=requested_by[:120], requested_at=now,
+            organization_id=member.organization_id,
+            member_id=member.pk,
+            reason=reason,
+            requested_by=requested_by[:120],
+            requested_at=now,
         )
         consents = _consents_close(member=member, now=now)
         jobs = job_cancel_for_member(member=member, reason=f"Cancelled: {reason}.")
         audit_event_record(
-            actor=actor, organization=member.organization, verb="member.erasure_requested", target=receipt,
-            subject=member, data={"reason": reason, "requested_by": requested_by} | (data or {}),
+            actor=actor,
+            organization=member.organization,
+            verb="member.erasure_requested",
+            target=receipt,
+            subject=member,
+            data={"reason": reason, "requested_by": requested_by} | (data or {}),
         )
         if consents:
-            audit_event_record(actor=actor, organization=member.organization, verb="consent.withdrawn", target=member)
+            audit_event_record(
+                actor=actor,
+                organization=member.organization,
+                verb="consent.withdrawn",
+                target=member,
+            )
     counts = {"consents_withdrawn": consents, "jobs_cancelled": jobs} | member_purge(member=member)
     return _receipt_complete(receipt, member, counts, actor)
 
 
-def _receipt_complete(receipt: DeletionReceipt, member: Membership, counts: dict, actor) -> DeletionReceipt:
+def _receipt_complete(
+    receipt: DeletionReceipt, member: Membership, counts: dict, actor
+) -> DeletionReceipt:
     remaining = counts.pop("remaining_objects")
     with transaction.atomic():
         receipt.counts = counts
@@ -131,8 +145,12 @@ def _receipt_complete(receipt: DeletionReceipt, member: Membership, counts: dict
         receipt.completed_at = timezone.now() if remaining == 0 else None
         receipt.save(update_fields=["counts", "remaining_objects", "completed_at"])
         audit_event_record(
-            actor=actor, organization=member.organization, verb="member.erased", target=receipt,
-            subject=member, data={"counts": counts, "remaining_objects": remaining},
+            actor=actor,
+            organization=member.organization,
+            verb="member.erased",
+            target=receipt,
+            subject=member,
+            data={"counts": counts, "remaining_objects": remaining},
         )
     return receipt
 
@@ -143,5 +161,9 @@ def receipt_retry(*, receipt: DeletionReceipt) -> DeletionReceipt:
     if member is None:
         return receipt
     counts = member_purge(member=member)
-    merged = {k: receipt.counts.get(k, 0) + v for k, v in counts.items() if k != "remaining_objects"}
-    return _receipt_complete(receipt, member, merged | {"remaining_objects": counts["remaining_objects"]}, None)
+    merged = {
+        k: receipt.counts.get(k, 0) + v for k, v in counts.items() if k != "remaining_objects"
+    }
+    return _receipt_complete(
+        receipt, member, merged | {"remaining_objects": counts["remaining_objects"]}, None
+    )

@@ -12,7 +12,14 @@ from teams.models import Membership, Organization
 from ..models import Jurisdiction, RetentionPolicy
 from .audit import audit_event_record
 
-EDITABLE = {"jurisdiction", "selfie_days", "unchosen_days", "offboarding_days", "export_days", "audit_years"}
+EDITABLE = {
+    "jurisdiction",
+    "selfie_days",
+    "unchosen_days",
+    "offboarding_days",
+    "export_days",
+    "audit_years",
+}
 
 
 def retention_policy_get(*, organization: Organization) -> RetentionPolicy:
@@ -30,7 +37,8 @@ def retention_policy_get(*, organization: Organization) -> RetentionPolicy:
 def _validate(policy: RetentionPolicy) -> None:
     if policy.jurisdiction not in Jurisdiction.values:
         raise ApplicationError(
-            f"Unknown jurisdiction; use one of {', '.join(Jurisdiction.values)}.", code="bad_jurisdiction"
+            f"Unknown jurisdiction; use one of {', '.join(Jurisdiction.values)}.",
+            code="bad_jurisdiction",
         )
     try:
         policy.full_clean(exclude=["organization"])
@@ -43,10 +51,14 @@ def _validate(policy: RetentionPolicy) -> None:
 def retention_policy_update(*, actor: Membership, changes: dict[str, Any]) -> RetentionPolicy:
     """Change the retention terms. The consent text names them, so members consent again."""
     if not actor.is_admin:
-        raise NotAllowed("Only an organisation admin can change the retention policy.", code="not_admin")
+        raise NotAllowed(
+            "Only an organisation admin can change the retention policy.", code="not_admin"
+        )
     unknown = set(changes) - EDITABLE
     if unknown:
-        raise ApplicationError(f"Unknown policy field(s): {', '.join(sorted(unknown))}.", code="bad_field")
+        raise ApplicationError(
+            f"Unknown policy field(s): {', '.join(sorted(unknown))}.", code="bad_field"
+        )
     policy = retention_policy_get(organization=actor.organization)
     policy = RetentionPolicy.objects.select_for_update().get(pk=policy.pk)
     before = {name: getattr(policy, name) for name in EDITABLE}
@@ -56,7 +68,10 @@ def retention_policy_update(*, actor: Membership, changes: dict[str, Any]) -> Re
     policy.updated_at = timezone.now()
     policy.save()
     audit_event_record(
-        actor=actor, organization=actor.organization, verb="retention_policy.updated", target=policy,
+        actor=actor,
+        organization=actor.organization,
+        verb="retention_policy.updated",
+        target=policy,
         data={"before": before, "after": {name: getattr(policy, name) for name in EDITABLE}},
     )
     return policy

@@ -20,7 +20,14 @@ from django.utils import timezone
 
 from teams.models import Membership, Organization
 
-from ..models import BIPA_CEILING_DAYS, AuditEvent, DeletionReceipt, ErasureReason, RetentionPolicy, SweepRun
+from ..models import (
+    BIPA_CEILING_DAYS,
+    AuditEvent,
+    DeletionReceipt,
+    ErasureReason,
+    RetentionPolicy,
+    SweepRun,
+)
 from .audit import audit_event_record
 from .erasure import member_erase, receipt_retry
 from .policy import retention_policy_get
@@ -46,14 +53,19 @@ def selfies_due(*, organization: Organization, policy: RetentionPolicy, now: dat
     from generation.models import GenerationJob, JobStatus, Selfie
 
     jobs = GenerationJob.objects.filter(member=OuterRef("member"))
-    last_finished = jobs.filter(finished_at__isnull=False).order_by("-finished_at").values("finished_at")[:1]
+    last_finished = (
+        jobs.filter(finished_at__isnull=False).order_by("-finished_at").values("finished_at")[:1]
+    )
     busy = jobs.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
     return (
         Selfie.objects.filter(organization=organization)
         .annotate(last_finished=Subquery(last_finished), busy=Exists(busy))
         .filter(busy=False)
         .filter(
-            Q(last_finished__lte=now - timedelta(days=policy.selfie_days), last_finished__gte=F("uploaded_at"))
+            Q(
+                last_finished__lte=now - timedelta(days=policy.selfie_days),
+                last_finished__gte=F("uploaded_at"),
+            )
             | Q(uploaded_at__lte=now - timedelta(days=BIPA_CEILING_DAYS))
         )
     )
@@ -64,7 +76,9 @@ def unchosen_due(*, organization: Organization, policy: RetentionPolicy, now: da
 
     cutoff = now - timedelta(days=policy.unchosen_days)
     return Headshot.objects.filter(
-        organization=organization, chosen=False, created_at__lte=cutoff,
+        organization=organization,
+        chosen=False,
+        created_at__lte=cutoff,
     ).exclude(job__status=JobStatus.RUNNING)
 
 
@@ -77,18 +91,26 @@ def exports_due(*, organization: Organization, policy: RetentionPolicy, now: dat
     ).filter(Q(finished_at__lte=cutoff) | Q(finished_at__isnull=True, created_at__lte=cutoff))
 
 
-def offboarded_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet:
+def offboarded_due(
+    *, organization: Organization, policy: RetentionPolicy, now: datetime
+) -> QuerySet:
     """Memberships that ended more than K days ago and were not erased since."""
     erased = DeletionReceipt.objects.filter(
-        member_id=OuterRef("pk"), reason=ErasureReason.OFFBOARDING, requested_at__gte=OuterRef("deactivated_at")
+        member_id=OuterRef("pk"),
+        reason=ErasureReason.OFFBOARDING,
+        requested_at__gte=OuterRef("deactivated_at"),
     )
     return Membership.objects.filter(
-        organization=organization, active=False, deactivated_at__lte=now - timedelta(days=policy.offboarding_days)
+        organization=organization,
+        active=False,
+        deactivated_at__lte=now - timedelta(days=policy.offboarding_days),
     ).exclude(Exists(erased))
 
 
 def audit_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet:
-    return AuditEvent.objects.filter(organization=organization, at__lt=now - timedelta(days=365 * policy.audit_years))
+    return AuditEvent.objects.filter(
+        organization=organization, at__lt=now - timedelta(days=365 * policy.audit_years)
+    )
 
 
 def _days(value) -> str:
@@ -96,25 +118,50 @@ def _days(value) -> str:
 
 
 def retention_plan(*, organization: Organization, now: datetime | None = None) -> list[Planned]:
-    """What the next sweep deletes in this organisation, and why (no writes but the policy default)."""
+    """What the next sweep deletes in this organisation, and why. Deletes nothing."""
     now = now or timezone.now()
     policy = retention_policy_get(organization=organization)
     args = {"organization": organization, "policy": policy, "now": now}
     plan = [
-        Planned("selfie", str(s.pk), f"last job finished {_days(s.last_finished)}, policy {policy.selfie_days} days"
-                if s.last_finished and s.last_finished >= s.uploaded_at
-                else f"uploaded {_days(s.uploaded_at)}, never rendered: BIPA ceiling {BIPA_CEILING_DAYS} days")
+        Planned(
+            "selfie",
+            str(s.pk),
+            f"last job finished {_days(s.last_finished)}, policy {policy.selfie_days} days"
+            if s.last_finished and s.last_finished >= s.uploaded_at
+            else f"uploaded {_days(s.uploaded_at)}, never rendered: "
+            f"BIPA ceiling {BIPA_CEILING_DAYS} days",
+        )
         for s in selfies_due(**args)
     ]
-    plan += [Planned("unchosen_headshot", str(h.pk), f"made {_days(h.created_at)}, not chosen, policy "
-                     f"{policy.unchosen_days} days") for h in unchosen_due(**args)]
-    plan += [Planned("export", str(e.pk), f"built {_days(e.finished_at or e.created_at)}, policy "
-                     f"{policy.export_days} days") for e in exports_due(**args)]
-    plan += [Planned("offboarded_member", str(m.pk), f"membership ended {_days(m.deactivated_at)}, grace "
-                     f"{policy.offboarding_days} days") for m in offboarded_due(**args)]
+    plan += [
+        Planned(
+            "unchosen_headshot",
+            str(h.pk),
+            f"made {_days(h.created_at)}, not chosen, policy {policy.unchosen_days} days",
+        )
+        for h in unchosen_due(**args)
+    ]
+    plan += [
+        Planned(
+            "export",
+            str(e.pk),
+            f"built {_days(e.finished_at or e.created_at)}, policy {policy.export_days} days",
+        )
+        for e in exports_due(**args)
+    ]
+    plan += [
+        Planned(
+            "offboarded_member",
+            str(m.pk),
+            f"membership ended {_days(m.deactivated_at)}, grace {policy.offboarding_days} days",
+        )
+        for m in offboarded_due(**args)
+    ]
     old_audit = audit_due(**args).count()
     if old_audit:
-        plan.append(Planned("audit_events", str(old_audit), f"older than {policy.audit_years} years"))
+        plan.append(
+            Planned("audit_events", str(old_audit), f"older than {policy.audit_years} years")
+        )
     return plan
 
 
@@ -130,7 +177,9 @@ def _selfie_keys(selfie) -> list[str]:
     return [selfie.storage_key, cutout]
 
 
-def _sweep_rows(run: SweepRun, category: str, queryset: QuerySet, keys_of, *, batch_size: int) -> int:
+def _sweep_rows(
+    run: SweepRun, category: str, queryset: QuerySet, keys_of, *, batch_size: int
+) -> int:
     """Delete due rows batch by batch: storage first, the row only once its objects are gone."""
     from generation import storage
 
@@ -142,13 +191,17 @@ def _sweep_rows(run: SweepRun, category: str, queryset: QuerySet, keys_of, *, ba
             return deleted
         seen.update(ids)
         with transaction.atomic():
-            for row in queryset.model.objects.select_for_update(skip_locked=True).filter(pk__in=ids):
+            for row in queryset.model.objects.select_for_update(skip_locked=True).filter(
+                pk__in=ids
+            ):
                 try:
                     for key in keys_of(row):
                         storage.delete(key)
                 except Exception as exc:  # retried next run: the row stays
                     log.warning("retention: could not delete %s %s: %s", category, row.pk, exc)
-                    run.errors.append({"category": category, "id": str(row.pk), "error": str(exc)[:300]})
+                    run.errors.append(
+                        {"category": category, "id": str(row.pk), "error": str(exc)[:300]}
+                    )
                     continue
                 row.delete()
                 deleted += 1
@@ -162,7 +215,7 @@ def _prune_audit(queryset: QuerySet, *, batch_size: int) -> int:
     """
     deleted = 0
     while True:
-        sql, params = queryset.values("id")[:batch_size * 10].query.sql_with_params()
+        sql, params = queryset.values("id")[: batch_size * 10].query.sql_with_params()
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SET LOCAL compliance.audit_prune = 'on'")
@@ -173,16 +226,27 @@ def _prune_audit(queryset: QuerySet, *, batch_size: int) -> int:
             return deleted
 
 
-def _sweep_organization(run: SweepRun, organization: Organization, now: datetime, batch_size: int) -> dict:
+def _sweep_organization(
+    run: SweepRun, organization: Organization, now: datetime, batch_size: int
+) -> dict:
     policy = retention_policy_get(organization=organization)
     args = {"organization": organization, "policy": policy, "now": now}
     counts = {
-        "selfies": _sweep_rows(run, "selfie", selfies_due(**args), _selfie_keys, batch_size=batch_size),
+        "selfies": _sweep_rows(
+            run, "selfie", selfies_due(**args), _selfie_keys, batch_size=batch_size
+        ),
         "unchosen_headshots": _sweep_rows(
-            run, "unchosen_headshot", unchosen_due(**args), lambda h: [h.storage_key], batch_size=batch_size
+            run,
+            "unchosen_headshot",
+            unchosen_due(**args),
+            lambda h: [h.storage_key],
+            batch_size=batch_size,
         ),
         "exports": _sweep_rows(
-            run, "export", exports_due(**args), lambda e: [e.storage_key] if e.storage_key else [],
+            run,
+            "export",
+            exports_due(**args),
+            lambda e: [e.storage_key] if e.storage_key else [],
             batch_size=batch_size,
         ),
         "offboarded_members": _sweep_offboarded(offboarded_due(**args), now),
@@ -190,12 +254,17 @@ def _sweep_organization(run: SweepRun, organization: Organization, now: datetime
     }
     if any(counts.values()):
         with transaction.atomic():
-            audit_event_record(actor=None, organization=organization, verb="retention.swept", data=counts)
+            audit_event_record(
+                actor=None, organization=organization, verb="retention.swept", data=counts
+            )
     return counts
 
 
 def _sweep_offboarded(queryset: QuerySet, now: datetime) -> int:
-    return sum(_offboard_one(queryset, member_id, now) for member_id in list(queryset.values_list("pk", flat=True)))
+    return sum(
+        _offboard_one(queryset, member_id, now)
+        for member_id in list(queryset.values_list("pk", flat=True))
+    )
 
 
 def _offboard_one(queryset: QuerySet, member_id, now: datetime) -> int:
@@ -203,7 +272,9 @@ def _offboard_one(queryset: QuerySet, member_id, now: datetime) -> int:
         member = queryset.select_for_update(skip_locked=True).filter(pk=member_id).first()
         if member is None:  # another sweep has it, or it was erased meanwhile
             return 0
-        member_erase(member=member, reason=ErasureReason.OFFBOARDING, requested_by="retention sweep", now=now)
+        member_erase(
+            member=member, reason=ErasureReason.OFFBOARDING, requested_by="retention sweep", now=now
+        )
         return 1
 
 
@@ -232,7 +303,9 @@ def offboarding_erase(*, member_id, now: datetime | None = None) -> int:
 
 def _retry_receipts(now: datetime) -> int:
     retried = 0
-    stale = DeletionReceipt.objects.filter(completed_at__isnull=True, requested_at__lte=now - RECEIPT_RETRY_AFTER)
+    stale = DeletionReceipt.objects.filter(
+        completed_at__isnull=True, requested_at__lte=now - RECEIPT_RETRY_AFTER
+    )
     for receipt_id in list(stale.values_list("pk", flat=True)):
         with transaction.atomic():
             receipt = stale.select_for_update(skip_locked=True).filter(pk=receipt_id).first()
@@ -264,11 +337,16 @@ def selfies_release_after_render(*, job) -> None:
         from generation.models import Selfie
 
         run = SweepRun(started_at=timezone.now())
-        used = Selfie.objects.filter(member_id=job.member_id, uploaded_at__lte=job.started_at or timezone.now())
+        used = Selfie.objects.filter(
+            member_id=job.member_id, uploaded_at__lte=job.started_at or timezone.now()
+        )
         count = _sweep_rows(run, "selfie", used, _selfie_keys, batch_size=BATCH_SIZE)
         with transaction.atomic():
             audit_event_record(
-                actor=None, organization=job.organization, verb="selfies.released", target=job,
+                actor=None,
+                organization=job.organization,
+                verb="selfies.released",
+                target=job,
                 data={"selfies": count, "errors": run.errors},
             )
 

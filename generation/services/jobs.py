@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from compliance.biometric import biometric_grant
-from compliance.services.retention import selfies_release_after_render
 from compliance.services import ConsentRequired, audit_event_record, consent_require
+from compliance.services.retention import selfies_release_after_render
 from config.exceptions import ApplicationError, NotAllowed
 from teams.models import Membership
 
@@ -140,7 +140,9 @@ def job_run(*, job_id) -> None:
     job = GenerationJob.objects.select_related("member__organization", "style", "organization").get(pk=job_id)
     try:
         grant = biometric_grant(member=job.member)  # the only way to the member's pixels
-        request = RenderInput(photos=_load_photos(job, grant), style=StyleSpec.from_model(job.style), seed_key=_seed_key(job))
+        photos = _load_photos(job, grant)
+        style = StyleSpec.from_model(job.style)
+        request = RenderInput(photos=photos, style=style, seed_key=_seed_key(job))
         engine = get_engine(job.engine)
         rendered = engine.render(request, range(job.style.variant_count), progress=_progress(job.id))
     except ConsentRequired:

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def event(admin):
-    return audit_event_record(actor=admin, organization=admin.organization, verb="test.happened", target=admin)
+    return audit_event_record(
+        actor=admin, organization=admin.organization, verb="test.happened", target=admin
+    )
 
 
 def test_the_orm_refuses_to_change_or_delete_audit_rows(event):
@@ -37,8 +39,15 @@ def test_the_orm_refuses_to_change_or_delete_audit_rows(event):
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the trigger is Postgres only")
 def test_the_database_refuses_update_and_delete_even_in_raw_sql(event):
     table = AuditEvent._meta.db_table
-    for sql in (f"UPDATE {table} SET verb = 'x' WHERE id = %s", f"DELETE FROM {table} WHERE id = %s"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+    for sql in (
+        f"UPDATE {table} SET verb = 'x' WHERE id = %s",
+        f"DELETE FROM {table} WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cur,
+        ):
             cur.execute(sql, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).verb == "test.happened"
 
@@ -49,7 +58,9 @@ def test_the_admin_shows_the_audit_log_read_only(event, rf):
         pytest.skip("AuditEvent is registered in the admin by the pages branch; enable at merge")
     from django.contrib.auth import get_user_model
 
-    superuser = get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456789")
+    superuser = get_user_model().objects.create_superuser(
+        "root", "root@example.com", "pw-123456789"
+    )
     request = rf.get("/admin/")
     request.user = superuser
     assert not model_admin.has_add_permission(request)
@@ -63,7 +74,9 @@ def test_the_admin_urls_cannot_change_or_delete_an_audit_row(event, client):
         pytest.skip("AuditEvent is registered in the admin by the pages branch; enable at merge")
     from django.contrib.auth import get_user_model
 
-    client.force_login(get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456789"))
+    client.force_login(
+        get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456789")
+    )
     base = f"/admin/compliance/auditevent/{event.pk}"
     assert client.post(f"{base}/delete/", {"post": "yes"}).status_code == 403
     client.post(f"{base}/change/", {"verb": "rewritten"})
@@ -87,10 +100,23 @@ def test_the_things_that_matter_leave_an_audit_row(admin, hr, astronaut_png):
     consent_withdraw(member=person)
     verbs = set(AuditEvent.objects.values_list("verb", flat=True))
     assert {
-        "invitation.created", "invitation.accepted", "consent.granted", "selfie.uploaded", "selfie.viewed",
-        "job.created", "job.succeeded", "headshot.chosen", "headshot.approved", "export.created",
-        "export.built", "export.downloaded", "retention_policy.updated", "consent.withdrawn",
-        "member.erasure_requested", "member.erased",
+        "invitation.created",
+        "invitation.accepted",
+        "consent.granted",
+        "selfie.uploaded",
+        "selfie.viewed",
+        "job.created",
+        "job.succeeded",
+        "headshot.chosen",
+        "headshot.approved",
+        "export.created",
+        "export.built",
+        "export.downloaded",
+        "retention_policy.updated",
+        "consent.withdrawn",
+        "member.erasure_requested",
+        "member.erased",
     } <= verbs
-    assert AuditEvent.objects.filter(verb="selfie.viewed", subject_member_id=person.id,
-                                     actor_member_id=hr.id).exists()
+    assert AuditEvent.objects.filter(
+        verb="selfie.viewed", subject_member_id=person.id, actor_member_id=hr.id
+    ).exists()

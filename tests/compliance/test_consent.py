@@ -1,4 +1,4 @@
-"""Consent texts: versioned per organisation and jurisdiction, hashed, re-asked on material change."""
+"""Consent texts: versioned per organisation and jurisdiction, hashed, re-asked when changed."""
 
 from __future__ import annotations
 
@@ -28,23 +28,41 @@ def test_the_default_gdpr_text_asks_for_explicit_consent_and_names_the_retention
     assert text.sha256 == hashlib.sha256(text.body.encode()).hexdigest()
 
 
-def test_the_bipa_release_names_purpose_what_is_collected_and_the_term_from_the_policy(admin, employee):
+def test_the_bipa_release_names_purpose_what_is_collected_and_the_term_from_the_policy(
+    admin, employee
+):
     retention_policy_update(actor=admin, changes={"jurisdiction": "bipa", "selfie_days": 45})
     text = consent_text_current(organization=employee.organization)
     assert text.jurisdiction == "bipa"
-    for phrase in ("written release", "Specific purpose", "photographs of your face", "face geometry",
-                   "45 days after your last headshot job finishes", "within 3 years"):
+    for phrase in (
+        "written release",
+        "Specific purpose",
+        "photographs of your face",
+        "face geometry",
+        "45 days after your last headshot job finishes",
+        "within 3 years",
+    ):
         assert phrase in text.body
 
 
 def test_consent_keeps_version_hash_time_ip_agent_and_method(employee):
     text = consent_text_current(organization=employee.organization)
     record = consent_grant(
-        member=employee, text_version=text.version, text_sha256=text.sha256, method="api",
-        ip_address="203.0.113.9", user_agent="curl/8",
+        member=employee,
+        text_version=text.version,
+        text_sha256=text.sha256,
+        method="api",
+        ip_address="203.0.113.9",
+        user_agent="curl/8",
     )
-    assert (record.text_version, record.text_sha256, record.method) == (text.version, text.sha256, "api")
-    assert record.ip_address == "203.0.113.9" and record.user_agent == "curl/8" and record.granted_at
+    assert (record.text_version, record.text_sha256, record.method) == (
+        text.version,
+        text.sha256,
+        "api",
+    )
+    assert (
+        record.ip_address == "203.0.113.9" and record.user_agent == "curl/8" and record.granted_at
+    )
     assert record.text.body == text.body
 
 
@@ -59,7 +77,9 @@ def test_consent_to_a_text_that_was_not_shown_is_refused(employee):
 def test_a_material_change_asks_everyone_again(admin, consented):
     assert consent_active(member=consented)
     template = consent_text_current(organization=admin.organization).template
-    consent_text_publish(actor=admin, jurisdiction="gdpr", template=template + "\nWe now also keep X.\n")
+    consent_text_publish(
+        actor=admin, jurisdiction="gdpr", template=template + "\nWe now also keep X.\n"
+    )
     assert consent_active(member=consented) is None
     factories.consent(consented)
     assert consent_active(member=consented)
@@ -67,8 +87,12 @@ def test_a_material_change_asks_everyone_again(admin, consented):
 
 def test_a_typo_fix_keeps_existing_consents(admin, consented):
     template = consent_text_current(organization=admin.organization).template
-    text = consent_text_publish(actor=admin, jurisdiction="gdpr", template=template.replace("nothing else", "nothing else"
-                                                                                           " at all"), material=False)
+    text = consent_text_publish(
+        actor=admin,
+        jurisdiction="gdpr",
+        template=template.replace("nothing else", "nothing else at all"),
+        material=False,
+    )
     assert text.number == 2 and text.material_version == 1
     assert consent_active(member=consented)
 
@@ -99,14 +123,17 @@ def test_texts_are_per_organisation(employee, outsider):
         consent_grant(member=employee, text_version=theirs.version, text_sha256=theirs.sha256)
 
 
-@pytest.mark.parametrize("changes, code", [
-    ({"selfie_days": 1096}, "bad_policy"),
-    ({"selfie_days": -1}, "bad_policy"),
-    ({"audit_years": 0}, "bad_policy"),
-    ({"export_days": "soon"}, "bad_policy"),
-    ({"jurisdiction": "mars"}, "bad_jurisdiction"),
-    ({"colour": 1}, "bad_field"),
-])
+@pytest.mark.parametrize(
+    "changes, code",
+    [
+        ({"selfie_days": 1096}, "bad_policy"),
+        ({"selfie_days": -1}, "bad_policy"),
+        ({"audit_years": 0}, "bad_policy"),
+        ({"export_days": "soon"}, "bad_policy"),
+        ({"jurisdiction": "mars"}, "bad_jurisdiction"),
+        ({"colour": 1}, "bad_field"),
+    ],
+)
 def test_a_policy_outside_its_bounds_is_refused_and_changes_nothing(admin, changes, code):
     with pytest.raises(ApplicationError) as err:
         retention_policy_update(actor=admin, changes=changes)

@@ -51,7 +51,8 @@ def test_the_field_encrypts_in_the_database_and_decrypts_on_load(vector):
 
 
 def test_the_embedded_default_key_is_derived_from_the_secret_key(settings):
-    assert settings.FIELD_ENCRYPTION_KEYS == [crypto.dev_key(settings.SECRET_KEY)] or len(
-        settings.FIELD_ENCRYPTION_KEYS
-    ) >= 1
+    assert (
+        settings.FIELD_ENCRYPTION_KEYS == [crypto.dev_key(settings.SECRET_KEY)]
+        or len(settings.FIELD_ENCRYPTION_KEYS) >= 1
+    )
     Fernet(crypto.dev_key("x").encode())  # a valid Fernet key

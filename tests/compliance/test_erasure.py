@@ -29,11 +29,14 @@ def _approved_in_an_export(rendered_member, hr):
     return export
 
 
-def test_withdrawal_empties_the_members_prefix_leaves_others_alone_and_keeps_a_receipt(rendered, hr):
+def test_withdrawal_empties_the_members_prefix_leaves_others_alone_and_keeps_a_receipt(
+    rendered, hr
+):
     ada, bob = rendered("Ada"), rendered("Bob")
     export = _approved_in_an_export(ada, hr)
-    cutout = storage.cutout_key(organization_id=ada.member.organization_id, member_id=ada.member.id,
-                                selfie_id=ada.selfie.id)
+    cutout = storage.cutout_key(
+        organization_id=ada.member.organization_id, member_id=ada.member.id, selfie_id=ada.selfie.id
+    )
     from compliance.biometric import biometric_grant
 
     storage.put(cutout, b"cut-out pixels", grant=biometric_grant(member=ada.member))
@@ -50,19 +53,32 @@ def test_withdrawal_empties_the_members_prefix_leaves_others_alone_and_keeps_a_r
     assert storage.list_prefix(f"orgs/{export.organization_id}/exports/") == []
     assert consent_active(member=ada.member) is None
     assert receipt.verified_empty and receipt.completed_at >= receipt.requested_at
-    assert receipt.counts == receipt.counts | {"selfies": 1, "headshots": 2, "exports": 1, "other_objects": 1,
-                                               "consents_withdrawn": 1}
+    assert receipt.counts == receipt.counts | {
+        "selfies": 1,
+        "headshots": 2,
+        "exports": 1,
+        "other_objects": 1,
+        "consents_withdrawn": 1,
+    }
     assert receipt.member_id == ada.member.id and receipt.requested_by == f"member:{ada.member.id}"
     assert "@" not in str(receipt.counts) + receipt.requested_by  # no personal data on the receipt
-    verbs = set(AuditEvent.objects.filter(subject_member_id=ada.member.id).values_list("verb", flat=True))
+    verbs = set(
+        AuditEvent.objects.filter(subject_member_id=ada.member.id).values_list("verb", flat=True)
+    )
     assert {"member.erasure_requested", "member.erased"} <= verbs
 
 
 def test_erase_member_runs_the_same_cascade(rendered, admin):
     ada = rendered("Ada")
     out = io.StringIO()
-    call_command("erase_member", "--org", admin.organization.slug, "--email", ada.member.user.email.upper(),
-                 stdout=out)
+    call_command(
+        "erase_member",
+        "--org",
+        admin.organization.slug,
+        "--email",
+        ada.member.user.email.upper(),
+        stdout=out,
+    )
     assert "verified: no objects left" in out.getvalue()
     assert stored(ada.member) == []
     receipt = DeletionReceipt.objects.get(member_id=ada.member.id)
@@ -72,14 +88,19 @@ def test_erase_member_runs_the_same_cascade(rendered, admin):
 
 def test_erase_member_names_an_unknown_member(admin):
     with pytest.raises(CommandError, match="No member"):
-        call_command("erase_member", "--org", admin.organization.slug, "--email", "nobody@example.com")
+        call_command(
+            "erase_member", "--org", admin.organization.slug, "--email", "nobody@example.com"
+        )
     assert not DeletionReceipt.objects.exists()
 
 
 def test_queued_jobs_are_cancelled(rendered, small_style):
     ada = rendered("Ada")
     queued = GenerationJob.objects.create(
-        organization=ada.member.organization, member=ada.member, style=small_style, engine=small_style.engine,
+        organization=ada.member.organization,
+        member=ada.member,
+        style=small_style,
+        engine=small_style.engine,
         idempotency_key="queued",
     )
     receipt = consent_withdraw(member=ada.member)

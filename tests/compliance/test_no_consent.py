@@ -17,7 +17,9 @@ from .conftest import stored
 
 
 @pytest.mark.django_db
-def test_an_upload_without_consent_is_refused_with_a_clear_message_and_stores_nothing(employee, astronaut_png):
+def test_an_upload_without_consent_is_refused_with_a_clear_message_and_stores_nothing(
+    employee, astronaut_png
+):
     with pytest.raises(ConsentRequired) as err:
         gen.selfie_upload(actor=employee, data=astronaut_png)
     assert err.value.code == "consent_required" and err.value.status_code == 403
@@ -27,8 +29,9 @@ def test_an_upload_without_consent_is_refused_with_a_clear_message_and_stores_no
 
 
 @pytest.mark.django_db
-def test_an_upload_after_a_material_text_change_is_refused_until_consent_is_given_again(admin, consented,
-                                                                                        astronaut_png):
+def test_an_upload_after_a_material_text_change_is_refused_until_consent_is_given_again(
+    admin, consented, astronaut_png
+):
     from compliance.services import retention_policy_update
 
     retention_policy_update(actor=admin, changes={"selfie_days": 10})
@@ -46,12 +49,16 @@ def test_a_job_request_without_consent_is_refused(employee):
 
 @pytest.mark.django_db
 def test_face_data_cannot_be_read_or_written_without_a_grant(consented):
-    key = storage.selfie_key(organization_id=consented.organization_id, member_id=consented.id, selfie_id="x")
+    key = storage.selfie_key(
+        organization_id=consented.organization_id, member_id=consented.id, selfie_id="x"
+    )
     with pytest.raises(BiometricAccessDenied):
         storage.put(key, b"pixels")
     with pytest.raises(BiometricAccessDenied):
         storage.get(key)
-    cutout = storage.cutout_key(organization_id=consented.organization_id, member_id=consented.id, selfie_id="x")
+    cutout = storage.cutout_key(
+        organization_id=consented.organization_id, member_id=consented.id, selfie_id="x"
+    )
     with pytest.raises(BiometricAccessDenied):
         storage.put(cutout, b"pixels")
     assert stored(consented) == []
@@ -63,7 +70,9 @@ def test_a_grant_cannot_be_forged_and_covers_only_its_member(admin, consented):
         BiometricGrant(_mint=object(), member=consented, consent_id=None, purpose="processing")
     other = factories.consent(factories.member(admin=admin))
     grant = biometric_grant(member=consented)
-    key = storage.selfie_key(organization_id=other.organization_id, member_id=other.id, selfie_id="x")
+    key = storage.selfie_key(
+        organization_id=other.organization_id, member_id=other.id, selfie_id="x"
+    )
     with pytest.raises(BiometricAccessDenied):
         storage.put(key, b"pixels", grant=grant)
     with pytest.raises(AttributeError):
@@ -73,7 +82,9 @@ def test_a_grant_cannot_be_forged_and_covers_only_its_member(admin, consented):
 @pytest.mark.django_db
 def test_a_grant_stops_working_the_moment_consent_is_withdrawn(consented):
     grant = biometric_grant(member=consented)
-    key = storage.selfie_key(organization_id=consented.organization_id, member_id=consented.id, selfie_id="x")
+    key = storage.selfie_key(
+        organization_id=consented.organization_id, member_id=consented.id, selfie_id="x"
+    )
     consent_withdraw(member=consented)
     with pytest.raises(ConsentRequired):
         storage.put(key, b"pixels", grant=grant)
@@ -97,8 +108,12 @@ def test_a_queued_job_whose_consent_was_withdrawn_renders_nothing(rendered, smal
     # A job queued while consent was active, whose consent then goes away without the
     # erasure cascade (e.g. a material text change): the task refuses to render.
     job = GenerationJob.objects.create(
-        organization=person.organization, member=person, style=small_style, engine=small_style.engine,
-        idempotency_key="queued", progress_total=2,
+        organization=person.organization,
+        member=person,
+        style=small_style,
+        engine=small_style.engine,
+        idempotency_key="queued",
+        progress_total=2,
     )
     person.consents.update(withdrawn_at=done.job.finished_at)
     before = stored(person)
@@ -117,7 +132,9 @@ def test_the_api_refuses_an_upload_without_consent(api, employee, astronaut_png)
         pytest.skip("the selfie API is not in this branch yet (POST /api/selfies/)")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = api(employee).post(url, {"image": SimpleUploadedFile("me.png", astronaut_png)}, format="multipart")
+    response = api(employee).post(
+        url, {"image": SimpleUploadedFile("me.png", astronaut_png)}, format="multipart"
+    )
     assert response.status_code == 403
     assert response.json()["error"] == "consent_required"
     assert not Selfie.objects.exists() and stored(employee) == []

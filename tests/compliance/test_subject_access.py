@@ -18,8 +18,15 @@ def test_the_zip_holds_profile_consents_selfies_headshots_audit_and_retention(re
     ada = rendered("Ada")
     archive = zipfile.ZipFile(io.BytesIO(subject_access_export(member=ada.member)))
     names = set(archive.namelist())
-    assert {"profile.json", "consents.json", "selfies.json", "headshots.json", "audit_events.json",
-            "retention.json", "deletion_receipts.json"} <= names
+    assert {
+        "profile.json",
+        "consents.json",
+        "selfies.json",
+        "headshots.json",
+        "audit_events.json",
+        "retention.json",
+        "deletion_receipts.json",
+    } <= names
     assert f"selfies/{ada.selfie.pk}.jpg" in names
     assert sum(n.startswith("headshots/") for n in names) == 2
     profile = json.loads(archive.read("profile.json"))
