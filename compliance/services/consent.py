@@ -17,9 +17,7 @@ class ConsentRequired(ApplicationError):
 
     def __init__(
         self,
-        message: str = (
-            "Read and accept the consent to photo processing before uploading or rendering."
-        ),
+        message: str = "Give consent to photo processing before uploading or rendering.",
     ):
         super().__init__(message, code="consent_required")
 

@@ -120,3 +120,24 @@ def test_the_things_that_matter_leave_an_audit_row(admin, hr, astronaut_png):
     assert AuditEvent.objects.filter(
         verb="selfie.viewed", subject_member_id=person.id, actor_member_id=hr.id
     ).exists()
+
+
+def test_receipts_are_in_the_admin_read_only(rendered_receipt, client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(
+        get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456789")
+    )
+    url = f"/admin/compliance/deletionreceipt/{rendered_receipt.pk}"
+    page = client.get(f"{url}/change/")
+    assert page.status_code == 200 and str(rendered_receipt.member_id) in page.content.decode()
+    assert client.post(f"{url}/change/", {"reason": "request"}).status_code == 403
+    assert client.post(f"{url}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/compliance/sweeprun/").status_code == 200
+
+
+@pytest.fixture
+def rendered_receipt(employee):
+    from compliance.services import consent_withdraw
+
+    return consent_withdraw(member=factories.consent(employee))
