@@ -174,3 +174,17 @@ def test_a_member_sees_their_receipts_and_nobody_elses(rendered, admin):
     mine = consent_withdraw(member=ada.member)
     assert list(receipts_of(member=ada.member)) == [mine]
     assert list(receipts_of(member=bob.member)) == []
+
+
+def test_withdrawing_through_the_api_runs_the_cascade(rendered, api):
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        url = reverse("consent-withdraw")
+    except NoReverseMatch:
+        pytest.skip("POST /api/consent/withdraw/ comes with the api branch; enable at merge")
+    ada = rendered("Ada")
+    response = api(ada.member).post(url)
+    assert response.status_code == 200 and response.json()["withdrawn"] == 1
+    assert stored(ada.member) == []
+    assert DeletionReceipt.objects.get(member_id=ada.member.id).verified_empty
