@@ -53,10 +53,14 @@ class BiometricGrant:
         """Called by storage before every biometric read or write."""
         if not key.startswith(self.prefix):
             raise BiometricAccessDenied("this grant covers another member's data")
-        if self.purpose == SUBJECT_ACCESS:
-            if write:
-                raise BiometricAccessDenied("a data export grant cannot write")
+        if self.purpose == SUBJECT_ACCESS and not write:
             return
+        self.check()
+
+    def check(self) -> None:
+        """Raise unless this grant still allows processing (consent not withdrawn since)."""
+        if self.purpose != PROCESSING:
+            raise BiometricAccessDenied("this grant does not allow processing")
         if not ConsentRecord.objects.filter(pk=self.consent_id, withdrawn_at__isnull=True).exists():
             raise ConsentRequired(
                 "Consent was withdrawn; this member's photos can no longer be processed."
@@ -72,6 +76,15 @@ def biometric_grant(*, member: Membership) -> BiometricGrant:
 def subject_access_grant(*, member: Membership) -> BiometricGrant:
     """Read-only access for the member's own data export (GDPR Art. 15)."""
     return BiometricGrant(_mint=_MINT, member=member, consent_id=None, purpose=SUBJECT_ACCESS)
+
+
+def grant_check(grant: object) -> None:
+    """For code outside storage (descriptors): a real grant, still valid."""
+    if not isinstance(grant, BiometricGrant):
+        raise BiometricAccessDenied(
+            "face data needs a grant from compliance.biometric.biometric_grant()"
+        )
+    grant.check()
 
 
 def storage_authorize(key: str, grant: object, *, write: bool) -> None:

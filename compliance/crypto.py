@@ -5,10 +5,13 @@ newest first. New values are encrypted with the first key; any key in the
 list decrypts, so rotation is: put the new key first, run
 ``descriptor_rotate`` (or re-save), then drop the old key.
 
-To switch ``Selfie.descriptor`` from a plain BinaryField, either declare it
-``descriptor = EncryptedBinaryField(null=True, blank=True)`` or keep the
-BinaryField and store ``descriptor_encrypt(vector)`` / read
-``descriptor_decrypt(selfie.descriptor)``.
+``Selfie.descriptor`` stays a plain ``BinaryField(null=True)`` holding a Fernet
+token: write ``selfie.descriptor = descriptor_encrypt(vector, grant=grant)``
+and read ``descriptor_decrypt(selfie.descriptor, grant=grant)``, with the
+``compliance.biometric`` grant the upload or the job already holds. Like the
+selfie pixels, a descriptor cannot be made or read without an active consent.
+(``EncryptedBinaryField`` encrypts transparently instead, but then loading a
+row decrypts without a grant; prefer the helpers for descriptors.)
 """
 
 from __future__ import annotations
@@ -60,7 +63,11 @@ def rotate(token: bytes) -> bytes:
     return fernet().rotate(bytes(token))
 
 
-def descriptor_encrypt(vector) -> bytes:
+def descriptor_encrypt(vector, *, grant) -> bytes:
+    """Encrypt a 128-value face descriptor; needs a processing grant (active consent)."""
+    from .biometric import grant_check
+
+    grant_check(grant)
     array = np.asarray(vector, dtype=np.float64)
     if array.shape != (DESCRIPTOR_LENGTH,):
         raise ValueError(
@@ -69,7 +76,11 @@ def descriptor_encrypt(vector) -> bytes:
     return encrypt(array.tobytes())
 
 
-def descriptor_decrypt(token: bytes | memoryview | None) -> np.ndarray | None:
+def descriptor_decrypt(token: bytes | memoryview | None, *, grant) -> np.ndarray | None:
+    """Decrypt a face descriptor; needs a processing grant (active consent)."""
+    from .biometric import grant_check
+
+    grant_check(grant)
     if token is None:
         return None
     return np.frombuffer(decrypt(bytes(token)), dtype=np.float64).copy()
