@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ComplianceConfig(AppConfig):
     name = "compliance"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import admin_retention  # noqa: F401  (registers the retention/erasure admin)

@@ -2,8 +2,89 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+
+# BIPA: biometric identifiers are destroyed within three years at most.
+BIPA_CEILING_DAYS = 1095
+
+
+class Jurisdiction(models.TextChoices):
+    GDPR = "gdpr", "EU/UK GDPR (explicit consent, Art. 9)"
+    BIPA = "bipa", "Illinois BIPA (written release)"
+
+
+class RetentionPolicy(models.Model):
+    """How long each kind of data is kept, per organisation.
+
+    Shown to members (inside the consent text) before they consent. Changing
+    it changes the text, which makes members consent again.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.OneToOneField(
+        "teams.Organization", on_delete=models.CASCADE, related_name="retention_policy"
+    )
+    jurisdiction = models.CharField(
+        max_length=10, choices=Jurisdiction.choices, default=Jurisdiction.GDPR
+    )
+    # N: selfies and descriptors, days after the member's last job finished (0 = on success).
+    selfie_days = models.PositiveIntegerField(
+        default=30, validators=[MaxValueValidator(BIPA_CEILING_DAYS)]
+    )
+    # M: variants nobody chose, days after they were rendered.
+    unchosen_days = models.PositiveIntegerField(default=30, validators=[MaxValueValidator(3650)])
+    # K: approved headshots (and everything else) after the membership ends:
+    # the offboarding grace period.
+    offboarding_days = models.PositiveIntegerField(default=30, validators=[MaxValueValidator(3650)])
+    # L: export zips, days after they were built.
+    export_days = models.PositiveIntegerField(default=14, validators=[MaxValueValidator(3650)])
+    # Y: audit log, years.
+    audit_years = models.PositiveIntegerField(
+        default=6, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"retention policy of {self.organization_id}"
+
+
+class ConsentText(models.Model):
+    """One version of the consent text for an organisation and jurisdiction.
+
+    ``template`` is what the organisation edits; ``body`` is exactly what
+    members read (the template filled with the organisation's name and
+    retention terms). ``material_version`` goes up on every material change;
+    a consent given to an older material version no longer counts.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        "teams.Organization", on_delete=models.CASCADE, related_name="consent_texts"
+    )
+    jurisdiction = models.CharField(max_length=10, choices=Jurisdiction.choices)
+    number = models.PositiveIntegerField()
+    material_version = models.PositiveIntegerField()
+    template = models.TextField()
+    body = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["organization", "jurisdiction", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "jurisdiction", "number"], name="consent_text_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.version
+
+    @property
+    def version(self) -> str:
+        return f"{self.jurisdiction}-{self.number}"
 
 
 class ConsentMethod(models.TextChoices):
@@ -19,10 +100,17 @@ class ConsentRecord(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    member = models.ForeignKey("teams.Membership", on_delete=models.CASCADE, related_name="consents")
+    member = models.ForeignKey(
+        "teams.Membership", on_delete=models.CASCADE, related_name="consents"
+    )
+    text = models.ForeignKey(
+        ConsentText, null=True, on_delete=models.PROTECT, related_name="records"
+    )
     text_version = models.CharField(max_length=64)
     text_sha256 = models.CharField(max_length=64)
-    method = models.CharField(max_length=10, choices=ConsentMethod.choices, default=ConsentMethod.WEB)
+    method = models.CharField(
+        max_length=10, choices=ConsentMethod.choices, default=ConsentMethod.WEB
+    )
     granted_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -47,25 +135,36 @@ class AuditQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("the audit log is append-only")
 
+    def bulk_update(self, *args, **kwargs):
+        raise PermissionError("the audit log is append-only")
+
 
 class AuditEvent(models.Model):
     """Append-only record of everything that matters. Holds no images.
 
     The actor is kept as the pseudonymous membership id (and the user id for
     staff without a membership), never as a foreign key: erasing a member
-    must not rewrite history.
+    must not rewrite history. On Postgres a trigger refuses UPDATE and
+    DELETE; only the retention sweep may prune rows older than the policy
+    (see compliance.services.retention).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(
-        "teams.Organization", null=True, blank=True, on_delete=models.DO_NOTHING,
-        db_constraint=False, related_name="+",
+        "teams.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_member_id = models.UUIDField(null=True, blank=True)
     actor_user_id = models.BigIntegerField(null=True, blank=True)
     verb = models.CharField(max_length=64)
     target_type = models.CharField(max_length=64, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
+    # The pseudonymous id of the member the event is about (for their data export).
+    subject_member_id = models.UUIDField(null=True, blank=True, db_index=True)
     data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -73,7 +172,10 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["organization", "verb"]), models.Index(fields=["target_id"])]
+        indexes = [
+            models.Index(fields=["organization", "verb"]),
+            models.Index(fields=["target_id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.target_type}:{self.target_id}"
@@ -85,3 +187,63 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("the audit log is append-only")
+
+
+class ErasureReason(models.TextChoices):
+    WITHDRAWAL = "withdrawal", "Consent withdrawn by the member"
+    REQUEST = "request", "Erasure request handled by an admin"
+    OFFBOARDING = "offboarding", "Membership ended, grace period over"
+
+
+class DeletionReceipt(models.Model):
+    """Proof that a member's data was erased. Holds only the pseudonymous
+    member id (the membership UUID): no name, no e-mail, no images."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        "teams.Organization",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    member_id = models.UUIDField(db_index=True)
+    reason = models.CharField(max_length=20, choices=ErasureReason.choices)
+    # Who asked: a membership id, or a label such as "manage.py erase_member" / "retention sweep".
+    requested_by = models.CharField(max_length=120)
+    requested_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # {"selfies": 3, "descriptors": 3, "headshots": 4, "exports": 1, "jobs_cancelled": 1,
+    #  "storage_objects": 8, ...}
+    counts = models.JSONField(default=dict, blank=True)
+    # Objects still listed under the member's prefix after the cascade: 0 is the promise.
+    remaining_objects = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"receipt {self.id} for {self.member_id}"
+
+    @property
+    def verified_empty(self) -> bool:
+        return self.completed_at is not None and self.remaining_objects == 0
+
+
+class SweepRun(models.Model):
+    """One run of the retention sweep: what it deleted and what failed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # {"selfies": n, "unchosen_headshots": n, "exports": n, "offboarded_members": n,
+    #  "audit_events": n, "erasures_completed": n}
+    deleted = models.JSONField(default=dict, blank=True)
+    # [{"category": ..., "id": ..., "error": ...}] — retried on the next run.
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"sweep {self.started_at:%Y-%m-%d %H:%M}"

@@ -9,13 +9,12 @@ from config.exceptions import ApplicationError
 from teams.access import client_ip, member_view, refuse
 
 from . import services
-from .consent_texts import current_text
 from .models import ConsentMethod
 
 
 @member_view()
 def consent(request, actor):
-    text = current_text(organization_name=actor.organization.name)
+    text = services.consent_text_current(organization=actor.organization)
     if request.method == "POST":
         if not request.POST.get("agree"):
             messages.error(request, "Tick the box to confirm that you give your consent.")

@@ -30,12 +30,32 @@ def headshot_key(*, organization_id, member_id, job_id, variant_index: int) -> s
     return f"{prefix}jobs/{job_id}/variant-{variant_index}.jpg"
 
 
+def cutout_key(*, organization_id, member_id, selfie_id) -> str:
+    return f"{member_prefix(organization_id=organization_id, member_id=member_id)}cutouts/{selfie_id}.png"
+
+
+# Keys holding face data. Reading or writing them needs a compliance.biometric grant.
+BIOMETRIC_FOLDERS = ("/selfies/", "/cutouts/", "/descriptors/")
+
+
+def is_biometric(key: str) -> bool:
+    return key.startswith("orgs/") and any(folder in key for folder in BIOMETRIC_FOLDERS)
+
+
+def _authorize(key: str, grant, *, write: bool) -> None:
+    if is_biometric(key):
+        from compliance.biometric import storage_authorize
+
+        storage_authorize(key, grant, write=write)
+
+
 def export_key(*, organization_id, export_id) -> str:
     return f"orgs/{organization_id}/exports/{export_id}.zip"
 
 
-def put(key: str, data: bytes) -> None:
+def put(key: str, data: bytes, *, grant=None) -> None:
     """Write bytes at exactly ``key``, replacing what was there."""
+    _authorize(key, grant, write=True)
     if default_storage.exists(key) and isinstance(default_storage, FileSystemStorage):
         default_storage.delete(key)  # FileSystemStorage would otherwise pick a new name
     saved = default_storage.save(key, ContentFile(data))
@@ -43,7 +63,8 @@ def put(key: str, data: bytes) -> None:
         raise RuntimeError(f"storage wrote {saved!r} instead of {key!r}")
 
 
-def get(key: str) -> bytes:
+def get(key: str, *, grant=None) -> bytes:
+    _authorize(key, grant, write=False)
     with default_storage.open(key, "rb") as fh:
         return fh.read()
 

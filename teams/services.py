@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from compliance.services import audit_event_record
+from compliance.services.retention import offboarding_start
 from config.exceptions import ApplicationError, NotAllowed
 
 from .models import Invitation, JoinLink, Membership, Organization, Role
@@ -298,6 +299,7 @@ def membership_deactivate(*, actor: Membership, member: Membership) -> Membershi
     member.user.is_active = False
     member.user.save(update_fields=["is_active"])
     audit_event_record(actor=actor, organization=member.organization, verb="membership.deactivated", target=member)
+    offboarding_start(member=member)  # the erasure cascade follows after the grace period
     return member
 
 

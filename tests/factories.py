@@ -8,8 +8,7 @@ from functools import lru_cache
 
 from PIL import Image
 
-from compliance.consent_texts import current_text
-from compliance.services import consent_grant
+from compliance.services import consent_grant, consent_text_current
 from teams import services as teams
 from teams.models import Membership, Role
 
@@ -39,7 +38,7 @@ def member(*, admin: Membership, role: str = Role.EMPLOYEE, department: str = "E
 
 
 def consent(person: Membership) -> Membership:
-    text = current_text(organization_name=person.organization.name)
+    text = consent_text_current(organization=person.organization)
     consent_grant(member=person, text_version=text.version, text_sha256=text.sha256, user_agent="tests")
     return person
 

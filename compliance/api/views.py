@@ -7,7 +7,6 @@ from rest_framework import status, viewsets
 from rest_framework.response import Response
 
 from compliance import services
-from compliance.consent_texts import current_text
 from compliance.models import ConsentMethod
 from teams.api.permissions import IsMember
 
@@ -23,7 +22,7 @@ class ConsentViewSet(viewsets.ViewSet):
     @extend_schema(responses=s.ConsentStateSerializer)
     def current(self, request):
         member = request.membership
-        text = current_text(organization_name=member.organization.name)
+        text = services.consent_text_current(organization=member.organization)
         state = {
             "version": text.version, "sha256": text.sha256, "text": text.body,
             "active": services.consent_active(member=member),
@@ -43,5 +42,5 @@ class ConsentViewSet(viewsets.ViewSet):
 
     @extend_schema(request=None, responses=s.ConsentWithdrawnSerializer)
     def withdraw(self, request):
-        count = services.consent_withdraw(member=request.membership)
-        return Response(s.ConsentWithdrawnSerializer({"withdrawn": count}).data)
+        receipt = services.consent_withdraw(member=request.membership, method=ConsentMethod.API)
+        return Response(s.ConsentWithdrawnSerializer({"withdrawn": receipt.counts["consents_withdrawn"]}).data)

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -131,6 +132,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 900)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 960)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    # Retention (compliance.services.retention): idempotent and safe to overlap, so hourly is fine;
+    # hourly also makes a policy of "0 days" mean "within the hour" for anything the job hook missed.
+    "retention-sweep": {"task": "compliance.tasks.retention_sweep_task", "schedule": crontab(minute=17)},
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
@@ -188,6 +194,17 @@ STORAGES = {
     "default": _media,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# --- Field-level encryption of face descriptors (compliance.crypto): Fernet keys, newest first.
+# Rotation: prepend a new key, re-encrypt, then drop the old one. Without the variable a key is
+# derived from SECRET_KEY (embedded defaults only; production refuses to start without it).
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+if not FIELD_ENCRYPTION_KEYS:
+    import base64 as _b64
+    import hashlib as _hashlib
+
+    _digest = _hashlib.sha256(f"field-encryption:{SECRET_KEY}".encode()).digest()
+    FIELD_ENCRYPTION_KEYS = [_b64.urlsafe_b64encode(_digest).decode()]
 
 # --- Uploads
 SELFIE_MAX_BYTES = 20 * 1024 * 1024

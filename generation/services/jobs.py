@@ -7,7 +7,9 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.services import audit_event_record, consent_active, consent_require
+from compliance.biometric import biometric_grant
+from compliance.services import ConsentRequired, audit_event_record, consent_require
+from compliance.services.retention import selfies_release_after_render
 from config.exceptions import ApplicationError, NotAllowed
 from teams.models import Membership
 
@@ -123,13 +125,15 @@ MAX_ATTEMPTS = 3  # renders per variant: the first and at most two replacements
 RENDER_LONG_SIDE = 2000  # selfies are decoded at no less than this: plenty for a 1024 px master
 
 
-def _load_photos(job: GenerationJob) -> tuple[list, guards.Reference | None]:
-    """The usable selfies, and the reference the guards compare outputs with."""
+def _load_photos(job: GenerationJob, grant) -> tuple[list, guards.Reference | None]:
+    """The usable selfies, and the reference the guards compare outputs with.
+
+    ``grant`` (compliance.biometric) is the only way to the member's pixels and descriptors."""
     selfies = list(job.member.selfies.filter(usable=True).order_by("uploaded_at"))
-    photos = [open_rgb(storage.get(s.storage_key), min_long_side=RENDER_LONG_SIDE) for s in selfies]
+    photos = [open_rgb(storage.get(s.storage_key, grant=grant), min_long_side=RENDER_LONG_SIDE) for s in selfies]
     descriptors, labs = [], []
     for selfie, photo in zip(selfies, photos, strict=True):
-        descriptor, lab = descriptor_of(selfie), selfie.skin_lab
+        descriptor, lab = descriptor_of(selfie, grant=grant), selfie.skin_lab
         if descriptor is None:  # a selfie stored before descriptors were kept
             descriptor, lab = guards.measure(photo)
         if descriptor is not None:
@@ -189,13 +193,14 @@ def job_run(*, job_id) -> None:
     if not _claim(job_id):
         return
     job = GenerationJob.objects.select_related("member__organization", "style", "organization").get(pk=job_id)
-    if consent_active(member=job.member) is None:
-        _finish(job, JobStatus.FAILED, "Consent was withdrawn; nothing was rendered.")
-        return
     try:
-        photos, reference = _load_photos(job)
+        grant = biometric_grant(member=job.member)  # refuses without an active consent
+        photos, reference = _load_photos(job, grant)
         request = RenderInput(photos=photos, style=StyleSpec.from_model(job.style), seed_key=_seed_key(job))
         rendered, report = _render_guarded(job, get_engine(job.engine), request, reference)
+    except ConsentRequired:
+        _finish(job, JobStatus.FAILED, "Consent was withdrawn; nothing was rendered.")
+        return
     except RenderError as exc:
         _finish(job, JobStatus.FAILED, f"Rendering failed: {exc}")
         return
@@ -220,6 +225,9 @@ def _store(job: GenerationJob, rendered) -> None:
         )
         term = variant.meta.get("digital_source_type", STUDIO_COMPOSITE)
         storage.put(key, disclose_jpeg(variant.image, term=term, title=f"headshot-{variant.index}.jpg"))
+        if not _still_running(job.id):  # erased while we wrote: take the write back
+            storage.delete(key)
+            return
         Headshot.objects.update_or_create(
             job=job, variant_index=variant.index,
             defaults={
@@ -232,3 +240,4 @@ def _store(job: GenerationJob, rendered) -> None:
         if not _still_running(job.id):
             return
         _finish(job, JobStatus.SUCCEEDED)
+        selfies_release_after_render(job=job)

@@ -5,7 +5,9 @@ import uuid
 import numpy as np
 from django.db import transaction
 
-from compliance.services import audit_event_record, consent_require
+from compliance.biometric import biometric_grant
+from compliance.crypto import descriptor_decrypt, descriptor_encrypt
+from compliance.services import audit_event_record
 from config.exceptions import ApplicationError
 from teams.models import Membership
 
@@ -23,7 +25,7 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
     Nothing is decoded before consent, and nothing is stored when the file is
     refused. The stored copy is a fresh JPEG: EXIF (GPS included) is gone.
     """
-    consent_require(member=actor)
+    grant = biometric_grant(member=actor)  # refuses without an active consent
     if actor.selfies.count() >= MAX_SELFIES:
         raise ApplicationError(f"You can keep at most {MAX_SELFIES} selfies; delete one first.", code="too_many")
     try:
@@ -31,18 +33,18 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
     except ImageRejected as exc:
         raise ApplicationError(exc.message, code=exc.code) from None
     analysis = analyse_selfie(decoded.image)
-    analysis.checks += set_checks(analysis, _label(None), _others(actor))
+    analysis.checks += set_checks(analysis, _label(None), _others(actor, grant))
     report = analysis.report
     selfie_id = uuid.uuid4()
     key = storage.selfie_key(organization_id=actor.organization_id, member_id=actor.id, selfie_id=selfie_id)
-    storage.put(key, encode_jpeg(decoded.image))
+    storage.put(key, encode_jpeg(decoded.image), grant=grant)
     try:
         with transaction.atomic():
             selfie = Selfie.objects.create(
                 id=selfie_id, organization=actor.organization, member=actor, storage_key=key,
                 width=decoded.image.width, height=decoded.image.height,
                 original_format=decoded.original_format, checks=report, usable=report["passed"],
-                **_stored_figures(analysis),
+                **_stored_figures(analysis, grant),
             )
             audit_event_record(
                 actor=actor, organization=actor.organization, verb="selfie.uploaded", target=selfie,
@@ -58,19 +60,21 @@ def _label(selfie: Selfie | None) -> str:
     return "This photo" if selfie is None else f"your photo from {selfie.uploaded_at:%d %b %Y %H:%M}"
 
 
-def descriptor_of(selfie: Selfie) -> np.ndarray | None:
-    return None if not selfie.descriptor else np.frombuffer(bytes(selfie.descriptor), dtype=np.float64)
+def descriptor_of(selfie: Selfie, *, grant) -> np.ndarray | None:
+    """The selfie's face descriptor, decrypted (needs a compliance.biometric grant)."""
+    return None if not selfie.descriptor else descriptor_decrypt(selfie.descriptor, grant=grant)
 
 
-def _others(actor: Membership) -> list[OtherSelfie]:
+def _others(actor: Membership, grant) -> list[OtherSelfie]:
     return [
-        OtherSelfie(label=_label(s), descriptor=descriptor_of(s), phash=s.phash)
+        OtherSelfie(label=_label(s), descriptor=descriptor_of(s, grant=grant), phash=s.phash)
         for s in actor.selfies.filter(usable=True).order_by("uploaded_at")
     ]
 
 
-def _stored_figures(analysis: SelfieAnalysis) -> dict:
-    descriptor = None if analysis.descriptor is None else analysis.descriptor.astype(np.float64).tobytes()
+def _stored_figures(analysis: SelfieAnalysis, grant) -> dict:
+    # Biometric data at rest: the descriptor is stored encrypted (compliance.crypto).
+    descriptor = None if analysis.descriptor is None else descriptor_encrypt(analysis.descriptor, grant=grant)
     return {"descriptor": descriptor, "phash": analysis.phash, "skin_lab": analysis.skin_lab}
 
 

@@ -7,7 +7,7 @@ import html
 import pytest
 from django.urls import reverse
 
-from compliance.consent_texts import current_text
+from compliance.services import consent_text_current
 from compliance.models import AuditEvent, ConsentRecord
 from tests.page_helpers import browser, messages_of
 
@@ -19,7 +19,7 @@ def _form(text, **extra):
 
 
 def test_the_page_shows_the_whole_text_with_version_and_hash(employee):
-    text = current_text(organization_name=employee.organization.name)
+    text = consent_text_current(organization=employee.organization)
     response = browser(employee).get(reverse("consent"))
     assert response.status_code == 200
     body = html.unescape(response.content.decode())
@@ -28,7 +28,7 @@ def test_the_page_shows_the_whole_text_with_version_and_hash(employee):
 
 
 def test_consenting_records_the_hash_method_ip_and_user_agent(employee):
-    text = current_text(organization_name=employee.organization.name)
+    text = consent_text_current(organization=employee.organization)
     page = browser(employee, HTTP_USER_AGENT="Firefox/200", REMOTE_ADDR="203.0.113.7")
     response = page.post(reverse("consent"), _form(text))
     assert response.status_code == 302 and response["Location"] == reverse("selfies")
@@ -44,7 +44,7 @@ def test_consenting_records_the_hash_method_ip_and_user_agent(employee):
 
 
 def test_a_text_that_changed_since_it_was_shown_is_refused(employee):
-    text = current_text(organization_name=employee.organization.name)
+    text = consent_text_current(organization=employee.organization)
     response = browser(employee).post(reverse("consent"), _form(text, text_sha256="0" * 64))
     assert response.status_code == 400
     assert "has changed since it was shown" in " ".join(messages_of(response))
@@ -52,7 +52,7 @@ def test_a_text_that_changed_since_it_was_shown_is_refused(employee):
 
 
 def test_consent_needs_the_box_ticked(employee):
-    text = current_text(organization_name=employee.organization.name)
+    text = consent_text_current(organization=employee.organization)
     response = browser(employee).post(reverse("consent"), _form(text, agree=""))
     assert response.status_code == 400
     assert "Tick the box" in " ".join(messages_of(response))
@@ -60,6 +60,6 @@ def test_consent_needs_the_box_ticked(employee):
 
 
 def test_consent_is_only_ever_the_signed_in_members_own(employee, outsider):
-    text = current_text(organization_name=employee.organization.name)
+    text = consent_text_current(organization=employee.organization)
     browser(outsider).post(reverse("consent"), _form(text))
     assert not ConsentRecord.objects.filter(member=employee).exists()

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from PIL import Image, ImageFilter
 
+from compliance.biometric import biometric_grant
 from config.exceptions import ApplicationError
 from generation import services, storage
 from generation.imaging.checks import analyse_selfie
@@ -114,7 +115,11 @@ def test_a_set_that_mixes_people_is_refused_naming_the_photo(consented, faces_di
     assert (
         check["value"] > 0.6 and "This photo does not look like the same person" in check["message"]
     )
-    assert first.descriptor and len(bytes(first.descriptor)) == 128 * 8
+    # Stored encrypted (compliance.crypto); readable only with a consent grant.
+    from generation.services.selfies import descriptor_of
+
+    assert first.descriptor and len(bytes(first.descriptor)) != 128 * 8
+    assert descriptor_of(first, grant=biometric_grant(member=consented)).shape == (128,)
 
 
 @pytest.mark.django_db
@@ -134,7 +139,7 @@ def test_a_stored_selfie_has_no_gps_tag(consented, faces_dir):
     data = factories.jpeg_bytes(_photo(faces_dir, "obama/obama_1.jpg"), exif=exif.tobytes())
     assert 0x8825 in Image.open(io.BytesIO(data)).getexif()
     selfie = services.selfie_upload(actor=consented, data=data)
-    stored = Image.open(io.BytesIO(storage.get(selfie.storage_key)))
+    stored = Image.open(io.BytesIO(storage.get(selfie.storage_key, grant=biometric_grant(member=consented))))
     assert 0x8825 not in stored.getexif() and "exif" not in stored.info
 
 
@@ -147,7 +152,8 @@ def test_a_heic_upload_works(consented, astronaut_png):
     Image.open(io.BytesIO(astronaut_png)).save(buffer, "HEIF", quality=90)
     selfie = services.selfie_upload(actor=consented, data=buffer.getvalue())
     assert selfie.original_format == "HEIC" and selfie.usable, selfie.checks
-    assert Image.open(io.BytesIO(storage.get(selfie.storage_key))).format == "JPEG"
+    stored = storage.get(selfie.storage_key, grant=biometric_grant(member=consented))
+    assert Image.open(io.BytesIO(stored)).format == "JPEG"
 
 
 @pytest.mark.django_db

@@ -15,8 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from PIL import Image, ImageOps
 
-from compliance.consent_texts import current_text
-from compliance.services import consent_grant
+from compliance.services import consent_grant, consent_text_current
 from generation import services as gen
 from generation import storage
 from generation.models import Export, ExportStatus, GenerationJob, JobStatus
@@ -118,7 +117,7 @@ class Command(BaseCommand):
         self.stdout.write(f"invited: {len(imported.created)} employees from CSV")
         for issued, photos in zip(imported.created, photo_sets, strict=True):
             member = teams.invitation_accept(token=issued.token, password=PASSWORD)
-            text = current_text(organization_name=member.organization.name)
+            text = consent_text_current(organization=member.organization)
             consent_grant(member=member, text_version=text.version, text_sha256=text.sha256, user_agent="demo")
             for data in photos:
                 selfie = gen.selfie_upload(actor=member, data=data)

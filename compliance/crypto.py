@@ -1,0 +1,120 @@
+"""Field-level encryption for biometric data (face descriptors).
+
+Keys come from ``settings.FIELD_ENCRYPTION_KEYS``: a list of Fernet keys,
+newest first. New values are encrypted with the first key; any key in the
+list decrypts, so rotation is: put the new key first, run
+``manage.py rotate_field_keys`` (``descriptors_rotate``), then drop the old key.
+
+``Selfie.descriptor`` stays a plain ``BinaryField(null=True)`` holding a Fernet
+token: write ``selfie.descriptor = descriptor_encrypt(vector, grant=grant)``
+and read ``descriptor_decrypt(selfie.descriptor, grant=grant)``, with the
+``compliance.biometric`` grant the upload or the job already holds. Like the
+selfie pixels, a descriptor cannot be made or read without an active consent.
+(``EncryptedBinaryField`` encrypts transparently instead, but then loading a
+row decrypts without a grant; prefer the helpers for descriptors.)
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from functools import lru_cache
+
+import numpy as np
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.db import models
+
+DESCRIPTOR_LENGTH = 128
+
+
+def dev_key(secret: str) -> str:
+    """A Fernet key derived from SECRET_KEY, for embedded defaults only."""
+    digest = hashlib.sha256(f"field-encryption:{secret}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+@lru_cache(maxsize=8)
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    if not keys:
+        raise RuntimeError("FIELD_ENCRYPTION_KEYS is empty")
+    return MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in keys])
+
+
+def fernet() -> MultiFernet:
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+
+def encrypt(data: bytes) -> bytes:
+    return fernet().encrypt(data)
+
+
+def decrypt(token: bytes) -> bytes:
+    try:
+        return fernet().decrypt(bytes(token))
+    except InvalidToken:
+        raise ValueError(
+            "cannot decrypt: no configured key matches (FIELD_ENCRYPTION_KEYS)"
+        ) from None
+
+
+def rotate(token: bytes) -> bytes:
+    """Re-encrypt ``token`` with the newest key."""
+    return fernet().rotate(bytes(token))
+
+
+def descriptor_encrypt(vector, *, grant) -> bytes:
+    """Encrypt a 128-value face descriptor; needs a processing grant (active consent)."""
+    from .biometric import grant_check
+
+    grant_check(grant)
+    array = np.asarray(vector, dtype=np.float64)
+    if array.shape != (DESCRIPTOR_LENGTH,):
+        raise ValueError(
+            f"a face descriptor has {DESCRIPTOR_LENGTH} values, got shape {array.shape}"
+        )
+    return encrypt(array.tobytes())
+
+
+def descriptor_decrypt(token: bytes | memoryview | None, *, grant) -> np.ndarray | None:
+    """Decrypt a face descriptor; needs a processing grant (active consent)."""
+    from .biometric import grant_check
+
+    grant_check(grant)
+    if token is None:
+        return None
+    return np.frombuffer(decrypt(bytes(token)), dtype=np.float64).copy()
+
+
+class EncryptedBinaryField(models.BinaryField):
+    """A BinaryField whose database value is a Fernet token.
+
+    Python values are plain bytes (or a float64 vector, stored as bytes);
+    the column never holds them in clear.
+    """
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None:
+            return None
+        if isinstance(value, np.ndarray):
+            value = value.astype(np.float64).tobytes()
+        return super().get_db_prep_value(encrypt(bytes(value)), connection, prepared)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        return decrypt(bytes(value))
+
+
+def descriptors_rotate(*, batch_size: int = 500) -> int:
+    """Re-encrypt every stored face descriptor with the newest key. Idempotent."""
+    from generation.models import Selfie
+
+    if not any(field.name == "descriptor" for field in Selfie._meta.fields):
+        return 0  # the descriptor column is not in this build yet
+    rows = Selfie.objects.exclude(descriptor__isnull=True).values_list("pk", "descriptor")
+    count = 0
+    for pk, token in rows.iterator(chunk_size=batch_size):
+        Selfie.objects.filter(pk=pk, descriptor=token).update(descriptor=rotate(token))
+        count += 1
+    return count

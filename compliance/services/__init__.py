@@ -1,0 +1,35 @@
+"""Every write in the compliance app. Split by topic; import from here."""
+
+from .audit import audit_event_record
+from .consent import (
+    ConsentRequired,
+    consent_active,
+    consent_grant,
+    consent_require,
+    consent_text_current,
+    consent_text_publish,
+    consent_withdraw,
+)
+from .erasure import member_erase, member_purge, receipt_retry
+from .policy import retention_policy_get, retention_policy_update
+from .retention import retention_plan, retention_sweep
+from .subject_access import subject_access_export
+
+__all__ = [
+    "ConsentRequired",
+    "audit_event_record",
+    "consent_active",
+    "consent_grant",
+    "consent_require",
+    "consent_text_current",
+    "consent_text_publish",
+    "consent_withdraw",
+    "member_erase",
+    "member_purge",
+    "receipt_retry",
+    "retention_plan",
+    "retention_policy_get",
+    "retention_policy_update",
+    "retention_sweep",
+    "subject_access_export",
+]

@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from config.exceptions import ApplicationError, NotAllowed
+from teams.models import Membership, Organization
+
+from .. import consent_texts
+from ..models import ConsentMethod, ConsentRecord, ConsentText
+from .audit import audit_event_record
+from .policy import retention_policy_get
+
+
+class ConsentRequired(ApplicationError):
+    status_code = 403
+
+    def __init__(
+        self,
+        message: str = "Give consent to photo processing before uploading or rendering.",
+    ):
+        super().__init__(message, code="consent_required")
+
+
+def _latest(organization: Organization, jurisdiction: str) -> ConsentText | None:
+    return (
+        ConsentText.objects.filter(organization=organization, jurisdiction=jurisdiction)
+        .order_by("-number")
+        .first()
+    )
+
+
+def _snapshot(
+    organization: Organization, jurisdiction: str, template: str, *, material: bool
+) -> ConsentText:
+    """Store the filled text as the next version (races resolve to one row)."""
+    policy = retention_policy_get(organization=organization)
+    body = consent_texts.render(template, organization_name=organization.name, policy=policy)
+    latest = _latest(organization, jurisdiction)
+    if latest is not None and latest.body == body and latest.template == template:
+        return latest
+    material_version = (latest.material_version if latest else 0) + (
+        1 if material or latest is None else 0
+    )
+    try:
+        with transaction.atomic():
+            return ConsentText.objects.create(
+                organization=organization,
+                jurisdiction=jurisdiction,
+                number=(latest.number if latest else 0) + 1,
+                material_version=material_version,
+                template=template,
+                body=body,
+                sha256=consent_texts.sha256(body),
+            )
+    except IntegrityError:
+        return _latest(organization, jurisdiction)
+
+
+def consent_text_current(
+    *, organization: Organization, jurisdiction: str | None = None
+) -> ConsentText:
+    """The exact text a member must read now.
+
+    When the filled text differs from the stored one (the organisation's
+    name or retention policy changed), a new material version is stored:
+    the retention term is part of what the member agrees to.
+    """
+    jurisdiction = jurisdiction or retention_policy_get(organization=organization).jurisdiction
+    latest = _latest(organization, jurisdiction)
+    template = latest.template if latest else consent_texts.DEFAULT_TEMPLATES[jurisdiction]
+    return _snapshot(organization, jurisdiction, template, material=True)
+
+
+@transaction.atomic
+def consent_text_publish(
+    *, actor: Membership, jurisdiction: str, template: str, material: bool = True
+) -> ConsentText:
+    """Publish the organisation's own wording. A non-material change (a typo)
+    keeps existing consents valid; a material one asks everyone again."""
+    if not actor.is_admin:
+        raise NotAllowed(
+            "Only an organisation admin can change the consent text.", code="not_admin"
+        )
+    if jurisdiction not in consent_texts.DEFAULT_TEMPLATES:
+        raise ApplicationError("Unknown jurisdiction.", code="bad_jurisdiction")
+    try:
+        consent_texts.render(
+            template,
+            organization_name="x",
+            policy=retention_policy_get(organization=actor.organization),
+        )
+    except (KeyError, IndexError, ValueError) as exc:
+        names = ", ".join("{" + p + "}" for p in consent_texts.PLACEHOLDERS)
+        raise ApplicationError(
+            f"The text has an unknown placeholder ({exc}); use {names}.", code="bad_template"
+        ) from None
+    text = _snapshot(actor.organization, jurisdiction, template, material=material)
+    audit_event_record(
+        actor=actor,
+        organization=actor.organization,
+        verb="consent_text.published",
+        target=text,
+        data={"version": text.version, "material": material, "sha256": text.sha256},
+    )
+    return text
+
+
+def consent_active(*, member: Membership) -> ConsentRecord | None:
+    """The member's consent to the current material version of their text, if any."""
+    text = consent_text_current(organization=member.organization)
+    return (
+        member.consents.filter(
+            withdrawn_at__isnull=True,
+            text__jurisdiction=text.jurisdiction,
+            text__material_version=text.material_version,
+            text__organization=member.organization,
+        )
+        .order_by("-granted_at")
+        .first()
+    )
+
+
+def consent_require(*, member: Membership) -> ConsentRecord:
+    """Raise ConsentRequired unless the member has an active consent.
+
+    Biometric code does not call this directly: it asks
+    ``compliance.biometric.biometric_grant`` for a grant, which calls this.
+    """
+    if not member.active:
+        raise ConsentRequired("This membership has ended; no photos are processed.")
+    record = consent_active(member=member)
+    if record is None:
+        raise ConsentRequired()
+    return record
+
+
+@transaction.atomic
+def consent_grant(
+    *,
+    member: Membership,
+    text_version: str,
+    text_sha256: str,
+    method: str = ConsentMethod.WEB,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> ConsentRecord:
+    """Record consent to the text the member was shown (version and hash must match)."""
+    text = consent_text_current(organization=member.organization)
+    if text_version != text.version or text_sha256 != text.sha256:
+        raise ApplicationError(
+            "The consent text has changed since it was shown. "
+            "Read the current text and consent again.",
+            code="consent_text_mismatch",
+        )
+    if method not in ConsentMethod.values:
+        raise ApplicationError("Unknown consent method.", code="bad_method")
+    existing = consent_active(member=member)
+    if existing is not None and existing.text_id == text.id:
+        return existing
+    record = ConsentRecord.objects.create(
+        member=member,
+        text=text,
+        text_version=text.version,
+        text_sha256=text.sha256,
+        method=method,
+        ip_address=ip_address or None,
+        user_agent=(user_agent or "")[:400],
+    )
+    audit_event_record(
+        actor=member,
+        organization=member.organization,
+        verb="consent.granted",
+        target=record,
+        data={"text_version": text.version, "sha256": text.sha256, "method": method},
+    )
+    return record
+
+
+def consent_withdraw(*, member: Membership, method: str = ConsentMethod.WEB, now=None):
+    """Withdraw consent and erase the member's photos, descriptors and headshots.
+
+    Returns the DeletionReceipt of the erasure cascade.
+    """
+    from ..models import ErasureReason
+    from .erasure import member_erase
+
+    return member_erase(
+        member=member,
+        reason=ErasureReason.WITHDRAWAL,
+        requested_by=f"member:{member.id}",
+        actor=member,
+        now=now,
+        data={"method": method},
+    )
+
+
+def _consents_close(*, member: Membership, now=None) -> int:
+    return member.consents.filter(withdrawn_at__isnull=True).update(
+        withdrawn_at=now or timezone.now()
+    )

@@ -1,0 +1,169 @@
+"""The erasure cascade: withdrawal, `manage.py erase_member` and offboarding all run it.
+
+Rows go first (in one transaction), then their storage objects, then the
+member's whole prefix is listed, anything left is deleted, and the prefix is
+listed again: the receipt records what that last listing found. The purge is
+idempotent, so a storage error is retried by the next retention sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from teams.models import Membership
+
+from ..models import DeletionReceipt
+from .audit import audit_event_record
+from .consent import _consents_close
+
+log = logging.getLogger(__name__)
+
+
+def _member_exports(member: Membership) -> list:
+    from generation.models import Export
+
+    # member_ids is a JSON list; filter in Python so SQLite and Postgres agree.
+    exports = Export.objects.filter(organization_id=member.organization_id)
+    return [e for e in exports if str(member.pk) in (e.member_ids or [])]
+
+
+def _delete_rows(member: Membership) -> tuple[dict[str, int], list[str]]:
+    """Delete the member's media rows; return the counts and the storage keys to delete."""
+    from generation.models import GenerationJob
+
+    selfies = list(member.selfies.all())
+    headshots = list(member.headshots.all())
+    keys = [s.storage_key for s in selfies] + [h.storage_key for h in headshots]
+    counts = {
+        "selfies": len(selfies),
+        "descriptors": sum(1 for s in selfies if getattr(s, "descriptor", None)),
+        "headshots": len(headshots),
+    }
+    member.selfies.all().delete()
+    member.headshots.all().delete()
+    # Guard figures compare faces; they go with the faces.
+    GenerationJob.objects.filter(member=member).exclude(report={}).update(report={})
+    return counts, keys
+
+
+def _delete_objects(keys: list[str]) -> int:
+    from generation import storage
+
+    failed = 0
+    for key in keys:
+        try:
+            storage.delete(key)
+        except Exception:  # one stubborn object must not stop the rest
+            log.exception("could not delete %s", key)
+            failed += 1
+    return failed
+
+
+def _delete_exports(member: Membership) -> tuple[int, int]:
+    """Exports live outside the member's prefix: a row goes only once its zip is gone,
+    so a failed delete is found again by the retry."""
+    deleted = failed = 0
+    for export in _member_exports(member):
+        if _delete_objects([export.storage_key] if export.storage_key else []):
+            failed += 1
+            continue
+        export.delete()
+        deleted += 1
+    return deleted, failed
+
+
+def member_purge(*, member: Membership) -> dict[str, Any]:
+    """Delete everything held about the member's face, and prove the prefix is empty."""
+    from generation import storage
+
+    with transaction.atomic():
+        counts, keys = _delete_rows(member)
+    prefix = storage.member_prefix(organization_id=member.organization_id, member_id=member.pk)
+    leftovers = [k for k in storage.list_prefix(prefix) if k not in keys]  # cut-outs, late writes
+    counts["other_objects"] = len(leftovers)
+    counts["storage_objects"] = len(keys) + len(leftovers)
+    _delete_objects(keys + leftovers)
+    counts["exports"], failed_exports = _delete_exports(member)
+    counts["remaining_objects"] = len(storage.list_prefix(prefix)) + failed_exports
+    return counts
+
+
+def member_erase(
+    *,
+    member: Membership,
+    reason: str,
+    requested_by: str,
+    actor: Membership | None = None,
+    now: datetime | None = None,
+    data: dict[str, Any] | None = None,
+) -> DeletionReceipt:
+    """Withdraw consent, cancel jobs, delete the member's media and keep a receipt."""
+    from generation.services import job_cancel_for_member
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        receipt = DeletionReceipt.objects.create(
+            organization_id=member.organization_id,
+            member_id=member.pk,
+            reason=reason,
+            requested_by=requested_by[:120],
+            requested_at=now,
+        )
+        consents = _consents_close(member=member, now=now)
+        jobs = job_cancel_for_member(member=member, reason=f"Cancelled: {reason}.")
+        audit_event_record(
+            actor=actor,
+            organization=member.organization,
+            verb="member.erasure_requested",
+            target=receipt,
+            subject=member,
+            data={"reason": reason, "requested_by": requested_by} | (data or {}),
+        )
+        if consents:
+            audit_event_record(
+                actor=actor,
+                organization=member.organization,
+                verb="consent.withdrawn",
+                target=member,
+            )
+    counts = {"consents_withdrawn": consents, "jobs_cancelled": jobs} | member_purge(member=member)
+    return _receipt_complete(receipt, member, counts, actor)
+
+
+def _receipt_complete(
+    receipt: DeletionReceipt, member: Membership, counts: dict, actor
+) -> DeletionReceipt:
+    remaining = counts.pop("remaining_objects")
+    with transaction.atomic():
+        receipt.counts = counts
+        receipt.remaining_objects = remaining
+        receipt.completed_at = timezone.now() if remaining == 0 else None
+        receipt.save(update_fields=["counts", "remaining_objects", "completed_at"])
+        audit_event_record(
+            actor=actor,
+            organization=member.organization,
+            verb="member.erased",
+            target=receipt,
+            subject=member,
+            data={"counts": counts, "remaining_objects": remaining},
+        )
+    return receipt
+
+
+def receipt_retry(*, receipt: DeletionReceipt) -> DeletionReceipt:
+    """Finish an erasure that a storage error left incomplete (run by the sweep)."""
+    member = Membership.objects.select_related("organization").filter(pk=receipt.member_id).first()
+    if member is None:
+        return receipt
+    counts = member_purge(member=member)
+    merged = {
+        k: receipt.counts.get(k, 0) + v for k, v in counts.items() if k != "remaining_objects"
+    }
+    return _receipt_complete(
+        receipt, member, merged | {"remaining_objects": counts["remaining_objects"]}, None
+    )

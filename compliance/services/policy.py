@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from config.exceptions import ApplicationError, NotAllowed
+from teams.models import Membership, Organization
+
+from ..models import Jurisdiction, RetentionPolicy
+from .audit import audit_event_record
+
+EDITABLE = {
+    "jurisdiction",
+    "selfie_days",
+    "unchosen_days",
+    "offboarding_days",
+    "export_days",
+    "audit_years",
+}
+
+
+def retention_policy_get(*, organization: Organization) -> RetentionPolicy:
+    """The organisation's policy; the defaults until an admin changes them."""
+    policy = RetentionPolicy.objects.filter(organization=organization).first()
+    if policy is not None:
+        return policy
+    try:
+        with transaction.atomic():
+            return RetentionPolicy.objects.create(organization=organization)
+    except IntegrityError:  # created by a concurrent request
+        return RetentionPolicy.objects.get(organization=organization)
+
+
+def _validate(policy: RetentionPolicy) -> None:
+    if policy.jurisdiction not in Jurisdiction.values:
+        raise ApplicationError(
+            f"Unknown jurisdiction; use one of {', '.join(Jurisdiction.values)}.",
+            code="bad_jurisdiction",
+        )
+    try:
+        policy.full_clean(exclude=["organization"])
+    except ValidationError as exc:
+        fields = ", ".join(f"{name}: {' '.join(msgs)}" for name, msgs in exc.message_dict.items())
+        raise ApplicationError(f"Invalid retention policy ({fields}).", code="bad_policy") from None
+
+
+@transaction.atomic
+def retention_policy_update(*, actor: Membership, changes: dict[str, Any]) -> RetentionPolicy:
+    """Change the retention terms. The consent text names them, so members consent again."""
+    if not actor.is_admin:
+        raise NotAllowed(
+            "Only an organisation admin can change the retention policy.", code="not_admin"
+        )
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise ApplicationError(
+            f"Unknown policy field(s): {', '.join(sorted(unknown))}.", code="bad_field"
+        )
+    policy = retention_policy_get(organization=actor.organization)
+    policy = RetentionPolicy.objects.select_for_update().get(pk=policy.pk)
+    before = {name: getattr(policy, name) for name in EDITABLE}
+    for name, value in changes.items():
+        setattr(policy, name, value if name == "jurisdiction" else _as_int(name, value))
+    _validate(policy)
+    policy.updated_at = timezone.now()
+    policy.save()
+    audit_event_record(
+        actor=actor,
+        organization=actor.organization,
+        verb="retention_policy.updated",
+        target=policy,
+        data={"before": before, "after": {name: getattr(policy, name) for name in EDITABLE}},
+    )
+    return policy
+
+
+def _as_int(name: str, value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ApplicationError(f"{name} must be a whole number.", code="bad_policy") from None

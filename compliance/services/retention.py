@@ -1,0 +1,353 @@
+"""Retention: what each policy window makes due, and the sweep that deletes it.
+
+``retention_plan`` (the dry run behind ``manage.py retention_report``) and
+``retention_sweep`` (celery beat) read the same due-querysets, so the report
+lists exactly what the next sweep deletes. The sweep claims rows with
+``select_for_update(skip_locked=True)``: two sweeps at once split the work
+instead of doing it twice. A storage error on one object leaves its row in
+place, so the next run finds it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from teams.models import Membership, Organization
+
+from ..models import (
+    BIPA_CEILING_DAYS,
+    AuditEvent,
+    DeletionReceipt,
+    ErasureReason,
+    RetentionPolicy,
+    SweepRun,
+)
+from .audit import audit_event_record
+from .erasure import member_erase, receipt_retry
+from .policy import retention_policy_get
+
+log = logging.getLogger(__name__)
+BATCH_SIZE = 100
+RECEIPT_RETRY_AFTER = timedelta(minutes=30)  # leave a cascade that is still running alone
+
+
+@dataclass
+class Planned:
+    category: str
+    object_id: str
+    reason: str
+
+
+def selfies_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet:
+    """Selfies (with their descriptors) past N days after the member's last finished job.
+
+    A selfie uploaded after that job has not been used yet; it goes at the
+    BIPA ceiling (3 years after upload) if no job ever uses it.
+    """
+    from generation.models import GenerationJob, JobStatus, Selfie
+
+    jobs = GenerationJob.objects.filter(member=OuterRef("member"))
+    last_finished = (
+        jobs.filter(finished_at__isnull=False).order_by("-finished_at").values("finished_at")[:1]
+    )
+    busy = jobs.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+    return (
+        Selfie.objects.filter(organization=organization)
+        .annotate(last_finished=Subquery(last_finished), busy=Exists(busy))
+        .filter(busy=False)
+        .filter(
+            Q(
+                last_finished__lte=now - timedelta(days=policy.selfie_days),
+                last_finished__gte=F("uploaded_at"),
+            )
+            | Q(uploaded_at__lte=now - timedelta(days=BIPA_CEILING_DAYS))
+        )
+    )
+
+
+def unchosen_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet:
+    from generation.models import Headshot, JobStatus
+
+    cutoff = now - timedelta(days=policy.unchosen_days)
+    return Headshot.objects.filter(
+        organization=organization,
+        chosen=False,
+        created_at__lte=cutoff,
+    ).exclude(job__status=JobStatus.RUNNING)
+
+
+def exports_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet:
+    from generation.models import Export, ExportStatus
+
+    cutoff = now - timedelta(days=policy.export_days)
+    return Export.objects.filter(
+        organization=organization, status__in=[ExportStatus.SUCCEEDED, ExportStatus.FAILED]
+    ).filter(Q(finished_at__lte=cutoff) | Q(finished_at__isnull=True, created_at__lte=cutoff))
+
+
+def offboarded_due(
+    *, organization: Organization, policy: RetentionPolicy, now: datetime
+) -> QuerySet:
+    """Memberships that ended more than K days ago and were not erased since."""
+    erased = DeletionReceipt.objects.filter(
+        member_id=OuterRef("pk"),
+        reason=ErasureReason.OFFBOARDING,
+        requested_at__gte=OuterRef("deactivated_at"),
+    )
+    return Membership.objects.filter(
+        organization=organization,
+        active=False,
+        deactivated_at__lte=now - timedelta(days=policy.offboarding_days),
+    ).exclude(Exists(erased))
+
+
+def audit_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet:
+    return AuditEvent.objects.filter(
+        organization=organization, at__lt=now - timedelta(days=365 * policy.audit_years)
+    )
+
+
+def _days(value) -> str:
+    return f"{value:%Y-%m-%d}" if value else "never"
+
+
+def retention_plan(*, organization: Organization, now: datetime | None = None) -> list[Planned]:
+    """What the next sweep deletes in this organisation, and why. Deletes nothing."""
+    now = now or timezone.now()
+    policy = retention_policy_get(organization=organization)
+    args = {"organization": organization, "policy": policy, "now": now}
+    plan = [
+        Planned(
+            "selfie",
+            str(s.pk),
+            f"last job finished {_days(s.last_finished)}, policy {policy.selfie_days} days"
+            if s.last_finished and s.last_finished >= s.uploaded_at
+            else f"uploaded {_days(s.uploaded_at)}, never rendered: "
+            f"BIPA ceiling {BIPA_CEILING_DAYS} days",
+        )
+        for s in selfies_due(**args)
+    ]
+    plan += [
+        Planned(
+            "unchosen_headshot",
+            str(h.pk),
+            f"made {_days(h.created_at)}, not chosen, policy {policy.unchosen_days} days",
+        )
+        for h in unchosen_due(**args)
+    ]
+    plan += [
+        Planned(
+            "export",
+            str(e.pk),
+            f"built {_days(e.finished_at or e.created_at)}, policy {policy.export_days} days",
+        )
+        for e in exports_due(**args)
+    ]
+    plan += [
+        Planned(
+            "offboarded_member",
+            str(m.pk),
+            f"membership ended {_days(m.deactivated_at)}, grace {policy.offboarding_days} days",
+        )
+        for m in offboarded_due(**args)
+    ]
+    old_audit = audit_due(**args).count()
+    if old_audit:
+        plan.append(
+            Planned("audit_events", str(old_audit), f"older than {policy.audit_years} years")
+        )
+    return plan
+
+
+# --- the sweep
+
+
+def _selfie_keys(selfie) -> list[str]:
+    from generation import storage
+
+    cutout = storage.cutout_key(
+        organization_id=selfie.organization_id, member_id=selfie.member_id, selfie_id=selfie.pk
+    )
+    return [selfie.storage_key, cutout]
+
+
+def _sweep_rows(
+    run: SweepRun, category: str, queryset: QuerySet, keys_of, *, batch_size: int
+) -> int:
+    """Delete due rows batch by batch: storage first, the row only once its objects are gone."""
+    from generation import storage
+
+    seen: set = set()
+    deleted = 0
+    while True:
+        ids = list(queryset.exclude(pk__in=seen).values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return deleted
+        seen.update(ids)
+        with transaction.atomic():
+            for row in queryset.model.objects.select_for_update(skip_locked=True).filter(
+                pk__in=ids
+            ):
+                try:
+                    for key in keys_of(row):
+                        storage.delete(key)
+                except Exception as exc:  # retried next run: the row stays
+                    log.warning("retention: could not delete %s %s: %s", category, row.pk, exc)
+                    run.errors.append(
+                        {"category": category, "id": str(row.pk), "error": str(exc)[:300]}
+                    )
+                    continue
+                row.delete()
+                deleted += 1
+
+
+def _prune_audit(queryset: QuerySet, *, batch_size: int) -> int:
+    """The one delete path of the audit log: rows older than the policy's years.
+
+    On Postgres the append-only trigger lets a DELETE through only when
+    ``compliance.audit_prune`` is set for the transaction.
+    """
+    deleted = 0
+    while True:
+        sql, params = queryset.values("id")[: batch_size * 10].query.sql_with_params()
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL compliance.audit_prune = 'on'")
+            cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id IN ({sql})", params)
+            count = cursor.rowcount
+        deleted += count
+        if count < batch_size * 10:
+            return deleted
+
+
+def _sweep_organization(
+    run: SweepRun, organization: Organization, now: datetime, batch_size: int
+) -> dict:
+    policy = retention_policy_get(organization=organization)
+    args = {"organization": organization, "policy": policy, "now": now}
+    counts = {
+        "selfies": _sweep_rows(
+            run, "selfie", selfies_due(**args), _selfie_keys, batch_size=batch_size
+        ),
+        "unchosen_headshots": _sweep_rows(
+            run,
+            "unchosen_headshot",
+            unchosen_due(**args),
+            lambda h: [h.storage_key],
+            batch_size=batch_size,
+        ),
+        "exports": _sweep_rows(
+            run,
+            "export",
+            exports_due(**args),
+            lambda e: [e.storage_key] if e.storage_key else [],
+            batch_size=batch_size,
+        ),
+        "offboarded_members": _sweep_offboarded(offboarded_due(**args), now),
+        "audit_events": _prune_audit(audit_due(**args), batch_size=batch_size),
+    }
+    if any(counts.values()):
+        with transaction.atomic():
+            audit_event_record(
+                actor=None, organization=organization, verb="retention.swept", data=counts
+            )
+    return counts
+
+
+def _sweep_offboarded(queryset: QuerySet, now: datetime) -> int:
+    return sum(
+        _offboard_one(queryset, member_id, now)
+        for member_id in list(queryset.values_list("pk", flat=True))
+    )
+
+
+def _offboard_one(queryset: QuerySet, member_id, now: datetime) -> int:
+    with transaction.atomic():
+        member = queryset.select_for_update(skip_locked=True).filter(pk=member_id).first()
+        if member is None:  # another sweep has it, or it was erased meanwhile
+            return 0
+        member_erase(
+            member=member, reason=ErasureReason.OFFBOARDING, requested_by="retention sweep", now=now
+        )
+        return 1
+
+
+def offboarding_start(*, member: Membership) -> None:
+    """A membership ended: stop processing now; erase after the organisation's grace period
+    (the hourly sweep does it, or right after commit when the grace period is 0 days)."""
+    from generation.services import job_cancel_for_member
+
+    from ..tasks import offboarding_erase_task
+
+    job_cancel_for_member(member=member, reason="Cancelled: the membership ended.")
+    if retention_policy_get(organization=member.organization).offboarding_days == 0:
+        transaction.on_commit(lambda: offboarding_erase_task.delay(str(member.pk)))
+
+
+def offboarding_erase(*, member_id, now: datetime | None = None) -> int:
+    """Erase one ended membership if its grace period is over and it was not erased yet."""
+    member = Membership.objects.select_related("organization").filter(pk=member_id).first()
+    if member is None:
+        return 0
+    now = now or timezone.now()
+    policy = retention_policy_get(organization=member.organization)
+    due = offboarded_due(organization=member.organization, policy=policy, now=now)
+    return _offboard_one(due, member_id, now)
+
+
+def _retry_receipts(now: datetime) -> int:
+    retried = 0
+    stale = DeletionReceipt.objects.filter(
+        completed_at__isnull=True, requested_at__lte=now - RECEIPT_RETRY_AFTER
+    )
+    for receipt_id in list(stale.values_list("pk", flat=True)):
+        with transaction.atomic():
+            receipt = stale.select_for_update(skip_locked=True).filter(pk=receipt_id).first()
+            if receipt is not None:
+                retried += receipt_retry(receipt=receipt).completed_at is not None
+    return retried
+
+
+def retention_sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> SweepRun:
+    """Delete everything past its retention window, in every organisation. Idempotent."""
+    now = now or timezone.now()
+    run = SweepRun.objects.create(started_at=timezone.now())
+    totals: dict[str, int] = {"erasures_completed": _retry_receipts(now)}
+    for organization in Organization.objects.order_by("pk"):
+        for name, count in _sweep_organization(run, organization, now, batch_size).items():
+            totals[name] = totals.get(name, 0) + count
+    run.deleted, run.finished_at = totals, timezone.now()
+    run.save(update_fields=["deleted", "errors", "finished_at"])
+    return run
+
+
+def selfies_release_after_render(*, job) -> None:
+    """Policy N = 0: delete the selfies a job used as soon as it succeeded."""
+    policy = retention_policy_get(organization=job.organization)
+    if policy.selfie_days != 0:
+        return
+
+    def release() -> None:
+        from generation.models import Selfie
+
+        run = SweepRun(started_at=timezone.now())
+        used = Selfie.objects.filter(
+            member_id=job.member_id, uploaded_at__lte=job.started_at or timezone.now()
+        )
+        count = _sweep_rows(run, "selfie", used, _selfie_keys, batch_size=BATCH_SIZE)
+        with transaction.atomic():
+            audit_event_record(
+                actor=None,
+                organization=job.organization,
+                verb="selfies.released",
+                target=job,
+                data={"selfies": count, "errors": run.errors},
+            )
+
+    transaction.on_commit(release)

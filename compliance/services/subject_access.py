@@ -1,0 +1,175 @@
+"""The data-subject export (GDPR Art. 15 and 20): one zip of everything held about a member."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from teams.models import Membership
+
+from ..models import AuditEvent, DeletionReceipt
+from .audit import audit_event_record
+from .policy import retention_policy_get
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, indent=2, default=str, ensure_ascii=False)
+
+
+def _profile(member: Membership) -> dict:
+    user = member.user
+    return {
+        "user": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+        },
+        "memberships": [
+            {
+                "pseudonymous_id": str(m.pk),
+                "organization": m.organization.name,
+                "role": m.role,
+                "department": m.department,
+                "job_title": m.job_title,
+                "active": m.active,
+                "joined_at": m.joined_at,
+                "deactivated_at": m.deactivated_at,
+            }
+            for m in Membership.objects.filter(user=user).select_related("organization")
+        ],
+    }
+
+
+def _consents(member: Membership) -> list[dict]:
+    return [
+        {
+            "text_version": c.text_version,
+            "text_sha256": c.text_sha256,
+            "method": c.method,
+            "granted_at": c.granted_at,
+            "withdrawn_at": c.withdrawn_at,
+            "ip_address": c.ip_address,
+            "user_agent": c.user_agent,
+            "text": c.text.body if c.text else None,
+        }
+        for c in member.consents.select_related("text").order_by("granted_at")
+    ]
+
+
+def _retention(member: Membership) -> dict:
+    policy = retention_policy_get(organization=member.organization)
+    last = member.jobs.filter(finished_at__isnull=False).order_by("-finished_at").first()
+    selfies_until = last.finished_at + timedelta(days=policy.selfie_days) if last else None
+    return {
+        "policy": {
+            "selfie_days": policy.selfie_days,
+            "unchosen_days": policy.unchosen_days,
+            "offboarding_days": policy.offboarding_days,
+            "export_days": policy.export_days,
+            "audit_years": policy.audit_years,
+            "jurisdiction": policy.jurisdiction,
+        },
+        "selfies_deleted_after": selfies_until
+        or "3 years after upload unless a job uses them first",
+        "unchosen_headshots_deleted_after": f"{policy.unchosen_days} days after they were made",
+        "approved_headshot_deleted_after": (
+            member.deactivated_at + timedelta(days=policy.offboarding_days)
+            if member.deactivated_at
+            else f"{policy.offboarding_days} days after your membership ends"
+        ),
+    }
+
+
+def _media(archive: zipfile.ZipFile, member: Membership) -> tuple[list, list]:
+    from compliance.biometric import subject_access_grant
+    from generation import storage
+
+    grant = subject_access_grant(member=member)
+    selfies, headshots = [], []
+    for selfie in member.selfies.order_by("uploaded_at"):
+        archive.writestr(f"selfies/{selfie.pk}.jpg", storage.get(selfie.storage_key, grant=grant))
+        selfies.append(
+            {"id": str(selfie.pk), "uploaded_at": selfie.uploaded_at, "checks": selfie.checks}
+        )
+    for headshot in member.headshots.order_by("created_at"):
+        archive.writestr(f"headshots/{headshot.pk}.jpg", storage.get(headshot.storage_key))
+        headshots.append(
+            {
+                "id": str(headshot.pk),
+                "created_at": headshot.created_at,
+                "chosen": headshot.chosen,
+                "review_state": headshot.review_state,
+                "guards": headshot.guards,
+            }
+        )
+    return selfies, headshots
+
+
+def subject_access_export(*, member: Membership, actor: Membership | None = None) -> bytes:
+    """Everything held about ``member``: profile, consents, selfies, headshots,
+    audit events and retention dates."""
+    actor = actor or member
+    if actor.pk != member.pk:
+        from config.exceptions import NotAllowed
+
+        raise NotAllowed("Members download their own data.", code="not_allowed")
+    with transaction.atomic():
+        audit_event_record(
+            actor=member,
+            organization=member.organization,
+            verb="subject_access.exported",
+            target=member,
+        )
+    events = AuditEvent.objects.filter(
+        Q(subject_member_id=member.pk) | Q(actor_member_id=member.pk)
+    ).order_by("at")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        selfies, headshots = _media(archive, member)
+        archive.writestr("profile.json", _json(_profile(member)))
+        archive.writestr("consents.json", _json(_consents(member)))
+        archive.writestr("selfies.json", _json(selfies))
+        archive.writestr("headshots.json", _json(headshots))
+        archive.writestr(
+            "audit_events.json",
+            _json(
+                [
+                    {
+                        "at": e.at,
+                        "verb": e.verb,
+                        "target_type": e.target_type,
+                        "target_id": e.target_id,
+                        "data": e.data,
+                    }
+                    for e in events
+                ]
+            ),
+        )
+        archive.writestr(
+            "deletion_receipts.json",
+            _json(
+                [
+                    {
+                        "id": str(r.pk),
+                        "reason": r.reason,
+                        "requested_at": r.requested_at,
+                        "completed_at": r.completed_at,
+                        "counts": r.counts,
+                    }
+                    for r in DeletionReceipt.objects.filter(member_id=member.pk)
+                ]
+            ),
+        )
+        archive.writestr(
+            "retention.json", _json(_retention(member) | {"generated_at": timezone.now()})
+        )
+    return buffer.getvalue()

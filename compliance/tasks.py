@@ -1,0 +1,32 @@
+"""Thin Celery entry points for compliance work; the beat schedule is in settings."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=3,
+)
+def retention_sweep_task() -> str:
+    run = services.retention_sweep()
+    return str(run.pk)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=3,
+)
+def offboarding_erase_task(member_id: str) -> None:
+    from .services.retention import offboarding_erase
+
+    offboarding_erase(member_id=member_id)
