@@ -62,9 +62,7 @@ class BiometricGrant:
         if self.purpose != PROCESSING:
             raise BiometricAccessDenied("this grant does not allow processing")
         if not ConsentRecord.objects.filter(pk=self.consent_id, withdrawn_at__isnull=True).exists():
-            raise ConsentRequired(
-                "Consent was withdrawn; this member's photos can no longer be processed."
-            )
+            raise ConsentRequired("Consent was withdrawn; this member's photos can no longer be processed.")
 
 
 def biometric_grant(*, member: Membership) -> BiometricGrant:
@@ -81,15 +79,11 @@ def subject_access_grant(*, member: Membership) -> BiometricGrant:
 def grant_check(grant: object) -> None:
     """For code outside storage (descriptors): a real grant, still valid."""
     if not isinstance(grant, BiometricGrant):
-        raise BiometricAccessDenied(
-            "face data needs a grant from compliance.biometric.biometric_grant()"
-        )
+        raise BiometricAccessDenied("face data needs a grant from compliance.biometric.biometric_grant()")
     grant.check()
 
 
 def storage_authorize(key: str, grant: object, *, write: bool) -> None:
     if not isinstance(grant, BiometricGrant):
-        raise BiometricAccessDenied(
-            f"{key} holds face data: pass a grant from compliance.biometric.biometric_grant()"
-        )
+        raise BiometricAccessDenied(f"{key} holds face data: pass a grant from compliance.biometric.biometric_grant()")
     grant.authorize(key, write=write)

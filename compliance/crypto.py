@@ -53,9 +53,7 @@ def decrypt(token: bytes) -> bytes:
     try:
         return fernet().decrypt(bytes(token))
     except InvalidToken:
-        raise ValueError(
-            "cannot decrypt: no configured key matches (FIELD_ENCRYPTION_KEYS)"
-        ) from None
+        raise ValueError("cannot decrypt: no configured key matches (FIELD_ENCRYPTION_KEYS)") from None
 
 
 def rotate(token: bytes) -> bytes:
@@ -70,9 +68,7 @@ def descriptor_encrypt(vector, *, grant) -> bytes:
     grant_check(grant)
     array = np.asarray(vector, dtype=np.float64)
     if array.shape != (DESCRIPTOR_LENGTH,):
-        raise ValueError(
-            f"a face descriptor has {DESCRIPTOR_LENGTH} values, got shape {array.shape}"
-        )
+        raise ValueError(f"a face descriptor has {DESCRIPTOR_LENGTH} values, got shape {array.shape}")
     return encrypt(array.tobytes())
 
 

@@ -23,16 +23,10 @@ class RetentionPolicy(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.OneToOneField(
-        "teams.Organization", on_delete=models.CASCADE, related_name="retention_policy"
-    )
-    jurisdiction = models.CharField(
-        max_length=10, choices=Jurisdiction.choices, default=Jurisdiction.GDPR
-    )
+    organization = models.OneToOneField("teams.Organization", on_delete=models.CASCADE, related_name="retention_policy")
+    jurisdiction = models.CharField(max_length=10, choices=Jurisdiction.choices, default=Jurisdiction.GDPR)
     # N: selfies and descriptors, days after the member's last job finished (0 = on success).
-    selfie_days = models.PositiveIntegerField(
-        default=30, validators=[MaxValueValidator(BIPA_CEILING_DAYS)]
-    )
+    selfie_days = models.PositiveIntegerField(default=30, validators=[MaxValueValidator(BIPA_CEILING_DAYS)])
     # M: variants nobody chose, days after they were rendered.
     unchosen_days = models.PositiveIntegerField(default=30, validators=[MaxValueValidator(3650)])
     # K: approved headshots (and everything else) after the membership ends:
@@ -41,9 +35,7 @@ class RetentionPolicy(models.Model):
     # L: export zips, days after they were built.
     export_days = models.PositiveIntegerField(default=14, validators=[MaxValueValidator(3650)])
     # Y: audit log, years.
-    audit_years = models.PositiveIntegerField(
-        default=6, validators=[MinValueValidator(1), MaxValueValidator(10)]
-    )
+    audit_years = models.PositiveIntegerField(default=6, validators=[MinValueValidator(1), MaxValueValidator(10)])
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -60,9 +52,7 @@ class ConsentText(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.ForeignKey(
-        "teams.Organization", on_delete=models.CASCADE, related_name="consent_texts"
-    )
+    organization = models.ForeignKey("teams.Organization", on_delete=models.CASCADE, related_name="consent_texts")
     jurisdiction = models.CharField(max_length=10, choices=Jurisdiction.choices)
     number = models.PositiveIntegerField()
     material_version = models.PositiveIntegerField()
@@ -74,9 +64,7 @@ class ConsentText(models.Model):
     class Meta:
         ordering = ["organization", "jurisdiction", "-number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "jurisdiction", "number"], name="consent_text_number"
-            )
+            models.UniqueConstraint(fields=["organization", "jurisdiction", "number"], name="consent_text_number")
         ]
 
     def __str__(self) -> str:
@@ -100,17 +88,11 @@ class ConsentRecord(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    member = models.ForeignKey(
-        "teams.Membership", on_delete=models.CASCADE, related_name="consents"
-    )
-    text = models.ForeignKey(
-        ConsentText, null=True, on_delete=models.PROTECT, related_name="records"
-    )
+    member = models.ForeignKey("teams.Membership", on_delete=models.CASCADE, related_name="consents")
+    text = models.ForeignKey(ConsentText, null=True, on_delete=models.PROTECT, related_name="records")
     text_version = models.CharField(max_length=64)
     text_sha256 = models.CharField(max_length=64)
-    method = models.CharField(
-        max_length=10, choices=ConsentMethod.choices, default=ConsentMethod.WEB
-    )
+    method = models.CharField(max_length=10, choices=ConsentMethod.choices, default=ConsentMethod.WEB)
     granted_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)

@@ -13,9 +13,7 @@ def consents_of(*, member: Membership) -> QuerySet[ConsentRecord]:
 
 def receipts_of(*, member: Membership) -> QuerySet[DeletionReceipt]:
     """A member's own deletion receipts (found by their pseudonymous id)."""
-    return DeletionReceipt.objects.filter(
-        organization_id=member.organization_id, member_id=member.pk
-    )
+    return DeletionReceipt.objects.filter(organization_id=member.organization_id, member_id=member.pk)
 
 
 def audit_events_of(*, actor: Membership) -> QuerySet[AuditEvent]:

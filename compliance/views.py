@@ -27,9 +27,7 @@ def consent(request, actor):
                 messages.success(request, "Thank you. You can now upload your selfies.")
                 return redirect("selfies")
     context = {"text": text, "active": services.consent_active(member=actor)}
-    return render(
-        request, "compliance/consent.html", context, status=400 if request.method == "POST" else 200
-    )
+    return render(request, "compliance/consent.html", context, status=400 if request.method == "POST" else 200)
 
 
 def _grant(request, actor):

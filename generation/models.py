@@ -121,9 +121,7 @@ class GenerationJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["member", "idempotency_key"], name="job_idempotency_key")
-        ]
+        constraints = [models.UniqueConstraint(fields=["member", "idempotency_key"], name="job_idempotency_key")]
         indexes = [models.Index(fields=["organization", "status"])]
 
     def __str__(self) -> str:
@@ -161,9 +159,7 @@ class Headshot(models.Model):
         ordering = ["job", "variant_index"]
         constraints = [
             models.UniqueConstraint(fields=["job", "variant_index"], name="one_headshot_per_variant"),
-            models.UniqueConstraint(
-                fields=["member"], condition=models.Q(chosen=True), name="one_chosen_headshot"
-            ),
+            models.UniqueConstraint(fields=["member"], condition=models.Q(chosen=True), name="one_chosen_headshot"),
         ]
         indexes = [models.Index(fields=["organization", "review_state", "chosen"])]
 

@@ -55,10 +55,17 @@ def selfies(request, actor):
         (selfie, _url_or_none(services.selfie_view_url, actor=actor, selfie=selfie))
         for selfie in selfies_of(actor=actor)
     ]
-    return render(request, "generation/selfies.html", {
-        "items": items, "consent": consent_active(member=actor), "job_key": uuid.uuid4(),
-        "usable_count": sum(1 for selfie, _ in items if selfie.usable), "max_selfies": MAX_SELFIES,
-    })
+    return render(
+        request,
+        "generation/selfies.html",
+        {
+            "items": items,
+            "consent": consent_active(member=actor),
+            "job_key": uuid.uuid4(),
+            "usable_count": sum(1 for selfie, _ in items if selfie.usable),
+            "max_selfies": MAX_SELFIES,
+        },
+    )
 
 
 def _upload(request, actor) -> None:
@@ -107,10 +114,16 @@ def job_detail(request, actor, job_id):
         (headshot, _url_or_none(services.headshot_view_url, actor=actor, headshot=headshot))
         for headshot in job.headshots.order_by("variant_index")
     ]
-    return render(request, "generation/job_detail.html", {
-        "job": job, "headshots": headshots, "own": job.member_id == actor.id,
-        "in_progress": job.status in (JobStatus.QUEUED, JobStatus.RUNNING),
-    })
+    return render(
+        request,
+        "generation/job_detail.html",
+        {
+            "job": job,
+            "headshots": headshots,
+            "own": job.member_id == actor.id,
+            "in_progress": job.status in (JobStatus.QUEUED, JobStatus.RUNNING),
+        },
+    )
 
 
 @require_POST
@@ -183,12 +196,20 @@ def exports(request, actor):
             messages.success(request, "The export is being built; it appears below when ready.")
         return redirect("exports")
     departments = (
-        members_of(actor=actor).exclude(department="").order_by("department")
-        .values_list("department", flat=True).distinct()
+        members_of(actor=actor)
+        .exclude(department="")
+        .order_by("department")
+        .values_list("department", flat=True)
+        .distinct()
     )
-    return render(request, "generation/exports.html", {
-        "exports": exports_of(actor=actor)[:100], "departments": departments,
-    })
+    return render(
+        request,
+        "generation/exports.html",
+        {
+            "exports": exports_of(actor=actor)[:100],
+            "departments": departments,
+        },
+    )
 
 
 @member_view("hr")

@@ -9,10 +9,7 @@ def membership_for_user(user) -> Membership | None:
     """The organisation membership a signed-in user acts through, if any."""
     if not user or not user.is_authenticated:
         return None
-    return (
-        Membership.objects.select_related("organization", "user")
-        .filter(user=user, active=True).first()
-    )
+    return Membership.objects.select_related("organization", "user").filter(user=user, active=True).first()
 
 
 def members_of(*, actor: Membership) -> QuerySet[Membership]:

@@ -78,8 +78,10 @@ def organization_create(
         name=name, slug=slug, allowed_domains=[d.strip().lower() for d in allowed_domains if d.strip()]
     )
     user = _user_create(
-        email=_normalise_email(admin_email), password=admin_password,
-        first_name=admin_first_name, last_name=admin_last_name,
+        email=_normalise_email(admin_email),
+        password=admin_password,
+        first_name=admin_first_name,
+        last_name=admin_last_name,
     )
     admin = Membership.objects.create(user=user, organization=org, role=Role.ADMIN)
     audit_event_record(actor=admin, organization=org, verb="organization.created", target=org)
@@ -94,16 +96,28 @@ class IssuedInvitation:
 
 
 def _invitation_build(
-    *, actor: Membership, email: str, role: str, first_name: str, last_name: str,
-    department: str, job_title: str,
+    *,
+    actor: Membership,
+    email: str,
+    role: str,
+    first_name: str,
+    last_name: str,
+    department: str,
+    job_title: str,
 ) -> tuple[Invitation, str]:
     if role not in Role.values:
         raise ApplicationError(f"Unknown role {role!r}; use one of {', '.join(Role.values)}.", code="bad_role")
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
-        organization=actor.organization, email=_normalise_email(email), role=role,
-        first_name=first_name.strip(), last_name=last_name.strip(), department=department.strip(),
-        job_title=job_title.strip(), token_hash=_hash_token(token), invited_by=actor,
+        organization=actor.organization,
+        email=_normalise_email(email),
+        role=role,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        department=department.strip(),
+        job_title=job_title.strip(),
+        token_hash=_hash_token(token),
+        invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
     )
     return invitation, token
@@ -120,18 +134,32 @@ def _invitation_check_new(*, organization: Organization, email: str) -> None:
 
 @transaction.atomic
 def invitation_create(
-    *, actor: Membership, email: str, role: str = Role.EMPLOYEE, first_name: str = "",
-    last_name: str = "", department: str = "", job_title: str = "",
+    *,
+    actor: Membership,
+    email: str,
+    role: str = Role.EMPLOYEE,
+    first_name: str = "",
+    last_name: str = "",
+    department: str = "",
+    job_title: str = "",
 ) -> IssuedInvitation:
     _require_admin(actor)
     invitation, token = _invitation_build(
-        actor=actor, email=email, role=role, first_name=first_name, last_name=last_name,
-        department=department, job_title=job_title,
+        actor=actor,
+        email=email,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        department=department,
+        job_title=job_title,
     )
     _invitation_check_new(organization=actor.organization, email=invitation.email)
     invitation.save()
     audit_event_record(
-        actor=actor, organization=actor.organization, verb="invitation.created", target=invitation,
+        actor=actor,
+        organization=actor.organization,
+        verb="invitation.created",
+        target=invitation,
         data={"role": invitation.role},
     )
     return IssuedInvitation(invitation=invitation, token=token)
@@ -164,9 +192,13 @@ def invitations_import_csv(*, actor: Membership, csv_text: str, skip_bad_rows: b
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
         try:
             invitation, token = _invitation_build(
-                actor=actor, email=row.get("email", ""), role=(row.get("role") or Role.EMPLOYEE).lower(),
-                first_name=row.get("first_name", ""), last_name=row.get("last_name", ""),
-                department=row.get("department", ""), job_title=row.get("title", ""),
+                actor=actor,
+                email=row.get("email", ""),
+                role=(row.get("role") or Role.EMPLOYEE).lower(),
+                first_name=row.get("first_name", ""),
+                last_name=row.get("last_name", ""),
+                department=row.get("department", ""),
+                job_title=row.get("title", ""),
             )
             if invitation.email in seen:
                 raise ApplicationError(f"{invitation.email} appears twice in the file.", code="duplicate_row")
@@ -182,14 +214,17 @@ def invitations_import_csv(*, actor: Membership, csv_text: str, skip_bad_rows: b
         raise ApplicationError(
             f"{len(result.errors)} row(s) are invalid, so nothing was imported. "
             "Fix them, or import only the valid rows.",
-            code="bad_csv_rows", details=result.errors,
+            code="bad_csv_rows",
+            details=result.errors,
         )
     with transaction.atomic():
         for invitation, token in pending:
             invitation.save()
             result.created.append(IssuedInvitation(invitation=invitation, token=token))
         audit_event_record(
-            actor=actor, organization=actor.organization, verb="invitation.imported",
+            actor=actor,
+            organization=actor.organization,
+            verb="invitation.imported",
             data={"created": len(pending), "skipped_lines": [e["line"] for e in result.errors]},
         )
     return result
@@ -197,8 +232,10 @@ def invitations_import_csv(*, actor: Membership, csv_text: str, skip_bad_rows: b
 
 def _invitation_for_token(token: str) -> Invitation:
     invitation = (
-        Invitation.objects.select_for_update().select_related("organization")
-        .filter(token_hash=_hash_token(token or "")).first()
+        Invitation.objects.select_for_update()
+        .select_related("organization")
+        .filter(token_hash=_hash_token(token or ""))
+        .first()
     )
     if invitation is None or invitation.revoked_at:
         raise ApplicationError("This invitation link is not valid. Ask your admin for a new one.", code="bad_token")
@@ -215,17 +252,20 @@ def invitation_preview(*, token: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_accept(
-    *, token: str, password: str, first_name: str = "", last_name: str = ""
-) -> Membership:
+def invitation_accept(*, token: str, password: str, first_name: str = "", last_name: str = "") -> Membership:
     invitation = _invitation_for_token(token)
     user = _user_create(
-        email=invitation.email, password=password,
-        first_name=first_name or invitation.first_name, last_name=last_name or invitation.last_name,
+        email=invitation.email,
+        password=password,
+        first_name=first_name or invitation.first_name,
+        last_name=last_name or invitation.last_name,
     )
     member = Membership.objects.create(
-        user=user, organization=invitation.organization, role=invitation.role,
-        department=invitation.department, job_title=invitation.job_title,
+        user=user,
+        organization=invitation.organization,
+        role=invitation.role,
+        department=invitation.department,
+        job_title=invitation.job_title,
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
@@ -252,23 +292,30 @@ def join_link_create(*, actor: Membership, max_uses: int, expires_at: datetime) 
         raise ApplicationError("The expiry must be in the future.", code="bad_expiry")
     token = secrets.token_urlsafe(32)
     link = JoinLink.objects.create(
-        organization=actor.organization, token_hash=_hash_token(token), max_uses=max_uses,
-        expires_at=expires_at, created_by=actor,
+        organization=actor.organization,
+        token_hash=_hash_token(token),
+        max_uses=max_uses,
+        expires_at=expires_at,
+        created_by=actor,
     )
     audit_event_record(
-        actor=actor, organization=actor.organization, verb="join_link.created", target=link,
+        actor=actor,
+        organization=actor.organization,
+        verb="join_link.created",
+        target=link,
         data={"max_uses": max_uses, "expires_at": expires_at.isoformat()},
     )
     return IssuedJoinLink(link=link, token=token)
 
 
 @transaction.atomic
-def join_link_accept(
-    *, token: str, email: str, password: str, first_name: str = "", last_name: str = ""
-) -> Membership:
-    link = JoinLink.objects.select_for_update().select_related("organization").filter(
-        token_hash=_hash_token(token or "")
-    ).first()
+def join_link_accept(*, token: str, email: str, password: str, first_name: str = "", last_name: str = "") -> Membership:
+    link = (
+        JoinLink.objects.select_for_update()
+        .select_related("organization")
+        .filter(token_hash=_hash_token(token or ""))
+        .first()
+    )
     if link is None or link.revoked_at:
         raise ApplicationError("This join link is not valid. Ask your admin for a new one.", code="bad_token")
     if link.expires_at <= timezone.now():
@@ -301,5 +348,3 @@ def membership_deactivate(*, actor: Membership, member: Membership) -> Membershi
     audit_event_record(actor=actor, organization=member.organization, verb="membership.deactivated", target=member)
     offboarding_start(member=member)  # the erasure cascade follows after the grace period
     return member
-
-

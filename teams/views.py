@@ -63,9 +63,7 @@ def invite_accept(request, token: str):
         else:
             login(request, member.user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("consent")
-    return render(
-        request, "teams/invite_accept.html", {"invitation": invitation}, status=_status(request)
-    )
+    return render(request, "teams/invite_accept.html", {"invitation": invitation}, status=_status(request))
 
 
 def join(request, token: str):
@@ -131,9 +129,7 @@ def invitation_create(request, actor):
     except ApplicationError as exc:
         refuse(request, exc)
         return _invitations_page(request, actor, status=400)
-    created = [
-        {"label": issued.invitation.email, "url": _link(request, "invite-accept", issued.token)}
-    ]
+    created = [{"label": issued.invitation.email, "url": _link(request, "invite-accept", issued.token)}]
     return _invitations_page(request, actor, created=created)
 
 
@@ -144,9 +140,7 @@ def _csv_text(request) -> str:
     try:
         return upload.read().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ApplicationError(
-            "The CSV file must be UTF-8 text.", code="bad_csv_encoding"
-        ) from None
+        raise ApplicationError("The CSV file must be UTF-8 text.", code="bad_csv_encoding") from None
 
 
 @require_POST
@@ -164,13 +158,8 @@ def invitations_import(request, actor):
         return _invitations_page(request, actor, import_errors=errors, status=400)
     messages.success(request, f"Imported {len(result.created)} invitation(s).")
     if result.errors:
-        messages.warning(
-            request, f"Skipped {len(result.errors)} invalid row(s); they are listed below."
-        )
-    created = [
-        {"label": i.invitation.email, "url": _link(request, "invite-accept", i.token)}
-        for i in result.created
-    ]
+        messages.warning(request, f"Skipped {len(result.errors)} invalid row(s); they are listed below.")
+    created = [{"label": i.invitation.email, "url": _link(request, "invite-accept", i.token)} for i in result.created]
     return _invitations_page(request, actor, created=created, import_errors=result.errors)
 
 

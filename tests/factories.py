@@ -21,18 +21,32 @@ def organization(*, name: str | None = None, domain: str | None = None) -> Membe
     n = next(_counter)
     domain = domain or f"org{n}.example"
     return teams.organization_create(
-        name=name or f"Org {n}", slug=f"org-{n}", allowed_domains=[domain],
-        admin_email=f"admin{n}@{domain}", admin_password=PASSWORD,
+        name=name or f"Org {n}",
+        slug=f"org-{n}",
+        allowed_domains=[domain],
+        admin_email=f"admin{n}@{domain}",
+        admin_password=PASSWORD,
     )
 
 
-def member(*, admin: Membership, role: str = Role.EMPLOYEE, department: str = "Engineering",
-           first_name: str = "Sam", last_name: str | None = None) -> Membership:
+def member(
+    *,
+    admin: Membership,
+    role: str = Role.EMPLOYEE,
+    department: str = "Engineering",
+    first_name: str = "Sam",
+    last_name: str | None = None,
+) -> Membership:
     n = next(_counter)
     domain = admin.organization.allowed_domains[0]
     issued = teams.invitation_create(
-        actor=admin, email=f"person{n}@{domain}", role=role, first_name=first_name,
-        last_name=last_name or f"Person{n}", department=department, job_title="Engineer",
+        actor=admin,
+        email=f"person{n}@{domain}",
+        role=role,
+        first_name=first_name,
+        last_name=last_name or f"Person{n}",
+        department=department,
+        job_title="Engineer",
     )
     return teams.invitation_accept(token=issued.token, password=PASSWORD)
 

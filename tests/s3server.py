@@ -24,11 +24,17 @@ def start_moto_s3() -> str:
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
     os.environ.update(
-        S3_BUCKET=BUCKET, S3_ENDPOINT_URL=endpoint, S3_ACCESS_KEY_ID="testing",
-        S3_SECRET_ACCESS_KEY="testing", S3_REGION="us-east-1",
+        S3_BUCKET=BUCKET,
+        S3_ENDPOINT_URL=endpoint,
+        S3_ACCESS_KEY_ID="testing",
+        S3_SECRET_ACCESS_KEY="testing",
+        S3_REGION="us-east-1",
     )
     boto3.client(
-        "s3", endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing",
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
         region_name="us-east-1",
     ).create_bucket(Bucket=BUCKET)
     return endpoint

@@ -48,9 +48,7 @@ def test_the_lists_filter_and_search(operator, admin, consented):
     url = _admin_url(AuditEvent, "changelist")
     response = operator.get(url, {"verb": "consent.granted"})
     assert response.status_code == 200
-    assert list(response.context["cl"].result_list) == list(
-        AuditEvent.objects.filter(verb="consent.granted")
-    )
+    assert list(response.context["cl"].result_list) == list(AuditEvent.objects.filter(verb="consent.granted"))
     response = operator.get(_admin_url(ConsentRecord, "changelist"), {"q": consented.user.email})
     assert [r.member for r in response.context["cl"].result_list] == [consented]
 
@@ -59,14 +57,8 @@ def test_the_audit_log_cannot_be_added_changed_or_deleted(operator, admin):
     event = AuditEvent.objects.first()
     verb, before = event.verb, AuditEvent.objects.count()
     assert operator.get(_admin_url(AuditEvent, "add")).status_code == 403
-    assert (
-        operator.post(_admin_url(AuditEvent, "change", event.pk), {"verb": "forged"}).status_code
-        == 403
-    )
-    assert (
-        operator.post(_admin_url(AuditEvent, "delete", event.pk), {"post": "yes"}).status_code
-        == 403
-    )
+    assert operator.post(_admin_url(AuditEvent, "change", event.pk), {"verb": "forged"}).status_code == 403
+    assert operator.post(_admin_url(AuditEvent, "delete", event.pk), {"post": "yes"}).status_code == 403
     bulk = {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"}
     operator.post(_admin_url(AuditEvent, "changelist"), bulk)
     event.refresh_from_db()
@@ -78,10 +70,7 @@ def test_consent_records_are_read_only(operator, consented):
     page = operator.get(_admin_url(ConsentRecord, "change", record.pk))
     assert not page.context["adminform"].form.fields  # every field read-only
     operator.post(_admin_url(ConsentRecord, "change", record.pk), {"text_sha256": "0" * 64})
-    assert (
-        operator.post(_admin_url(ConsentRecord, "delete", record.pk), {"post": "yes"}).status_code
-        == 403
-    )
+    assert operator.post(_admin_url(ConsentRecord, "delete", record.pk), {"post": "yes"}).status_code == 403
     record.refresh_from_db()
     assert record.text_sha256 != "0" * 64
 

@@ -6,11 +6,25 @@ import yaml
 from django.core.management import call_command
 
 PATHS = [
-    "/api/auth/token/", "/api/invitations/", "/api/invitations/import/", "/api/invitations/accept/",
-    "/api/join-links/", "/api/join-links/join/", "/api/consent/", "/api/consent/grant/",
-    "/api/consent/withdraw/", "/api/selfies/", "/api/selfies/{id}/", "/api/jobs/", "/api/jobs/{id}/retry/",
-    "/api/headshots/", "/api/headshots/{id}/choose/", "/api/headshots/{id}/approve/",
-    "/api/headshots/{id}/reject/", "/api/headshots/{id}/image/", "/api/exports/",
+    "/api/auth/token/",
+    "/api/invitations/",
+    "/api/invitations/import/",
+    "/api/invitations/accept/",
+    "/api/join-links/",
+    "/api/join-links/join/",
+    "/api/consent/",
+    "/api/consent/grant/",
+    "/api/consent/withdraw/",
+    "/api/selfies/",
+    "/api/selfies/{id}/",
+    "/api/jobs/",
+    "/api/jobs/{id}/retry/",
+    "/api/headshots/",
+    "/api/headshots/{id}/choose/",
+    "/api/headshots/{id}/approve/",
+    "/api/headshots/{id}/reject/",
+    "/api/headshots/{id}/image/",
+    "/api/exports/",
     "/api/exports/{id}/download/",
 ]
 

@@ -22,11 +22,7 @@ def manifests() -> dict[str, dict]:
 
 def test_every_k8s_manifest_parses():
     for path in sorted((PLATFORM / "k8s").glob("*.yaml")):
-        assert all(
-            isinstance(doc, dict) and doc.get("kind")
-            for doc in yaml.safe_load_all(path.read_text())
-            if doc
-        )
+        assert all(isinstance(doc, dict) and doc.get("kind") for doc in yaml.safe_load_all(path.read_text()) if doc)
 
 
 def test_the_gpu_deployment_asks_for_a_gpu_node_and_mounts_models_read_only(manifests):
@@ -53,23 +49,13 @@ def test_keda_scales_on_the_redis_gpu_list_down_to_zero(manifests):
     assert scaled["minReplicaCount"] == 0 and scaled["maxReplicaCount"] >= 1
     (trigger,) = scaled["triggers"]
     assert trigger["type"] == "redis" and trigger["metadata"]["listName"] == "gpu"
-    assert (
-        trigger["authenticationRef"]["name"]
-        == manifests["TriggerAuthentication"]["metadata"]["name"]
-    )
+    assert trigger["authenticationRef"]["name"] == manifests["TriggerAuthentication"]["metadata"]["name"]
 
 
 def test_the_gpu_dockerfile_builds_a_cuda_worker_for_the_gpu_queue():
     dockerfile = (PLATFORM / "Dockerfile.gpu").read_text()
-    assert (
-        "nvidia/cuda:" in dockerfile
-        and "torch==2.13.0" in dockerfile
-        and ".[diffusion]" in dockerfile
-    )
-    assert (
-        "HEADSHOT_MODELS_DIR=/models" in dockerfile
-        and "DIFFUSION_ALLOW_HUB_DOWNLOADS=0" in dockerfile
-    )
+    assert "nvidia/cuda:" in dockerfile and "torch==2.13.0" in dockerfile and ".[diffusion]" in dockerfile
+    assert "HEADSHOT_MODELS_DIR=/models" in dockerfile and "DIFFUSION_ALLOW_HUB_DOWNLOADS=0" in dockerfile
     assert "warm_models && exec celery -A config worker -Q gpu" in dockerfile
 
 
@@ -86,7 +72,9 @@ def test_the_compose_file_validates_where_compose_is_installed():
     if cli is None:
         pytest.skip("no working `docker compose` or `docker-compose` on this machine")
     result = subprocess.run(
-        [*cli, "-f", str(PLATFORM / "compose.yaml"), "config", "-q"], capture_output=True, text=True,
+        [*cli, "-f", str(PLATFORM / "compose.yaml"), "config", "-q"],
+        capture_output=True,
+        text=True,
         env={**os.environ, "DJANGO_SECRET_KEY": "x" * 50},
     )
     assert result.returncode == 0, result.stderr
@@ -97,12 +85,6 @@ def test_the_compose_gpu_service_builds_the_gpu_dockerfile():
     if not compose.exists():
         pytest.skip("platform/compose.yaml is written in another branch")
     services = yaml.safe_load(compose.read_text())["services"]
-    gpu = [
-        s
-        for s in services.values()
-        if "Dockerfile.gpu" in str((s.get("build") or {}).get("dockerfile", ""))
-    ]
+    gpu = [s for s in services.values() if "Dockerfile.gpu" in str((s.get("build") or {}).get("dockerfile", ""))]
     assert gpu, "a compose service should build platform/Dockerfile.gpu"
-    assert any(
-        "-Q gpu" in " ".join(map(str, s.get("command") or [])) or "command" not in s for s in gpu
-    )
+    assert any("-Q gpu" in " ".join(map(str, s.get("command") or [])) or "command" not in s for s in gpu)

@@ -57,8 +57,24 @@ def worker(transactional_db, tmp_path):
     log = tmp_path / "worker.log"
     env = os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": _database_url()}
     command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "default,gpu", "--pool", "solo",
-        "-c", "1", "--loglevel", "INFO", "--purge", "--without-gossip", "--without-mingle", "--without-heartbeat",
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "-Q",
+        "default,gpu",
+        "--pool",
+        "solo",
+        "-c",
+        "1",
+        "--loglevel",
+        "INFO",
+        "--purge",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
     ]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -110,8 +126,11 @@ def test_a_job_requested_through_the_api_is_rendered_by_a_real_worker_into_s3(
     assert "render_job_task[" in worker.read_text()  # the worker ran it, not this process
 
     s3 = boto3.client(
-        "s3", endpoint_url=os.environ["S3_ENDPOINT_URL"], aws_access_key_id=os.environ["S3_ACCESS_KEY_ID"],
-        aws_secret_access_key=os.environ["S3_SECRET_ACCESS_KEY"], region_name=os.environ["S3_REGION"],
+        "s3",
+        endpoint_url=os.environ["S3_ENDPOINT_URL"],
+        aws_access_key_id=os.environ["S3_ACCESS_KEY_ID"],
+        aws_secret_access_key=os.environ["S3_SECRET_ACCESS_KEY"],
+        region_name=os.environ["S3_REGION"],
     )
     prefix = f"orgs/{admin.organization.id}/members/{person.id}/jobs/{job['id']}/"
     listed = s3.list_objects_v2(Bucket=os.environ["S3_BUCKET"], Prefix=prefix)

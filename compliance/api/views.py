@@ -24,7 +24,9 @@ class ConsentViewSet(viewsets.ViewSet):
         member = request.membership
         text = services.consent_text_current(organization=member.organization)
         state = {
-            "version": text.version, "sha256": text.sha256, "text": text.body,
+            "version": text.version,
+            "sha256": text.sha256,
+            "text": text.body,
             "active": services.consent_active(member=member),
         }
         return Response(s.ConsentStateSerializer(state).data)
@@ -34,9 +36,12 @@ class ConsentViewSet(viewsets.ViewSet):
         serializer = s.ConsentGrantSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         record = services.consent_grant(
-            member=request.membership, text_version=serializer.validated_data["version"],
-            text_sha256=serializer.validated_data["sha256"], method=ConsentMethod.API,
-            ip_address=request.META.get("REMOTE_ADDR"), user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            member=request.membership,
+            text_version=serializer.validated_data["version"],
+            text_sha256=serializer.validated_data["sha256"],
+            method=ConsentMethod.API,
+            ip_address=request.META.get("REMOTE_ADDR"),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
         return Response(s.ConsentRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 

@@ -23,25 +23,17 @@ class ConsentRequired(ApplicationError):
 
 
 def _latest(organization: Organization, jurisdiction: str) -> ConsentText | None:
-    return (
-        ConsentText.objects.filter(organization=organization, jurisdiction=jurisdiction)
-        .order_by("-number")
-        .first()
-    )
+    return ConsentText.objects.filter(organization=organization, jurisdiction=jurisdiction).order_by("-number").first()
 
 
-def _snapshot(
-    organization: Organization, jurisdiction: str, template: str, *, material: bool
-) -> ConsentText:
+def _snapshot(organization: Organization, jurisdiction: str, template: str, *, material: bool) -> ConsentText:
     """Store the filled text as the next version (races resolve to one row)."""
     policy = retention_policy_get(organization=organization)
     body = consent_texts.render(template, organization_name=organization.name, policy=policy)
     latest = _latest(organization, jurisdiction)
     if latest is not None and latest.body == body and latest.template == template:
         return latest
-    material_version = (latest.material_version if latest else 0) + (
-        1 if material or latest is None else 0
-    )
+    material_version = (latest.material_version if latest else 0) + (1 if material or latest is None else 0)
     try:
         with transaction.atomic():
             return ConsentText.objects.create(
@@ -57,9 +49,7 @@ def _snapshot(
         return _latest(organization, jurisdiction)
 
 
-def consent_text_current(
-    *, organization: Organization, jurisdiction: str | None = None
-) -> ConsentText:
+def consent_text_current(*, organization: Organization, jurisdiction: str | None = None) -> ConsentText:
     """The exact text a member must read now.
 
     When the filled text differs from the stored one (the organisation's
@@ -73,15 +63,11 @@ def consent_text_current(
 
 
 @transaction.atomic
-def consent_text_publish(
-    *, actor: Membership, jurisdiction: str, template: str, material: bool = True
-) -> ConsentText:
+def consent_text_publish(*, actor: Membership, jurisdiction: str, template: str, material: bool = True) -> ConsentText:
     """Publish the organisation's own wording. A non-material change (a typo)
     keeps existing consents valid; a material one asks everyone again."""
     if not actor.is_admin:
-        raise NotAllowed(
-            "Only an organisation admin can change the consent text.", code="not_admin"
-        )
+        raise NotAllowed("Only an organisation admin can change the consent text.", code="not_admin")
     if jurisdiction not in consent_texts.DEFAULT_TEMPLATES:
         raise ApplicationError("Unknown jurisdiction.", code="bad_jurisdiction")
     try:
@@ -149,8 +135,7 @@ def consent_grant(
     text = consent_text_current(organization=member.organization)
     if text_version != text.version or text_sha256 != text.sha256:
         raise ApplicationError(
-            "The consent text has changed since it was shown. "
-            "Read the current text and consent again.",
+            "The consent text has changed since it was shown. Read the current text and consent again.",
             code="consent_text_mismatch",
         )
     if method not in ConsentMethod.values:
@@ -196,6 +181,4 @@ def consent_withdraw(*, member: Membership, method: str = ConsentMethod.WEB, now
 
 
 def _consents_close(*, member: Membership, now=None) -> int:
-    return member.consents.filter(withdrawn_at__isnull=True).update(
-        withdrawn_at=now or timezone.now()
-    )
+    return member.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now or timezone.now())

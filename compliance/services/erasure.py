@@ -135,9 +135,7 @@ def member_erase(
     return _receipt_complete(receipt, member, counts, actor)
 
 
-def _receipt_complete(
-    receipt: DeletionReceipt, member: Membership, counts: dict, actor
-) -> DeletionReceipt:
+def _receipt_complete(receipt: DeletionReceipt, member: Membership, counts: dict, actor) -> DeletionReceipt:
     remaining = counts.pop("remaining_objects")
     with transaction.atomic():
         receipt.counts = counts
@@ -161,9 +159,5 @@ def receipt_retry(*, receipt: DeletionReceipt) -> DeletionReceipt:
     if member is None:
         return receipt
     counts = member_purge(member=member)
-    merged = {
-        k: receipt.counts.get(k, 0) + v for k, v in counts.items() if k != "remaining_objects"
-    }
-    return _receipt_complete(
-        receipt, member, merged | {"remaining_objects": counts["remaining_objects"]}, None
-    )
+    merged = {k: receipt.counts.get(k, 0) + v for k, v in counts.items() if k != "remaining_objects"}
+    return _receipt_complete(receipt, member, merged | {"remaining_objects": counts["remaining_objects"]}, None)

@@ -51,14 +51,10 @@ def _validate(policy: RetentionPolicy) -> None:
 def retention_policy_update(*, actor: Membership, changes: dict[str, Any]) -> RetentionPolicy:
     """Change the retention terms. The consent text names them, so members consent again."""
     if not actor.is_admin:
-        raise NotAllowed(
-            "Only an organisation admin can change the retention policy.", code="not_admin"
-        )
+        raise NotAllowed("Only an organisation admin can change the retention policy.", code="not_admin")
     unknown = set(changes) - EDITABLE
     if unknown:
-        raise ApplicationError(
-            f"Unknown policy field(s): {', '.join(sorted(unknown))}.", code="bad_field"
-        )
+        raise ApplicationError(f"Unknown policy field(s): {', '.join(sorted(unknown))}.", code="bad_field")
     policy = retention_policy_get(organization=actor.organization)
     policy = RetentionPolicy.objects.select_for_update().get(pk=policy.pk)
     before = {name: getattr(policy, name) for name in EDITABLE}

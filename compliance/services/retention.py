@@ -53,9 +53,7 @@ def selfies_due(*, organization: Organization, policy: RetentionPolicy, now: dat
     from generation.models import GenerationJob, JobStatus, Selfie
 
     jobs = GenerationJob.objects.filter(member=OuterRef("member"))
-    last_finished = (
-        jobs.filter(finished_at__isnull=False).order_by("-finished_at").values("finished_at")[:1]
-    )
+    last_finished = jobs.filter(finished_at__isnull=False).order_by("-finished_at").values("finished_at")[:1]
     busy = jobs.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
     return (
         Selfie.objects.filter(organization=organization)
@@ -91,9 +89,7 @@ def exports_due(*, organization: Organization, policy: RetentionPolicy, now: dat
     ).filter(Q(finished_at__lte=cutoff) | Q(finished_at__isnull=True, created_at__lte=cutoff))
 
 
-def offboarded_due(
-    *, organization: Organization, policy: RetentionPolicy, now: datetime
-) -> QuerySet:
+def offboarded_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet:
     """Memberships that ended more than K days ago and were not erased since."""
     erased = DeletionReceipt.objects.filter(
         member_id=OuterRef("pk"),
@@ -108,9 +104,7 @@ def offboarded_due(
 
 
 def audit_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet:
-    return AuditEvent.objects.filter(
-        organization=organization, at__lt=now - timedelta(days=365 * policy.audit_years)
-    )
+    return AuditEvent.objects.filter(organization=organization, at__lt=now - timedelta(days=365 * policy.audit_years))
 
 
 def _days(value) -> str:
@@ -128,8 +122,7 @@ def retention_plan(*, organization: Organization, now: datetime | None = None) -
             str(s.pk),
             f"last job finished {_days(s.last_finished)}, policy {policy.selfie_days} days"
             if s.last_finished and s.last_finished >= s.uploaded_at
-            else f"uploaded {_days(s.uploaded_at)}, never rendered: "
-            f"BIPA ceiling {BIPA_CEILING_DAYS} days",
+            else f"uploaded {_days(s.uploaded_at)}, never rendered: BIPA ceiling {BIPA_CEILING_DAYS} days",
         )
         for s in selfies_due(**args)
     ]
@@ -159,9 +152,7 @@ def retention_plan(*, organization: Organization, now: datetime | None = None) -
     ]
     old_audit = audit_due(**args).count()
     if old_audit:
-        plan.append(
-            Planned("audit_events", str(old_audit), f"older than {policy.audit_years} years")
-        )
+        plan.append(Planned("audit_events", str(old_audit), f"older than {policy.audit_years} years"))
     return plan
 
 
@@ -171,15 +162,11 @@ def retention_plan(*, organization: Organization, now: datetime | None = None) -
 def _selfie_keys(selfie) -> list[str]:
     from generation import storage
 
-    cutout = storage.cutout_key(
-        organization_id=selfie.organization_id, member_id=selfie.member_id, selfie_id=selfie.pk
-    )
+    cutout = storage.cutout_key(organization_id=selfie.organization_id, member_id=selfie.member_id, selfie_id=selfie.pk)
     return [selfie.storage_key, cutout]
 
 
-def _sweep_rows(
-    run: SweepRun, category: str, queryset: QuerySet, keys_of, *, batch_size: int
-) -> int:
+def _sweep_rows(run: SweepRun, category: str, queryset: QuerySet, keys_of, *, batch_size: int) -> int:
     """Delete due rows batch by batch: storage first, the row only once its objects are gone."""
     from generation import storage
 
@@ -191,17 +178,13 @@ def _sweep_rows(
             return deleted
         seen.update(ids)
         with transaction.atomic():
-            for row in queryset.model.objects.select_for_update(skip_locked=True).filter(
-                pk__in=ids
-            ):
+            for row in queryset.model.objects.select_for_update(skip_locked=True).filter(pk__in=ids):
                 try:
                     for key in keys_of(row):
                         storage.delete(key)
                 except Exception as exc:  # retried next run: the row stays
                     log.warning("retention: could not delete %s %s: %s", category, row.pk, exc)
-                    run.errors.append(
-                        {"category": category, "id": str(row.pk), "error": str(exc)[:300]}
-                    )
+                    run.errors.append({"category": category, "id": str(row.pk), "error": str(exc)[:300]})
                     continue
                 row.delete()
                 deleted += 1
@@ -226,15 +209,11 @@ def _prune_audit(queryset: QuerySet, *, batch_size: int) -> int:
             return deleted
 
 
-def _sweep_organization(
-    run: SweepRun, organization: Organization, now: datetime, batch_size: int
-) -> dict:
+def _sweep_organization(run: SweepRun, organization: Organization, now: datetime, batch_size: int) -> dict:
     policy = retention_policy_get(organization=organization)
     args = {"organization": organization, "policy": policy, "now": now}
     counts = {
-        "selfies": _sweep_rows(
-            run, "selfie", selfies_due(**args), _selfie_keys, batch_size=batch_size
-        ),
+        "selfies": _sweep_rows(run, "selfie", selfies_due(**args), _selfie_keys, batch_size=batch_size),
         "unchosen_headshots": _sweep_rows(
             run,
             "unchosen_headshot",
@@ -254,17 +233,12 @@ def _sweep_organization(
     }
     if any(counts.values()):
         with transaction.atomic():
-            audit_event_record(
-                actor=None, organization=organization, verb="retention.swept", data=counts
-            )
+            audit_event_record(actor=None, organization=organization, verb="retention.swept", data=counts)
     return counts
 
 
 def _sweep_offboarded(queryset: QuerySet, now: datetime) -> int:
-    return sum(
-        _offboard_one(queryset, member_id, now)
-        for member_id in list(queryset.values_list("pk", flat=True))
-    )
+    return sum(_offboard_one(queryset, member_id, now) for member_id in list(queryset.values_list("pk", flat=True)))
 
 
 def _offboard_one(queryset: QuerySet, member_id, now: datetime) -> int:
@@ -272,9 +246,7 @@ def _offboard_one(queryset: QuerySet, member_id, now: datetime) -> int:
         member = queryset.select_for_update(skip_locked=True).filter(pk=member_id).first()
         if member is None:  # another sweep has it, or it was erased meanwhile
             return 0
-        member_erase(
-            member=member, reason=ErasureReason.OFFBOARDING, requested_by="retention sweep", now=now
-        )
+        member_erase(member=member, reason=ErasureReason.OFFBOARDING, requested_by="retention sweep", now=now)
         return 1
 
 
@@ -303,9 +275,7 @@ def offboarding_erase(*, member_id, now: datetime | None = None) -> int:
 
 def _retry_receipts(now: datetime) -> int:
     retried = 0
-    stale = DeletionReceipt.objects.filter(
-        completed_at__isnull=True, requested_at__lte=now - RECEIPT_RETRY_AFTER
-    )
+    stale = DeletionReceipt.objects.filter(completed_at__isnull=True, requested_at__lte=now - RECEIPT_RETRY_AFTER)
     for receipt_id in list(stale.values_list("pk", flat=True)):
         with transaction.atomic():
             receipt = stale.select_for_update(skip_locked=True).filter(pk=receipt_id).first()
@@ -337,9 +307,7 @@ def selfies_release_after_render(*, job) -> None:
         from generation.models import Selfie
 
         run = SweepRun(started_at=timezone.now())
-        used = Selfie.objects.filter(
-            member_id=job.member_id, uploaded_at__lte=job.started_at or timezone.now()
-        )
+        used = Selfie.objects.filter(member_id=job.member_id, uploaded_at__lte=job.started_at or timezone.now())
         count = _sweep_rows(run, "selfie", used, _selfie_keys, batch_size=BATCH_SIZE)
         with transaction.atomic():
             audit_event_record(

@@ -78,8 +78,7 @@ def _retention(member: Membership) -> dict:
             "audit_years": policy.audit_years,
             "jurisdiction": policy.jurisdiction,
         },
-        "selfies_deleted_after": selfies_until
-        or "3 years after upload unless a job uses them first",
+        "selfies_deleted_after": selfies_until or "3 years after upload unless a job uses them first",
         "unchosen_headshots_deleted_after": f"{policy.unchosen_days} days after they were made",
         "approved_headshot_deleted_after": (
             member.deactivated_at + timedelta(days=policy.offboarding_days)
@@ -97,9 +96,7 @@ def _media(archive: zipfile.ZipFile, member: Membership) -> tuple[list, list]:
     selfies, headshots = [], []
     for selfie in member.selfies.order_by("uploaded_at"):
         archive.writestr(f"selfies/{selfie.pk}.jpg", storage.get(selfie.storage_key, grant=grant))
-        selfies.append(
-            {"id": str(selfie.pk), "uploaded_at": selfie.uploaded_at, "checks": selfie.checks}
-        )
+        selfies.append({"id": str(selfie.pk), "uploaded_at": selfie.uploaded_at, "checks": selfie.checks})
     for headshot in member.headshots.order_by("created_at"):
         archive.writestr(f"headshots/{headshot.pk}.jpg", storage.get(headshot.storage_key))
         headshots.append(
@@ -129,9 +126,7 @@ def subject_access_export(*, member: Membership, actor: Membership | None = None
             verb="subject_access.exported",
             target=member,
         )
-    events = AuditEvent.objects.filter(
-        Q(subject_member_id=member.pk) | Q(actor_member_id=member.pk)
-    ).order_by("at")
+    events = AuditEvent.objects.filter(Q(subject_member_id=member.pk) | Q(actor_member_id=member.pk)).order_by("at")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         selfies, headshots = _media(archive, member)
@@ -169,7 +164,5 @@ def subject_access_export(*, member: Membership, actor: Membership | None = None
                 ]
             ),
         )
-        archive.writestr(
-            "retention.json", _json(_retention(member) | {"generated_at": timezone.now()})
-        )
+        archive.writestr("retention.json", _json(_retention(member) | {"generated_at": timezone.now()}))
     return buffer.getvalue()

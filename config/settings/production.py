@@ -31,7 +31,9 @@ from .base import *  # noqa: F403
 from .base import DATABASE_URL, REDIS_URL, S3_BUCKET, SECRET_KEY, env, env_list
 
 for _name, _value in (
-    ("DATABASE_URL", DATABASE_URL), ("REDIS_URL", REDIS_URL), ("S3_BUCKET", S3_BUCKET),
+    ("DATABASE_URL", DATABASE_URL),
+    ("REDIS_URL", REDIS_URL),
+    ("S3_BUCKET", S3_BUCKET),
     ("FIELD_ENCRYPTION_KEYS", env_list("FIELD_ENCRYPTION_KEYS")),
 ):
     if not _value:
@@ -51,5 +53,6 @@ if _kms_key:
     from .base import STORAGES
 
     STORAGES["default"]["OPTIONS"]["object_parameters"] = {
-        "ServerSideEncryption": "aws:kms", "SSEKMSKeyId": _kms_key,
+        "ServerSideEncryption": "aws:kms",
+        "SSEKMSKeyId": _kms_key,
     }

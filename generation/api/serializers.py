@@ -68,8 +68,18 @@ class JobSerializer(serializers.ModelSerializer):
     class Meta:
         model = GenerationJob
         fields = [
-            "id", "member", "status", "engine", "style_version", "attempts", "error", "progress",
-            "headshots", "created_at", "started_at", "finished_at",
+            "id",
+            "member",
+            "status",
+            "engine",
+            "style_version",
+            "attempts",
+            "error",
+            "progress",
+            "headshots",
+            "created_at",
+            "started_at",
+            "finished_at",
         ]
         read_only_fields = fields
 
@@ -80,8 +90,20 @@ class HeadshotSerializer(serializers.ModelSerializer):
     class Meta:
         model = Headshot
         fields = [
-            "id", "job", "member", "member_name", "variant_index", "width", "height", "chosen", "chosen_at",
-            "review_state", "reviewed_by", "reviewed_at", "rejection_reason", "created_at",
+            "id",
+            "job",
+            "member",
+            "member_name",
+            "variant_index",
+            "width",
+            "height",
+            "chosen",
+            "chosen_at",
+            "review_state",
+            "reviewed_by",
+            "reviewed_at",
+            "rejection_reason",
+            "created_at",
         ]
         read_only_fields = fields
 
@@ -97,7 +119,10 @@ class MediaLinkSerializer(serializers.Serializer):
 
 class ExportCreateSerializer(serializers.Serializer):
     department = serializers.CharField(
-        max_length=120, required=False, default="", allow_blank=True,
+        max_length=120,
+        required=False,
+        default="",
+        allow_blank=True,
         help_text="Only this department; leave empty for the whole organisation.",
     )
 
@@ -108,6 +133,13 @@ class ExportSerializer(serializers.ModelSerializer):
     class Meta:
         model = Export
         fields = [
-            "id", "department", "status", "headshot_count", "error", "requested_by", "created_at", "finished_at",
+            "id",
+            "department",
+            "status",
+            "headshot_count",
+            "error",
+            "requested_by",
+            "created_at",
+            "finished_at",
         ]
         read_only_fields = fields

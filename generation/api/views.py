@@ -66,7 +66,9 @@ class SelfieViewSet(
 
 
 IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
     description="The same key twice returns the first job instead of making a second one.",
 )
 
@@ -84,7 +86,8 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         return selectors.jobs_visible_to(actor=self.request.membership).prefetch_related("headshots")
 
     @extend_schema(
-        request=None, parameters=[IDEMPOTENCY_KEY],
+        request=None,
+        parameters=[IDEMPOTENCY_KEY],
         responses={201: s.JobSerializer, 200: OpenApiResponse(s.JobSerializer, "the job this key already made")},
     )
     def create(self, request):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from .base import Engine, RenderError, RenderInput, RenderedVariant, StyleSpec
+from .base import Engine, RenderedVariant, RenderError, RenderInput, StyleSpec
 
 
 def get_engine(name: str) -> Engine:

@@ -41,11 +41,17 @@ class StyleSpec:
     @classmethod
     def from_model(cls, style) -> StyleSpec:
         return cls(
-            style_id=str(style.id), version=style.version, engine=style.engine,
-            backdrop_color=style.backdrop_color, backdrop=dict(style.backdrop or {}),
-            framing=dict(style.framing or {}), attire=style.attire,
-            output_width=style.output_width, output_height=style.output_height,
-            variant_count=style.variant_count, options=dict(style.options or {}),
+            style_id=str(style.id),
+            version=style.version,
+            engine=style.engine,
+            backdrop_color=style.backdrop_color,
+            backdrop=dict(style.backdrop or {}),
+            framing=dict(style.framing or {}),
+            attire=style.attire,
+            output_width=style.output_width,
+            output_height=style.output_height,
+            variant_count=style.variant_count,
+            options=dict(style.options or {}),
         )
 
 

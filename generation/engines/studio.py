@@ -53,9 +53,7 @@ def output_size(style: StyleSpec, variant: dict[str, Any]) -> tuple[int, int]:
     return style.output_width, style.output_height
 
 
-def frame_matrix(
-    face: Face, *, width: int, height: int, eye_line: float, eye_distance: float
-) -> np.ndarray:
+def frame_matrix(face: Face, *, width: int, height: int, eye_line: float, eye_distance: float) -> np.ndarray:
     """3x3 matrix mapping output pixels to input pixels: eyes level, ``eye_distance * width``
     apart, centred horizontally, at ``eye_line * height``."""
     left, right = face.left_eye, face.right_eye
@@ -77,9 +75,7 @@ def _apply(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
     return points @ matrix[:2, :2].T + matrix[:2, 2]
 
 
-def _prescale(
-    photo: Image.Image, matrix: np.ndarray, size: tuple[int, int]
-) -> tuple[Image.Image, np.ndarray]:
+def _prescale(photo: Image.Image, matrix: np.ndarray, size: tuple[int, int]) -> tuple[Image.Image, np.ndarray]:
     """Crop to what the output shows and shrink it to about output resolution first, so a 12 MP
     photo is resampled once with antialiasing and the affine step works on a small image."""
     w, h = size
@@ -125,16 +121,12 @@ def compose(
     variant = variant_spec(style, variant_index)
     size = output_size(style, variant)
     eye_distance = style.eye_distance * float(variant.get("zoom", 1.0))
-    to_photo = frame_matrix(
-        face, width=size[0], height=size[1], eye_line=style.eye_line, eye_distance=eye_distance
-    )
+    to_photo = frame_matrix(face, width=size[0], height=size[1], eye_line=style.eye_line, eye_distance=eye_distance)
     source, matrix = _prescale(photo.convert("RGB"), to_photo, size)
     coeffs = tuple(matrix[:2].ravel())
     fill = ImageColor.getrgb(style.backdrop_color)
     # Where the photo runs out, the backdrop shows: never stretch.
-    framed = source.transform(
-        size, Image.AFFINE, coeffs, Image.BILINEAR, fillcolor=fill
-    )  # ~1:1 after _prescale
+    framed = source.transform(size, Image.AFFINE, coeffs, Image.BILINEAR, fillcolor=fill)  # ~1:1 after _prescale
     valid = (
         np.asarray(
             Image.new("L", source.size, 255).transform(size, Image.AFFINE, coeffs, Image.NEAREST),
@@ -144,9 +136,7 @@ def compose(
     )
     mask = (segmenter or default_segmenter()).person_mask(framed) * valid
     alpha, foreground = matte(framed, mask)
-    alpha = (
-        np.where(alpha < 0.01, 0.0, np.where(alpha > 0.99, 1.0, alpha)).astype(np.float32) * valid
-    )
+    alpha = np.where(alpha < 0.01, 0.0, np.where(alpha > 0.99, 1.0, alpha)).astype(np.float32) * valid
     landmarks = _apply(np.linalg.inv(to_photo), face.landmarks)
     foreground, colour = normalise(foreground, valid > 0, landmarks)
     backdrop = make_backdrop(
@@ -167,9 +157,7 @@ def compose(
         "colour": colour,
         "landmarks": landmarks.round(2).tolist(),
     }
-    return Composed(
-        image=image, person_alpha=alpha, face_mask=_face_mask(landmarks, alpha, eye_px), meta=meta
-    )
+    return Composed(image=image, person_alpha=alpha, face_mask=_face_mask(landmarks, alpha, eye_px), meta=meta)
 
 
 def _stored_image(key: str) -> Image.Image:

@@ -101,12 +101,7 @@ def _face_checks(image: Image.Image, faces: list[Face]) -> list[dict[str, Any]]:
     share = round(face.width / image.width, 3)
     left, top, right, bottom = face.box
     margin = 0.02 * max(image.size)
-    inside = (
-        left > margin
-        and top > margin
-        and right < image.width - margin
-        and bottom < image.height - margin
-    )
+    inside = left > margin and top > margin and right < image.width - margin and bottom < image.height - margin
     return [
         _check(
             "one_face",
@@ -181,17 +176,13 @@ def _quality_checks(image: Image.Image, face: Face) -> list[dict[str, Any]]:
     ]
 
 
-def set_checks(
-    analysis: SelfieAnalysis, label: str, others: Sequence[OtherSelfie]
-) -> list[dict[str, Any]]:
+def set_checks(analysis: SelfieAnalysis, label: str, others: Sequence[OtherSelfie]) -> list[dict[str, Any]]:
     """Compare a new selfie with the member's others: no near-duplicates, and the same person."""
     checks = []
     dupes = [
         o.label
         for o in others
-        if o.phash
-        and analysis.phash
-        and quality.hash_distance(o.phash, analysis.phash) <= NEAR_DUPLICATE_BITS
+        if o.phash and analysis.phash and quality.hash_distance(o.phash, analysis.phash) <= NEAR_DUPLICATE_BITS
     ]
     checks.append(
         _check(
@@ -224,9 +215,6 @@ def odd_one_out(labels: Sequence[str], descriptors: Sequence[np.ndarray | None])
     known = [(lab, d) for lab, d in zip(labels, descriptors, strict=True) if d is not None]
     if len(known) < 2:
         return None
-    scores = {
-        lab: float(np.median([np.linalg.norm(d - e) for other, e in known if other != lab]))
-        for lab, d in known
-    }
+    scores = {lab: float(np.median([np.linalg.norm(d - e) for other, e in known if other != lab])) for lab, d in known}
     worst = max(scores, key=scores.get)
     return worst if scores[worst] > SAME_PERSON else None

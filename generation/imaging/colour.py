@@ -56,9 +56,7 @@ def skin_lab(image: Image.Image | np.ndarray, landmarks: np.ndarray) -> np.ndarr
 
 
 def delta_e(lab1, lab2) -> float:
-    return float(
-        deltaE_ciede2000(np.asarray(lab1, dtype=np.float64), np.asarray(lab2, dtype=np.float64))
-    )
+    return float(deltaE_ciede2000(np.asarray(lab1, dtype=np.float64), np.asarray(lab2, dtype=np.float64)))
 
 
 def _gains(rgb: np.ndarray, region: np.ndarray) -> np.ndarray:
@@ -87,9 +85,7 @@ def bounded_strength(skin: np.ndarray, gains: np.ndarray) -> float:
     return 0.0
 
 
-def normalise(
-    rgb: np.ndarray, region: np.ndarray, landmarks: np.ndarray
-) -> tuple[np.ndarray, dict]:
+def normalise(rgb: np.ndarray, region: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, dict]:
     """Apply the bounded correction to an HxWx3 float image in [0,1]."""
     if not region.any():
         return rgb, {"gains": [1.0, 1.0, 1.0], "strength": 0.0, "skin_delta_e": 0.0}

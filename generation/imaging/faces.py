@@ -99,7 +99,9 @@ def find_face(image: Image.Image) -> Face | None:
     return faces[0] if faces else None
 
 
-def face_descriptor(image: Image.Image, face: Face | None = None, *, long_side: int = DETECT_LONG_SIDE) -> np.ndarray | None:
+def face_descriptor(
+    image: Image.Image, face: Face | None = None, *, long_side: int = DETECT_LONG_SIDE
+) -> np.ndarray | None:
     """dlib's 128-d ResNet descriptor of the largest (or the given) face."""
     import dlib
 
@@ -112,7 +114,7 @@ def face_descriptor(image: Image.Image, face: Face | None = None, *, long_side: 
                 return None
             rect = max(rects, key=lambda r: r.width())
         else:
-            l, t, r, b = (round(v * scale) for v in face.box)
-            rect = dlib.rectangle(l, t, r, b)
+            left, top, right, bottom = (round(v * scale) for v in face.box)
+            rect = dlib.rectangle(left, top, right, bottom)
         shape = predictor(pixels, rect)
         return np.asarray(encoder.compute_face_descriptor(pixels, shape, 1), dtype=np.float64)

@@ -28,9 +28,7 @@ class Reference:
     skin_labs: tuple[np.ndarray, ...]
 
     @classmethod
-    def from_selfies(
-        cls, descriptors: Sequence[np.ndarray], skin_labs: Sequence[Sequence[float] | None]
-    ) -> Reference:
+    def from_selfies(cls, descriptors: Sequence[np.ndarray], skin_labs: Sequence[Sequence[float] | None]) -> Reference:
         if not descriptors:
             raise ValueError("no selfie descriptors to compare against")
         labs = [np.asarray(v, dtype=np.float64) for v in skin_labs if v is not None]

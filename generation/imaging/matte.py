@@ -22,9 +22,7 @@ def _scaled(array: np.ndarray, size: tuple[int, int], resample=Image.BILINEAR) -
             Image.fromarray(array.astype(np.float32), mode="F").resize(size, resample),
             dtype=np.float32,
         )
-    return np.stack(
-        [_scaled(array[..., c], size, resample) for c in range(array.shape[2])], axis=-1
-    )
+    return np.stack([_scaled(array[..., c], size, resample) for c in range(array.shape[2])], axis=-1)
 
 
 def trimap(mask: np.ndarray, band: int) -> np.ndarray:
@@ -43,10 +41,7 @@ def matte(image: Image.Image, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
     scale = min(1.0, MATTE_LONG_SIDE / max(image.size))
     small_size = (max(8, round(image.width * scale)), max(8, round(image.height * scale)))
-    small = (
-        np.asarray(image.convert("RGB").resize(small_size, Image.BILINEAR), dtype=np.float64)
-        / 255.0
-    )
+    small = np.asarray(image.convert("RGB").resize(small_size, Image.BILINEAR), dtype=np.float64) / 255.0
     tri = trimap(_scaled(mask, small_size), band=max(2, round(0.012 * max(small_size))))
     if not (tri == 0.5).any() or not (tri == 1).any() or not (tri == 0).any():
         alpha_small = tri.clip(0, 1)

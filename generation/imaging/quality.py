@@ -18,9 +18,7 @@ def face_crop(image: Image.Image, face: Face) -> np.ndarray:
     """Grey face crop in [0, 255] at a fixed size, so sharpness is comparable across photos."""
     left, top, right, bottom = face.box
     box = (max(0, left), max(0, top), min(image.width, right), min(image.height, bottom))
-    return np.asarray(
-        image.convert("L").resize((FACE_SIZE, FACE_SIZE), Image.BILINEAR, box=box), dtype=np.float64
-    )
+    return np.asarray(image.convert("L").resize((FACE_SIZE, FACE_SIZE), Image.BILINEAR, box=box), dtype=np.float64)
 
 
 def sharpness(crop: np.ndarray) -> float:
@@ -41,11 +39,10 @@ def head_pose(face: Face) -> dict[str, float]:
     eye_dist = float(np.hypot(*(right - left))) or 1.0
     # Yaw: the nose tip moves sideways from the eyes' midpoint as the head turns.
     yaw = math.degrees(math.asin(float(np.clip((nose[0] - eyes_mid[0]) / (0.6 * eye_dist), -1, 1))))
-    # Pitch: the nose tip's height between eyes and chin; about 0.30 of the way facing forward (measured on frontal portraits).
+    # Pitch: the nose tip's height between eyes and chin; about 0.30 of the way when facing
+    # forward (measured on frontal portraits).
     span = float(chin[1] - eyes_mid[1]) or 1.0
-    pitch = math.degrees(
-        math.asin(float(np.clip(((nose[1] - eyes_mid[1]) / span - 0.30) / 0.3, -1, 1)))
-    )
+    pitch = math.degrees(math.asin(float(np.clip(((nose[1] - eyes_mid[1]) / span - 0.30) / 0.3, -1, 1))))
     return {"yaw": round(yaw, 1), "pitch": round(pitch, 1), "roll": round(roll, 1)}
 
 

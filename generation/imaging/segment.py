@@ -37,10 +37,7 @@ class MediaPipeSelfieSegmenter:
 
     def person_mask(self, image: Image.Image) -> np.ndarray:
         h, w = self._size
-        small = (
-            np.asarray(image.convert("RGB").resize((w, h), Image.BILINEAR), dtype=np.float32)
-            / 255.0
-        )
+        small = np.asarray(image.convert("RGB").resize((w, h), Image.BILINEAR), dtype=np.float32) / 255.0
         with self._lock:
             self._interpreter.set_tensor(self._input["index"], small[None])
             self._interpreter.invoke()

@@ -28,9 +28,7 @@ def export_create(*, actor: Membership, department: str = "") -> Export:
     if not actor.is_hr:
         raise NotAllowed("Only HR can export team photos.", code="not_hr")
     department = (department or "").strip()
-    approved = Headshot.objects.filter(
-        organization=actor.organization, chosen=True, review_state=ReviewState.APPROVED
-    )
+    approved = Headshot.objects.filter(organization=actor.organization, chosen=True, review_state=ReviewState.APPROVED)
     if department:
         approved = approved.filter(member__department=department)
     if not approved.exists():
@@ -38,7 +36,10 @@ def export_create(*, actor: Membership, department: str = "") -> Export:
         raise ApplicationError(f"There are no approved headshots{where} to export yet.", code="nothing_to_export")
     export = Export.objects.create(organization=actor.organization, requested_by=actor, department=department)
     audit_event_record(
-        actor=actor, organization=actor.organization, verb="export.created", target=export,
+        actor=actor,
+        organization=actor.organization,
+        verb="export.created",
+        target=export,
         data={"department": department},
     )
     transaction.on_commit(lambda: build_export_task.delay(str(export.id)))
@@ -46,10 +47,16 @@ def export_create(*, actor: Membership, department: str = "") -> Export:
 
 
 def _approved_headshots(export: Export):
-    qs = Headshot.objects.filter(
-        organization=export.organization, chosen=True, review_state=ReviewState.APPROVED,
-        member__active=True,
-    ).select_related("member__user", "reviewed_by__user").order_by("member__user__last_name", "member__user__first_name")
+    qs = (
+        Headshot.objects.filter(
+            organization=export.organization,
+            chosen=True,
+            review_state=ReviewState.APPROVED,
+            member__active=True,
+        )
+        .select_related("member__user", "reviewed_by__user")
+        .order_by("member__user__last_name", "member__user__first_name")
+    )
     if export.department:
         qs = qs.filter(member__department=export.department)
     return list(qs)
@@ -72,11 +79,17 @@ def _zip(headshots: list[Headshot]) -> bytes:
             for platform, size in PLATFORM_SIZES.items():
                 sized = disclose_derived(derive(master, size), master=master_bytes, title=f"{name}.jpg")
                 archive.writestr(f"sizes/{platform}/{name}.jpg", sized, zipfile.ZIP_STORED)
-            writer.writerow([
-                member.display_name, member.user.email, member.department, member.job_title, f"{name}.jpg",
-                headshot.reviewed_by.user.email if headshot.reviewed_by else "",
-                headshot.reviewed_at.isoformat() if headshot.reviewed_at else "",
-            ])
+            writer.writerow(
+                [
+                    member.display_name,
+                    member.user.email,
+                    member.department,
+                    member.job_title,
+                    f"{name}.jpg",
+                    headshot.reviewed_by.user.email if headshot.reviewed_by else "",
+                    headshot.reviewed_at.isoformat() if headshot.reviewed_at else "",
+                ]
+            )
         archive.writestr("manifest.csv", manifest.getvalue())
     return buffer.getvalue()
 
@@ -101,11 +114,17 @@ def export_build(*, export_id) -> None:
         return
     with transaction.atomic():
         Export.objects.filter(pk=export.pk).update(
-            status=ExportStatus.SUCCEEDED, storage_key=key, headshot_count=len(headshots),
-            member_ids=[str(h.member_id) for h in headshots], finished_at=timezone.now(),
+            status=ExportStatus.SUCCEEDED,
+            storage_key=key,
+            headshot_count=len(headshots),
+            member_ids=[str(h.member_id) for h in headshots],
+            finished_at=timezone.now(),
         )
         audit_event_record(
-            actor=None, organization=export.organization, verb="export.built", target=export,
+            actor=None,
+            organization=export.organization,
+            verb="export.built",
+            target=export,
             data={"headshots": len(headshots)},
         )
 

@@ -55,11 +55,19 @@ def job_enqueue(*, actor: Membership, member: Membership | None = None, idempote
             raise ApplicationError("A job for you is already in progress.", code="job_in_progress")
         style = BrandStyle.objects.get(organization=member.organization, is_current=True)
         job = GenerationJob.objects.create(
-            organization=member.organization, member=member, style=style, engine=style.engine,
-            idempotency_key=key, requested_by=actor, progress_total=style.variant_count,
+            organization=member.organization,
+            member=member,
+            style=style,
+            engine=style.engine,
+            idempotency_key=key,
+            requested_by=actor,
+            progress_total=style.variant_count,
         )
         audit_event_record(
-            actor=actor, organization=member.organization, verb="job.created", target=job,
+            actor=actor,
+            organization=member.organization,
+            verb="job.created",
+            target=job,
             data={"engine": job.engine, "style_version": style.version},
         )
         _enqueue_render(job)
@@ -86,9 +94,9 @@ def job_cancel_for_member(*, member: Membership, reason: str) -> int:
 
     A running worker sees the new status before it writes and stops.
     """
-    return GenerationJob.objects.filter(
-        member=member, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
-    ).update(status=JobStatus.CANCELLED, error=reason, finished_at=timezone.now())
+    return GenerationJob.objects.filter(member=member, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
+        status=JobStatus.CANCELLED, error=reason, finished_at=timezone.now()
+    )
 
 
 def _claim(job_id) -> bool:
@@ -156,14 +164,18 @@ def _render_guarded(job: GenerationJob, engine, request: RenderInput, reference)
         pending = []
         for variant in rendered:
             result = guards.check_output(
-                variant.image, reference,
-                likeness_threshold=org.likeness_threshold, skin_threshold=org.skin_tone_threshold,
+                variant.image,
+                reference,
+                likeness_threshold=org.likeness_threshold,
+                skin_threshold=org.skin_tone_threshold,
             )
             if result.passed:
                 variant.meta["guards"] = result.figures
                 passed.append(variant)
             else:
-                failures.append({"variant": variant.index, "attempt": attempt, "failed": result.failures, **result.figures})
+                failures.append(
+                    {"variant": variant.index, "attempt": attempt, "failed": result.failures, **result.figures}
+                )
                 pending.append(variant.index)
     return passed, {"guard_failures": failures, "not_rendered": pending}
 
@@ -183,7 +195,10 @@ def _finish(job: GenerationJob, status: str, error: str = "") -> None:
     )
     if updated:
         audit_event_record(
-            actor=None, organization=job.organization, verb=f"job.{status}", target=job,
+            actor=None,
+            organization=job.organization,
+            verb=f"job.{status}",
+            target=job,
             data={"error": error[:500]} if error else {},
         )
 
@@ -210,7 +225,9 @@ def job_run(*, job_id) -> None:
         return
     GenerationJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(report=report)
     if not rendered:
-        _finish(job, JobStatus.FAILED, f"No output passed the likeness and skin-tone checks in {MAX_ATTEMPTS} attempts.")
+        _finish(
+            job, JobStatus.FAILED, f"No output passed the likeness and skin-tone checks in {MAX_ATTEMPTS} attempts."
+        )
         return
     _store(job, rendered)
 
@@ -220,7 +237,9 @@ def _store(job: GenerationJob, rendered) -> None:
         if not _still_running(job.id):  # cancelled or erased while we rendered: write nothing
             return
         key = storage.headshot_key(
-            organization_id=job.organization_id, member_id=job.member_id, job_id=job.id,
+            organization_id=job.organization_id,
+            member_id=job.member_id,
+            job_id=job.id,
             variant_index=variant.index,
         )
         term = variant.meta.get("digital_source_type", STUDIO_COMPOSITE)
@@ -229,10 +248,14 @@ def _store(job: GenerationJob, rendered) -> None:
             storage.delete(key)
             return
         Headshot.objects.update_or_create(
-            job=job, variant_index=variant.index,
+            job=job,
+            variant_index=variant.index,
             defaults={
-                "organization": job.organization, "member": job.member, "storage_key": key,
-                "width": variant.image.width, "height": variant.image.height,
+                "organization": job.organization,
+                "member": job.member,
+                "storage_key": key,
+                "width": variant.image.width,
+                "height": variant.image.height,
                 "guards": variant.meta.get("guards", {}),
             },
         )

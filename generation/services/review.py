@@ -73,7 +73,10 @@ def headshot_reject(*, actor: Membership, headshot: Headshot, reason: str) -> He
     headshot.reviewed_by, headshot.reviewed_at = actor, timezone.now()
     headshot.save(update_fields=["review_state", "rejection_reason", "reviewed_by", "reviewed_at"])
     audit_event_record(
-        actor=actor, organization=actor.organization, verb="headshot.rejected", target=headshot,
+        actor=actor,
+        organization=actor.organization,
+        verb="headshot.rejected",
+        target=headshot,
         data={"reason": headshot.rejection_reason},
     )
     return headshot

@@ -41,13 +41,22 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
     try:
         with transaction.atomic():
             selfie = Selfie.objects.create(
-                id=selfie_id, organization=actor.organization, member=actor, storage_key=key,
-                width=decoded.image.width, height=decoded.image.height,
-                original_format=decoded.original_format, checks=report, usable=report["passed"],
+                id=selfie_id,
+                organization=actor.organization,
+                member=actor,
+                storage_key=key,
+                width=decoded.image.width,
+                height=decoded.image.height,
+                original_format=decoded.original_format,
+                checks=report,
+                usable=report["passed"],
                 **_stored_figures(analysis, grant),
             )
             audit_event_record(
-                actor=actor, organization=actor.organization, verb="selfie.uploaded", target=selfie,
+                actor=actor,
+                organization=actor.organization,
+                verb="selfie.uploaded",
+                target=selfie,
                 data={"usable": selfie.usable, "failed": [c["code"] for c in report["checks"] if not c["passed"]]},
             )
     except Exception:

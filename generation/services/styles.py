@@ -14,8 +14,16 @@ from ..models import BrandStyle, Engine
 
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 EDITABLE = {
-    "name", "engine", "backdrop_color", "backdrop", "framing", "attire",
-    "output_width", "output_height", "variant_count", "options",
+    "name",
+    "engine",
+    "backdrop_color",
+    "backdrop",
+    "framing",
+    "attire",
+    "output_width",
+    "output_height",
+    "variant_count",
+    "options",
 }
 
 
@@ -66,13 +74,20 @@ def brand_style_update(*, actor: Membership, changes: dict[str, Any]) -> BrandSt
     BrandStyle.objects.filter(pk=current.pk).update(is_current=False)
     values = {f: getattr(current, f) for f in EDITABLE} | changes
     _validate_engine_options(values)
-    latest = BrandStyle.objects.filter(organization=actor.organization, name=values["name"]).order_by("-version").first()
+    latest = (
+        BrandStyle.objects.filter(organization=actor.organization, name=values["name"]).order_by("-version").first()
+    )
     style = BrandStyle.objects.create(
-        organization=actor.organization, version=(latest.version + 1 if latest else 1),
-        created_by=actor, **values,
+        organization=actor.organization,
+        version=(latest.version + 1 if latest else 1),
+        created_by=actor,
+        **values,
     )
     audit_event_record(
-        actor=actor, organization=actor.organization, verb="style.updated", target=style,
+        actor=actor,
+        organization=actor.organization,
+        verb="style.updated",
+        target=style,
         data={"version": style.version, "changed": sorted(changes)},
     )
     return style

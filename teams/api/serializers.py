@@ -39,8 +39,17 @@ class InvitationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Invitation
         fields = [
-            "id", "email", "first_name", "last_name", "department", "job_title", "role",
-            "created_at", "expires_at", "accepted_at", "invited_by",
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "department",
+            "job_title",
+            "role",
+            "created_at",
+            "expires_at",
+            "accepted_at",
+            "invited_by",
         ]
         read_only_fields = fields
 

@@ -176,9 +176,7 @@ def measure(pipe, *, batch, steps, size, per_image, repeats, device) -> dict:
         "seconds_per_call": round(seconds, 4),
         "seconds_per_image": round(seconds / batch, 4),
         "images_per_second": round(batch / seconds, 3),
-        "peak_gpu_memory_gib": round(torch.cuda.max_memory_allocated() / 2**30, 2)
-        if cuda
-        else None,
+        "peak_gpu_memory_gib": round(torch.cuda.max_memory_allocated() / 2**30, 2) if cuda else None,
     }
 
 
@@ -200,9 +198,7 @@ def run_variant(name, pipe, grid, *, size, device, per_image) -> list[dict]:
 
 
 def speedups(rows: list[dict]) -> None:
-    plain = {
-        (r["batch"], r["steps"]): r["seconds_per_image"] for r in rows if r["variant"] == "plain"
-    }
+    plain = {(r["batch"], r["steps"]): r["seconds_per_image"] for r in rows if r["variant"] == "plain"}
     for r in rows:
         base = plain.get((r["batch"], r["steps"]))
         r["speedup_vs_plain"] = round(base / r["seconds_per_image"], 2) if base else None
@@ -210,9 +206,7 @@ def speedups(rows: list[dict]) -> None:
 
 def goals(rows: list[dict]) -> dict:
     ours = [r for r in rows if r["variant"] != "plain"]
-    best_8 = min(
-        (r["seconds_per_image"] for r in ours if r["steps"] == 8 and r["batch"] > 1), default=None
-    )
+    best_8 = min((r["seconds_per_image"] for r in ours if r["steps"] == 8 and r["batch"] > 1), default=None)
     best_speedup = max((r["speedup_vs_plain"] or 0 for r in ours), default=0)
     return {
         "speedup_vs_plain_best": best_speedup,
@@ -224,9 +218,7 @@ def goals(rows: list[dict]) -> dict:
 
 def parse(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--smoke", action="store_true", help="tiny pipeline on CPU: checks the script, not the GPU"
-    )
+    parser.add_argument("--smoke", action="store_true", help="tiny pipeline on CPU: checks the script, not the GPU")
     parser.add_argument("--out", type=Path, default=ROOT / "tests/bench/results/gpu.json")
     parser.add_argument("--variants", default="plain,engine,compiled")
     parser.add_argument("--batches", default="1,4,8")
@@ -280,8 +272,7 @@ def main(argv=None) -> dict:
         "note": "smoke mode checks the script; its timings mean nothing" if args.smoke else "",
         "rows": rows,
         "goals": goals(rows),
-        "peak_gpu_memory_gib": max((r["peak_gpu_memory_gib"] or 0 for r in rows), default=0)
-        or None,
+        "peak_gpu_memory_gib": max((r["peak_gpu_memory_gib"] or 0 for r in rows), default=0) or None,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2))

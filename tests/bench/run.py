@@ -57,9 +57,7 @@ def _median_s(fn, repeats: int = REPEATS) -> float:
 
 def _portraits() -> list[Image.Image]:
     paths = sorted(
-        p
-        for p in FACES.glob("*/*")
-        if p.parent.name not in {"groups", "partial"} and p.suffix in {".jpg", ".png"}
+        p for p in FACES.glob("*/*") if p.parent.name not in {"groups", "partial"} and p.suffix in {".jpg", ".png"}
     )
     if paths:
         return [decode_upload(p.read_bytes()).image for p in paths]
@@ -80,18 +78,10 @@ def bench_render(data: bytes) -> dict:
     size = (STYLE.output_width, STYLE.output_height)
 
     def floor():  # what any photo service must do: a full decode, a resize, an encode
-        encode_jpeg(
-            Image.open(io.BytesIO(data))
-            .convert("RGB")
-            .resize(size, Image.BILINEAR, reducing_gap=2.0)
-        )
+        encode_jpeg(Image.open(io.BytesIO(data)).convert("RGB").resize(size, Image.BILINEAR, reducing_gap=2.0))
 
     def floor_draft():  # the same with libjpeg's reduced-scale decode, as the render uses
-        encode_jpeg(
-            open_rgb(data, min_long_side=RENDER_LONG_SIDE).resize(
-                size, Image.BILINEAR, reducing_gap=2.0
-            )
-        )
+        encode_jpeg(open_rgb(data, min_long_side=RENDER_LONG_SIDE).resize(size, Image.BILINEAR, reducing_gap=2.0))
 
     def render():  # what a job does per variant: open the stored selfie, compose, encode
         encode_jpeg(compose(open_rgb(data, min_long_side=RENDER_LONG_SIDE), STYLE, 0).image)
@@ -109,9 +99,7 @@ def bench_render(data: bytes) -> dict:
         "render_over_draft_floor": round(render_s / floor_draft_s, 2),
         "goal": "render_over_floor <= 3 and render_s <= 1.0 on one core",
         "parts_s": {
-            "open_rgb_draft": round(
-                _median_s(lambda: open_rgb(data, min_long_side=RENDER_LONG_SIDE)), 4
-            ),
+            "open_rgb_draft": round(_median_s(lambda: open_rgb(data, min_long_side=RENDER_LONG_SIDE)), 4),
             "full_decode_upload": round(_median_s(lambda: decode_upload(data)), 4),
             "find_face": round(_median_s(lambda: find_face(photo)), 4),
             "compose_given_face": round(_median_s(lambda: compose(photo, STYLE, 0, face=face)), 4),
@@ -126,9 +114,7 @@ def bench_identity(portraits: list[Image.Image]) -> dict:
     small = []
     for image in portraits:
         scale = 800 / max(image.size)
-        small.append(
-            image.resize((round(image.width * scale), round(image.height * scale)), Image.BILINEAR)
-        )
+        small.append(image.resize((round(image.width * scale), round(image.height * scale)), Image.BILINEAR))
 
     def identity(image):
         face = find_face(image)

@@ -30,9 +30,7 @@ class Rendered:
 @pytest.fixture
 def small_style(admin):
     """Two variants instead of four: the same code paths, half the rendering time."""
-    return gen.brand_style_update(
-        actor=admin, changes={"variant_count": 2, "output_width": 512, "output_height": 512}
-    )
+    return gen.brand_style_update(actor=admin, changes={"variant_count": 2, "output_width": 512, "output_height": 512})
 
 
 @pytest.fixture

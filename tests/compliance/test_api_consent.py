@@ -11,7 +11,9 @@ def test_an_employee_reads_the_text_consents_and_withdraws(employee, api):
     assert current["active"] is None and "Acme" in current["text"]
 
     granted = client.post(
-        "/api/consent/grant/", {"version": current["version"], "sha256": current["sha256"]}, format="json",
+        "/api/consent/grant/",
+        {"version": current["version"], "sha256": current["sha256"]},
+        format="json",
         HTTP_USER_AGENT="pytest-browser",
     )
     assert granted.status_code == 201, granted.data

@@ -16,9 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def event(admin):
-    return audit_event_record(
-        actor=admin, organization=admin.organization, verb="test.happened", target=admin
-    )
+    return audit_event_record(actor=admin, organization=admin.organization, verb="test.happened", target=admin)
 
 
 def test_the_orm_refuses_to_change_or_delete_audit_rows(event):
@@ -58,9 +56,7 @@ def test_the_admin_shows_the_audit_log_read_only(event, rf):
         pytest.skip("AuditEvent is registered in the admin by the pages branch; enable at merge")
     from django.contrib.auth import get_user_model
 
-    superuser = get_user_model().objects.create_superuser(
-        "root", "root@example.com", "pw-123456789"
-    )
+    superuser = get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456789")
     request = rf.get("/admin/")
     request.user = superuser
     assert not model_admin.has_add_permission(request)
@@ -74,9 +70,7 @@ def test_the_admin_urls_cannot_change_or_delete_an_audit_row(event, client):
         pytest.skip("AuditEvent is registered in the admin by the pages branch; enable at merge")
     from django.contrib.auth import get_user_model
 
-    client.force_login(
-        get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456789")
-    )
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456789"))
     base = f"/admin/compliance/auditevent/{event.pk}"
     assert client.post(f"{base}/delete/", {"post": "yes"}).status_code == 403
     client.post(f"{base}/change/", {"verb": "rewritten"})
@@ -117,17 +111,13 @@ def test_the_things_that_matter_leave_an_audit_row(admin, hr, astronaut_png):
         "member.erasure_requested",
         "member.erased",
     } <= verbs
-    assert AuditEvent.objects.filter(
-        verb="selfie.viewed", subject_member_id=person.id, actor_member_id=hr.id
-    ).exists()
+    assert AuditEvent.objects.filter(verb="selfie.viewed", subject_member_id=person.id, actor_member_id=hr.id).exists()
 
 
 def test_receipts_are_in_the_admin_read_only(rendered_receipt, client):
     from django.contrib.auth import get_user_model
 
-    client.force_login(
-        get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456789")
-    )
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.com", "pw-123456789"))
     url = f"/admin/compliance/deletionreceipt/{rendered_receipt.pk}"
     page = client.get(f"{url}/change/")
     assert page.status_code == 200 and str(rendered_receipt.member_id) in page.content.decode()

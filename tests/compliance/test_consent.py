@@ -28,9 +28,7 @@ def test_the_default_gdpr_text_asks_for_explicit_consent_and_names_the_retention
     assert text.sha256 == hashlib.sha256(text.body.encode()).hexdigest()
 
 
-def test_the_bipa_release_names_purpose_what_is_collected_and_the_term_from_the_policy(
-    admin, employee
-):
+def test_the_bipa_release_names_purpose_what_is_collected_and_the_term_from_the_policy(admin, employee):
     retention_policy_update(actor=admin, changes={"jurisdiction": "bipa", "selfie_days": 45})
     text = consent_text_current(organization=employee.organization)
     assert text.jurisdiction == "bipa"
@@ -60,9 +58,7 @@ def test_consent_keeps_version_hash_time_ip_agent_and_method(employee):
         text.sha256,
         "api",
     )
-    assert (
-        record.ip_address == "203.0.113.9" and record.user_agent == "curl/8" and record.granted_at
-    )
+    assert record.ip_address == "203.0.113.9" and record.user_agent == "curl/8" and record.granted_at
     assert record.text.body == text.body
 
 
@@ -77,9 +73,7 @@ def test_consent_to_a_text_that_was_not_shown_is_refused(employee):
 def test_a_material_change_asks_everyone_again(admin, consented):
     assert consent_active(member=consented)
     template = consent_text_current(organization=admin.organization).template
-    consent_text_publish(
-        actor=admin, jurisdiction="gdpr", template=template + "\nWe now also keep X.\n"
-    )
+    consent_text_publish(actor=admin, jurisdiction="gdpr", template=template + "\nWe now also keep X.\n")
     assert consent_active(member=consented) is None
     factories.consent(consented)
     assert consent_active(member=consented)

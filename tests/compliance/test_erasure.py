@@ -29,9 +29,7 @@ def _approved_in_an_export(rendered_member, hr):
     return export
 
 
-def test_withdrawal_empties_the_members_prefix_leaves_others_alone_and_keeps_a_receipt(
-    rendered, hr
-):
+def test_withdrawal_empties_the_members_prefix_leaves_others_alone_and_keeps_a_receipt(rendered, hr):
     ada, bob = rendered("Ada"), rendered("Bob")
     export = _approved_in_an_export(ada, hr)
     cutout = storage.cutout_key(
@@ -62,9 +60,7 @@ def test_withdrawal_empties_the_members_prefix_leaves_others_alone_and_keeps_a_r
     }
     assert receipt.member_id == ada.member.id and receipt.requested_by == f"member:{ada.member.id}"
     assert "@" not in str(receipt.counts) + receipt.requested_by  # no personal data on the receipt
-    verbs = set(
-        AuditEvent.objects.filter(subject_member_id=ada.member.id).values_list("verb", flat=True)
-    )
+    verbs = set(AuditEvent.objects.filter(subject_member_id=ada.member.id).values_list("verb", flat=True))
     assert {"member.erasure_requested", "member.erased"} <= verbs
 
 
@@ -88,9 +84,7 @@ def test_erase_member_runs_the_same_cascade(rendered, admin):
 
 def test_erase_member_names_an_unknown_member(admin):
     with pytest.raises(CommandError, match="No member"):
-        call_command(
-            "erase_member", "--org", admin.organization.slug, "--email", "nobody@example.com"
-        )
+        call_command("erase_member", "--org", admin.organization.slug, "--email", "nobody@example.com")
     assert not DeletionReceipt.objects.exists()
 
 

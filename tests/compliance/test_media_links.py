@@ -30,10 +30,7 @@ def test_selfie_links_expire_within_five_minutes_and_staff_views_are_audited(ren
             assert int(query["X-Amz-Expires"][0]) <= 300
         else:  # SigV2: an epoch
             assert int(query["Expires"][0]) - time.time() <= 300
-    assert (
-        AuditEvent.objects.filter(verb="selfie.viewed", subject_member_id=ada.member.id).count()
-        == 1
-    )
+    assert AuditEvent.objects.filter(verb="selfie.viewed", subject_member_id=ada.member.id).count() == 1
 
 
 def test_keys_are_namespaced_by_organisation_and_pseudonymous_member_id(rendered):

@@ -17,9 +17,7 @@ from .conftest import stored
 
 
 @pytest.mark.django_db
-def test_an_upload_without_consent_is_refused_with_a_clear_message_and_stores_nothing(
-    employee, astronaut_png
-):
+def test_an_upload_without_consent_is_refused_with_a_clear_message_and_stores_nothing(employee, astronaut_png):
     with pytest.raises(ConsentRequired) as err:
         gen.selfie_upload(actor=employee, data=astronaut_png)
     assert err.value.code == "consent_required" and err.value.status_code == 403
@@ -49,16 +47,12 @@ def test_a_job_request_without_consent_is_refused(employee):
 
 @pytest.mark.django_db
 def test_face_data_cannot_be_read_or_written_without_a_grant(consented):
-    key = storage.selfie_key(
-        organization_id=consented.organization_id, member_id=consented.id, selfie_id="x"
-    )
+    key = storage.selfie_key(organization_id=consented.organization_id, member_id=consented.id, selfie_id="x")
     with pytest.raises(BiometricAccessDenied):
         storage.put(key, b"pixels")
     with pytest.raises(BiometricAccessDenied):
         storage.get(key)
-    cutout = storage.cutout_key(
-        organization_id=consented.organization_id, member_id=consented.id, selfie_id="x"
-    )
+    cutout = storage.cutout_key(organization_id=consented.organization_id, member_id=consented.id, selfie_id="x")
     with pytest.raises(BiometricAccessDenied):
         storage.put(cutout, b"pixels")
     assert stored(consented) == []
@@ -70,9 +64,7 @@ def test_a_grant_cannot_be_forged_and_covers_only_its_member(admin, consented):
         BiometricGrant(_mint=object(), member=consented, consent_id=None, purpose="processing")
     other = factories.consent(factories.member(admin=admin))
     grant = biometric_grant(member=consented)
-    key = storage.selfie_key(
-        organization_id=other.organization_id, member_id=other.id, selfie_id="x"
-    )
+    key = storage.selfie_key(organization_id=other.organization_id, member_id=other.id, selfie_id="x")
     with pytest.raises(BiometricAccessDenied):
         storage.put(key, b"pixels", grant=grant)
     with pytest.raises(AttributeError):
@@ -82,9 +74,7 @@ def test_a_grant_cannot_be_forged_and_covers_only_its_member(admin, consented):
 @pytest.mark.django_db
 def test_a_grant_stops_working_the_moment_consent_is_withdrawn(consented):
     grant = biometric_grant(member=consented)
-    key = storage.selfie_key(
-        organization_id=consented.organization_id, member_id=consented.id, selfie_id="x"
-    )
+    key = storage.selfie_key(organization_id=consented.organization_id, member_id=consented.id, selfie_id="x")
     consent_withdraw(member=consented)
     with pytest.raises(ConsentRequired):
         storage.put(key, b"pixels", grant=grant)
@@ -132,9 +122,7 @@ def test_the_api_refuses_an_upload_without_consent(api, employee, astronaut_png)
         pytest.skip("the selfie API is not in this branch yet (POST /api/selfies/)")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = api(employee).post(
-        url, {"image": SimpleUploadedFile("me.png", astronaut_png)}, format="multipart"
-    )
+    response = api(employee).post(url, {"image": SimpleUploadedFile("me.png", astronaut_png)}, format="multipart")
     assert response.status_code == 403
     assert response.json()["error"] == "consent_required"
     assert not Selfie.objects.exists() and stored(employee) == []

@@ -7,8 +7,8 @@ import html
 import pytest
 from django.urls import reverse
 
-from compliance.services import consent_text_current
 from compliance.models import AuditEvent, ConsentRecord
+from compliance.services import consent_text_current
 from tests.page_helpers import browser, messages_of
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,7 @@ from .conftest import stored
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_page_shows_the_terms_and_withdrawing_there_erases_and_shows_the_receipt(
-    rendered, client
-):
+def test_the_page_shows_the_terms_and_withdrawing_there_erases_and_shows_the_receipt(rendered, client):
     ada = rendered("Ada")
     client.force_login(ada.member.user)
     page = client.get("/privacy/").content.decode()
@@ -63,7 +61,5 @@ def test_strangers_get_nothing(api):
     from django.test import Client
 
     page = Client(raise_request_exception=False).get("/privacy/export/")
-    assert (
-        page.status_code != 200 and page.get("Content-Type") != "application/zip"
-    )  # login redirect at merge
+    assert page.status_code != 200 and page.get("Content-Type") != "application/zip"  # login redirect at merge
     assert api().get("/api/privacy/export/").status_code in (401, 403)

@@ -91,16 +91,11 @@ def test_exports_go_after_l_days(rendered, hr, policy):
     assert export.status == ExportStatus.SUCCEEDED
 
     assert retention_sweep(now=export.finished_at + 13 * DAY).deleted["exports"] == 0
-    assert (
-        retention_sweep(now=export.finished_at + 14 * DAY + timedelta(minutes=1)).deleted["exports"]
-        == 1
-    )
+    assert retention_sweep(now=export.finished_at + 14 * DAY + timedelta(minutes=1)).deleted["exports"] == 1
     assert storage.list_prefix(f"orgs/{export.organization_id}/exports/") == []
 
 
-def test_an_approved_headshot_stays_until_the_membership_ends_plus_k_days(
-    rendered, hr, admin, policy
-):
+def test_an_approved_headshot_stays_until_the_membership_ends_plus_k_days(rendered, hr, admin, policy):
     policy(offboarding_days=30, unchosen_days=365, selfie_days=365)
     ada = rendered("Ada")
     headshot = gen.headshot_choose(actor=ada.member, headshot=ada.job.headshots.first())
@@ -127,9 +122,9 @@ def test_audit_rows_go_after_y_years(admin, policy):
     assert retention_sweep(now=newest + 729 * DAY).deleted["audit_events"] == 0
     run = retention_sweep(now=newest + 731 * DAY)
     assert run.deleted["audit_events"] >= 3
-    assert list(
-        AuditEvent.objects.filter(organization=admin.organization).values_list("verb", flat=True)
-    ) == ["retention.swept"]
+    assert list(AuditEvent.objects.filter(organization=admin.organization).values_list("verb", flat=True)) == [
+        "retention.swept"
+    ]
 
 
 def test_a_second_sweep_finds_nothing_and_every_run_is_recorded(rendered, policy):
@@ -178,9 +173,7 @@ def failing_delete(monkeypatch, doomed_key: str):
         events.unregister("before-parameter-build.s3.DeleteObject", refuse)
 
 
-def test_one_storage_error_does_not_stop_the_sweep_and_is_retried_next_run(
-    rendered, policy, monkeypatch
-):
+def test_one_storage_error_does_not_stop_the_sweep_and_is_retried_next_run(rendered, policy, monkeypatch):
     policy(selfie_days=1, unchosen_days=365)
     ada, bob, cy = rendered("Ada"), rendered("Bob"), rendered("Cy")
     later = cy.job.finished_at + 2 * DAY

@@ -36,9 +36,7 @@ def test_same_person_distances_are_below_and_different_people_above_the_threshol
     for person in PEOPLE:
         for path in sorted((faces_dir / person).iterdir()):
             if path.name != "obama_small.jpg":
-                descriptors[(person, path.name)] = face_descriptor(
-                    decode_upload(path.read_bytes()).image
-                )
+                descriptors[(person, path.name)] = face_descriptor(decode_upload(path.read_bytes()).image)
     assert all(d is not None for d in descriptors.values())
     same, different = [], []
     for (a, da), (b, db) in itertools.combinations(descriptors.items(), 2):
@@ -46,9 +44,7 @@ def test_same_person_distances_are_below_and_different_people_above_the_threshol
     assert max(same) < 0.6 < min(different), (max(same), min(different))
 
 
-@pytest.mark.parametrize(
-    "name", ["groups/two_people.jpg", "groups/kit_with_rose.jpg", "groups/obama_and_biden.jpg"]
-)
+@pytest.mark.parametrize("name", ["groups/two_people.jpg", "groups/kit_with_rose.jpg", "groups/obama_and_biden.jpg"])
 def test_a_group_photo_is_refused(faces_dir, name):
     analysis = analyse_selfie(_photo(faces_dir, name))
     assert not analysis.passed
@@ -56,9 +52,7 @@ def test_a_group_photo_is_refused(faces_dir, name):
     assert not one_face["passed"] and one_face["value"] >= 2 and "just you" in one_face["message"]
 
 
-@pytest.mark.parametrize(
-    "name", ["partial/obama_partial_face_1.jpg", "partial/obama_partial_face_2.jpg"]
-)
+@pytest.mark.parametrize("name", ["partial/obama_partial_face_1.jpg", "partial/obama_partial_face_2.jpg"])
 def test_a_face_cut_off_by_the_frame_is_refused(faces_dir, name):
     analysis = analyse_selfie(_photo(faces_dir, name))
     assert "face_in_frame" in {c["code"] for c in analysis.checks if not c["passed"]}
@@ -80,11 +74,7 @@ def test_a_good_selfie_passes_every_check_with_a_value_and_a_sentence(faces_dir)
         "eyes_open",
     } <= codes
     assert all(c["message"] and c["value"] is not None for c in analysis.checks)
-    assert (
-        analysis.descriptor.shape == (128,)
-        and len(analysis.phash) == 16
-        and len(analysis.skin_lab) == 3
-    )
+    assert analysis.descriptor.shape == (128,) and len(analysis.phash) == 16 and len(analysis.skin_lab) == 3
 
 
 def test_a_blurred_dark_or_turned_selfie_says_what_is_wrong(faces_dir):
@@ -100,21 +90,13 @@ def test_a_blurred_dark_or_turned_selfie_says_what_is_wrong(faces_dir):
 
 @pytest.mark.django_db
 def test_a_set_that_mixes_people_is_refused_naming_the_photo(consented, faces_dir):
-    first = services.selfie_upload(
-        actor=consented, data=(faces_dir / "obama/obama_1.jpg").read_bytes()
-    )
-    same = services.selfie_upload(
-        actor=consented, data=(faces_dir / "obama/obama_2.jpg").read_bytes()
-    )
-    colleague = services.selfie_upload(
-        actor=consented, data=(faces_dir / "biden/biden_2.jpg").read_bytes()
-    )
+    first = services.selfie_upload(actor=consented, data=(faces_dir / "obama/obama_1.jpg").read_bytes())
+    same = services.selfie_upload(actor=consented, data=(faces_dir / "obama/obama_2.jpg").read_bytes())
+    colleague = services.selfie_upload(actor=consented, data=(faces_dir / "biden/biden_2.jpg").read_bytes())
     assert first.usable and same.usable, (_failed(first), _failed(same))
     assert not colleague.usable and _failed(colleague) == {"same_person"}
     [check] = [c for c in colleague.checks["checks"] if c["code"] == "same_person"]
-    assert (
-        check["value"] > 0.6 and "This photo does not look like the same person" in check["message"]
-    )
+    assert check["value"] > 0.6 and "This photo does not look like the same person" in check["message"]
     # Stored encrypted (compliance.crypto); readable only with a consent grant.
     from generation.services.selfies import descriptor_of
 
@@ -126,9 +108,7 @@ def test_a_set_that_mixes_people_is_refused_naming_the_photo(consented, faces_di
 def test_the_same_photo_twice_is_a_near_duplicate(consented, faces_dir):
     data = (faces_dir / "obama/obama_1.jpg").read_bytes()
     services.selfie_upload(actor=consented, data=data)
-    again = services.selfie_upload(
-        actor=consented, data=factories.jpeg_bytes(Image.open(io.BytesIO(data)), quality=70)
-    )
+    again = services.selfie_upload(actor=consented, data=factories.jpeg_bytes(Image.open(io.BytesIO(data)), quality=70))
     assert "not_duplicate" in _failed(again)
 
 
@@ -165,9 +145,7 @@ def test_an_upload_that_is_not_an_image_stores_nothing(consented):
 
 
 def test_check_selfie_prints_json_and_fails_on_a_mixed_set(faces_dir, capsys):
-    paths = [
-        str(faces_dir / p) for p in ("obama/obama_1.jpg", "obama/obama_4.jpg", "biden/biden_2.jpg")
-    ]
+    paths = [str(faces_dir / p) for p in ("obama/obama_1.jpg", "obama/obama_4.jpg", "biden/biden_2.jpg")]
     with pytest.raises(SystemExit) as exited:
         call_command("check_selfie", *paths)
     assert exited.value.code == 1
@@ -177,7 +155,5 @@ def test_check_selfie_prints_json_and_fails_on_a_mixed_set(faces_dir, capsys):
 
 
 def test_check_selfie_passes_a_good_set(faces_dir, capsys):
-    call_command(
-        "check_selfie", str(faces_dir / "obama/obama_1.jpg"), str(faces_dir / "obama/obama_4.jpg")
-    )
+    call_command("check_selfie", str(faces_dir / "obama/obama_1.jpg"), str(faces_dir / "obama/obama_4.jpg"))
     assert json.loads(capsys.readouterr().out)["passed"] is True

@@ -36,11 +36,5 @@ def test_the_full_size_model_is_sdxl_shaped():
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     # 6 time ids x 256 + the 1280-d pooled text embedding of CLIP bigG
-    assert (
-        bench.SDXL_UNET["projection_class_embeddings_input_dim"]
-        == 6 * 256 + bench.CLIP_BIG_G["projection_dim"]
-    )
-    assert (
-        bench.SDXL_UNET["cross_attention_dim"]
-        == bench.CLIP_L["hidden_size"] + bench.CLIP_BIG_G["hidden_size"]
-    )
+    assert bench.SDXL_UNET["projection_class_embeddings_input_dim"] == 6 * 256 + bench.CLIP_BIG_G["projection_dim"]
+    assert bench.SDXL_UNET["cross_attention_dim"] == bench.CLIP_L["hidden_size"] + bench.CLIP_BIG_G["hidden_size"]

@@ -85,19 +85,14 @@ def test_preserve_face_leaves_the_face_and_hair_pixels_untouched(tiny_sdxl, phot
         assert 0.05 < face.mean() < 0.9
         assert np.array_equal(pixels(variant)[face], np.asarray(composed.image)[face])
         # ...and the rest was repainted.
-        assert (
-            np.abs(pixels(variant)[~face].astype(int) - np.asarray(composed.image)[~face]).mean()
-            > 5
-        )
+        assert np.abs(pixels(variant)[~face].astype(int) - np.asarray(composed.image)[~face]).mean() > 5
 
 
 def test_a_nine_channel_inpainting_unet_works_too(tmp_path, photo):
     model = build_tiny_sdxl(tmp_path / "inpaint9", inpainting_unet=True)
     out = render(tiny_style(model), photo, variants=(0,))
     composed = compose(photo, tiny_style(model), 0)
-    assert np.array_equal(
-        pixels(out[0])[composed.face_mask], np.asarray(composed.image)[composed.face_mask]
-    )
+    assert np.array_equal(pixels(out[0])[composed.face_mask], np.asarray(composed.image)[composed.face_mask])
 
 
 def test_generate_mode_runs_img2img_over_the_whole_photo(tiny_sdxl, photo):
@@ -107,9 +102,7 @@ def test_generate_mode_runs_img2img_over_the_whole_photo(tiny_sdxl, photo):
     assert len(out) == 2 and out[0].meta["mode"] == "generate"
     assert steps[-1] == (2, 2)  # strength 0.6 of 4 steps
     face = compose(photo, style, 0).face_mask
-    assert not np.array_equal(
-        pixels(out[0])[face], np.asarray(compose(photo, style, 0).image)[face]
-    )
+    assert not np.array_equal(pixels(out[0])[face], np.asarray(compose(photo, style, 0).image)[face])
 
 
 def test_a_photo_without_a_face_is_a_render_error(tiny_sdxl):

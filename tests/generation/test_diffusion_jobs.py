@@ -135,9 +135,7 @@ def test_a_task_redelivered_after_its_worker_died_finishes_the_job_once(diffusio
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_style_whose_model_is_missing_fails_the_job_with_the_reason(
-    admin, ready, settings, tmp_path
-):
+def test_a_style_whose_model_is_missing_fails_the_job_with_the_reason(admin, ready, settings, tmp_path):
     settings.MODELS_DIR = tmp_path
     services.brand_style_update(
         actor=admin,
@@ -166,9 +164,7 @@ def test_warm_models_fails_naming_a_model_it_cannot_load(tmp_path):
 
 @pytest.mark.django_db
 def test_warm_models_rejects_a_folder_that_is_not_sdxl(tmp_path):
-    (tmp_path / "model_index.json").write_text(
-        '{"_class_name": "StableDiffusionXLInpaintPipeline"}'
-    )
+    (tmp_path / "model_index.json").write_text('{"_class_name": "StableDiffusionXLInpaintPipeline"}')
     with pytest.raises(CommandError):
         call_command("warm_models", "--model", str(tmp_path))
 
@@ -191,8 +187,6 @@ def test_a_gpu_worker_process_loads_the_pipelines_when_it_starts(diffusion_style
 @pytest.mark.django_db
 def test_warm_models_fails_for_a_style_whose_identity_adapter_is_missing(admin, tiny_sdxl):
     options = tiny_options(tiny_sdxl, mode="generate", adapter="photomaker-v1")
-    services.brand_style_update(
-        actor=admin, changes={"engine": Engine.DIFFUSION, "options": options}
-    )
+    services.brand_style_update(actor=admin, changes={"engine": Engine.DIFFUSION, "options": options})
     with pytest.raises(CommandError, match="photomaker-v1.*not installed"):
         call_command("warm_models")

@@ -29,9 +29,7 @@ def test_an_empty_style_gets_preserve_face_with_the_default_model(settings):
 
 
 def test_the_prompt_template_takes_the_styles_attire():
-    assert "a navy blazer" in options_for(style(prompt="headshot, {attire}, rim light")).prompt_for(
-        style()
-    )
+    assert "a navy blazer" in options_for(style(prompt="headshot, {attire}, rim light")).prompt_for(style())
 
 
 def test_generation_keeps_the_output_aspect_ratio_in_multiples_of_eight():
@@ -41,9 +39,7 @@ def test_generation_keeps_the_output_aspect_ratio_in_multiples_of_eight():
 def test_a_relative_model_is_looked_up_under_the_models_dir(settings, tmp_path):
     settings.MODELS_DIR = tmp_path
     (tmp_path / "sdxl-inpainting").mkdir()
-    assert options_for(style(model="sdxl-inpainting")).model_source() == str(
-        tmp_path / "sdxl-inpainting"
-    )
+    assert options_for(style(model="sdxl-inpainting")).model_source() == str(tmp_path / "sdxl-inpainting")
     assert options_for(style(model="org/hub-id")).model_source() == "org/hub-id"
 
 
@@ -69,11 +65,7 @@ def test_bad_options_are_rejected_naming_the_field(options, message):
 
 def test_the_default_adapter_is_licence_clean_for_commercial_use():
     adapter = adapter_for(DEFAULT_ADAPTER)
-    assert (
-        adapter.name == "photomaker-v1"
-        and adapter.licence == "Apache-2.0"
-        and adapter.commercial_use
-    )
+    assert adapter.name == "photomaker-v1" and adapter.licence == "Apache-2.0" and adapter.commercial_use
     assert options_for(style(mode="generate", adapter="photomaker-v1")).adapter == "photomaker-v1"
 
 

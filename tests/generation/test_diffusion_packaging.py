@@ -58,11 +58,7 @@ def test_a_studio_job_never_imports_torch(tmp_path):
 
 def test_importing_the_diffusion_engine_does_not_load_torch_either():
     code = "import sys, generation.engines.diffusion; print('torch' in sys.modules)"
-    env = dict(
-        os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", HEADSHOT_TEST_SERVICES="0"
-    )
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", HEADSHOT_TEST_SERVICES="0")
     code = "import django; django.setup(); " + code
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr[-2000:]

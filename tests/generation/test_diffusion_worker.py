@@ -24,9 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
     pytest.mark.worker,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        os.environ.get("HEADSHOT_TEST_SERVICES") != "1", reason="needs Postgres, Redis and S3"
-    ),
+    pytest.mark.skipif(os.environ.get("HEADSHOT_TEST_SERVICES") != "1", reason="needs Postgres, Redis and S3"),
 ]
 
 
@@ -112,9 +110,7 @@ def wait_for(job, seconds: float = 240):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_gpu_worker_renders_a_diffusion_job_into_stored_headshots(
-    consented, astronaut_png, gpu_worker
-):
+def test_a_gpu_worker_renders_a_diffusion_job_into_stored_headshots(consented, astronaut_png, gpu_worker):
     assert services.selfie_upload(actor=consented, data=astronaut_png).usable
 
     job = wait_for(services.job_enqueue(actor=consented, idempotency_key="on-a-worker"))

@@ -72,9 +72,7 @@ def test_a_plain_jpeg_has_no_manifest():
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_stored_and_exported_headshots_keep_both(
-    signing_pair, consented, hr, faces_dir, run_on_commit
-):
+def test_stored_and_exported_headshots_keep_both(signing_pair, consented, hr, faces_dir, run_on_commit):
     services.selfie_upload(actor=consented, data=(faces_dir / "obama/obama_1.jpg").read_bytes())
     BrandStyle.objects.filter(organization=consented.organization).update(
         variant_count=1, output_width=512, output_height=512
@@ -82,15 +80,11 @@ def test_stored_and_exported_headshots_keep_both(
     job = services.job_enqueue(actor=consented, idempotency_key="disclosed")
     [headshot] = job.headshots.all()
     _assert_disclosed(storage.get(headshot.storage_key))
-    services.headshot_approve(
-        actor=hr, headshot=services.headshot_choose(actor=consented, headshot=headshot)
-    )
+    services.headshot_approve(actor=hr, headshot=services.headshot_choose(actor=consented, headshot=headshot))
     export = services.export_create(actor=hr)
     export.refresh_from_db()
     archive = zipfile.ZipFile(io.BytesIO(storage.get(export.storage_key)))
-    [master, *sizes] = sorted(
-        (n for n in archive.namelist() if n.endswith(".jpg")), key=lambda n: n.count("/")
-    )
+    [master, *sizes] = sorted((n for n in archive.namelist() if n.endswith(".jpg")), key=lambda n: n.count("/"))
     assert sizes
     _assert_disclosed(archive.read(master))
     for name in sizes:

@@ -100,17 +100,13 @@ class SkinShiftingOnFirstTry(StudioEngine):
         out = []
         for index in variants:
             composed = compose(request.photos[0], request.style, index)
-            out.append(
-                type("V", (), {"index": index, "image": _shift_skin(composed), "meta": {}})()
-            )
+            out.append(type("V", (), {"index": index, "image": _shift_skin(composed), "meta": {}})())
         return out
 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_failing_output_is_replaced_and_recorded(
-    consented, faces_dir, monkeypatch, run_on_commit
-):
+def test_a_failing_output_is_replaced_and_recorded(consented, faces_dir, monkeypatch, run_on_commit):
     from generation.services import jobs
 
     _member_with_selfie(consented, faces_dir / "obama/obama_1.jpg")
@@ -119,9 +115,7 @@ def test_a_failing_output_is_replaced_and_recorded(
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED, job.error
     [failure] = job.report["guard_failures"]
-    assert (
-        failure["variant"] == 0 and failure["attempt"] == 0 and failure["failed"] == ["skin_tone"]
-    )
+    assert failure["variant"] == 0 and failure["attempt"] == 0 and failure["failed"] == ["skin_tone"]
     assert failure["skin_delta_e"] > 5 and failure["skin_threshold"] == 5
     [headshot] = job.headshots.all()
     assert headshot.guards["skin_delta_e"] < 5 and headshot.guards["likeness_distance"] < 0.5
@@ -131,9 +125,7 @@ def test_a_failing_output_is_replaced_and_recorded(
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_when_no_output_passes_the_job_fails_after_bounded_attempts(
-    consented, faces_dir, run_on_commit
-):
+def test_when_no_output_passes_the_job_fails_after_bounded_attempts(consented, faces_dir, run_on_commit):
     from generation.services.jobs import MAX_ATTEMPTS
 
     _member_with_selfie(consented, faces_dir / "obama/obama_1.jpg")

@@ -24,9 +24,7 @@ def approved(admin, hr, consented):
 
 def _build_all():
     for export in Export.objects.filter(status=ExportStatus.QUEUED):
-        services.export_build(
-            export_id=export.id
-        )  # the on-commit task does not fire in a test transaction
+        services.export_build(export_id=export.id)  # the on-commit task does not fire in a test transaction
 
 
 def test_hr_exports_one_department_and_downloads_it(hr, approved):
@@ -38,10 +36,7 @@ def test_hr_exports_one_department_and_downloads_it(hr, approved):
     _build_all()
     export = Export.objects.get()
     assert export.department == "Engineering" and export.status == ExportStatus.SUCCEEDED
-    assert (
-        reverse("export-download", args=[export.id]).encode()
-        in page.get(reverse("exports")).content
-    )
+    assert reverse("export-download", args=[export.id]).encode() in page.get(reverse("exports")).content
     download = page.get(reverse("export-download", args=[export.id]))
     assert download.status_code == 302
     assert AuditEvent.objects.filter(verb="export.downloaded", target_id=str(export.id)).exists()

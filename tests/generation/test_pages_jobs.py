@@ -26,17 +26,13 @@ def test_requesting_a_job_twice_with_the_same_form_makes_one_job(consented, astr
 def test_a_queued_job_shows_its_progress_and_refreshes(consented, astronaut_png):
     services.selfie_upload(actor=consented, data=astronaut_png)
     job = services.job_enqueue(actor=consented, idempotency_key="k")
-    GenerationJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.RUNNING, progress_step=1, progress_total=4
-    )
+    GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress_step=1, progress_total=4)
     response = browser(consented).get(reverse("job-detail", args=[job.id]))
     assert b"step 1 of 4" in response.content and b'http-equiv="refresh"' in response.content
 
 
 def test_a_job_without_usable_selfies_is_refused(consented):
-    response = browser(consented).post(
-        reverse("job-request"), {"idempotency_key": "x"}, follow=True
-    )
+    response = browser(consented).post(reverse("job-request"), {"idempotency_key": "x"}, follow=True)
     assert "passes the checklist first" in response.content.decode()
     assert not GenerationJob.objects.exists()
 
@@ -67,9 +63,7 @@ def test_the_employee_sees_hrs_rejection_reason(admin, hr, consented):
 def test_a_failed_job_shows_its_error_and_can_be_retried(consented, astronaut_png):
     services.selfie_upload(actor=consented, data=astronaut_png)
     job = services.job_enqueue(actor=consented, idempotency_key="k")
-    GenerationJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.FAILED, error="Rendering failed: no face"
-    )
+    GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error="Rendering failed: no face")
     page = browser(consented)
     assert b"Rendering failed: no face" in page.get(reverse("job-detail", args=[job.id])).content
     page.post(reverse("job-retry", args=[job.id]))

@@ -44,9 +44,7 @@ def test_hr_rejects_with_a_reason(hr, chosen):
 
 
 def test_a_rejection_without_a_reason_is_refused(hr, chosen):
-    response = browser(hr).post(
-        reverse("review-reject", args=[chosen.id]), {"reason": "  "}, follow=True
-    )
+    response = browser(hr).post(reverse("review-reject", args=[chosen.id]), {"reason": "  "}, follow=True)
     assert "Give the employee a reason" in response.content.decode()
     assert _state(chosen) == ReviewState.PENDING
 
@@ -54,16 +52,12 @@ def test_a_rejection_without_a_reason_is_refused(hr, chosen):
 def test_approving_twice_says_it_is_already_approved(hr, chosen):
     page = browser(hr)
     page.post(reverse("review-approve", args=[chosen.id]))
-    response = page.post(
-        reverse("review-reject", args=[chosen.id]), {"reason": "changed my mind"}, follow=True
-    )
+    response = page.post(reverse("review-reject", args=[chosen.id]), {"reason": "changed my mind"}, follow=True)
     assert "already approved" in response.content.decode()
     assert _state(chosen) == ReviewState.APPROVED
 
 
-@pytest.mark.parametrize(
-    "name, form", [("review", None), ("review-approve", {}), ("review-reject", {"reason": "x"})]
-)
+@pytest.mark.parametrize("name, form", [("review", None), ("review-approve", {}), ("review-reject", {"reason": "x"})])
 def test_an_employee_cannot_review(consented, chosen, name, form):
     page = browser(consented)
     if form is None:

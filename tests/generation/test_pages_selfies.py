@@ -68,9 +68,7 @@ def test_a_file_that_is_not_an_image_is_refused_and_stores_nothing(consented):
 def test_a_gif_is_refused_by_type(consented):
     buffer = io.BytesIO()
     Image.new("RGB", (500, 500)).save(buffer, "GIF")
-    response = browser(consented).post(
-        reverse("selfies"), {"photos": [_file("a.gif", buffer.getvalue())]}, follow=True
-    )
+    response = browser(consented).post(reverse("selfies"), {"photos": [_file("a.gif", buffer.getvalue())]}, follow=True)
     assert "upload a JPEG, PNG, WebP or HEIC photo" in response.content.decode()
     assert not Selfie.objects.exists()
 
@@ -78,9 +76,7 @@ def test_a_gif_is_refused_by_type(consented):
 def test_without_consent_nothing_is_uploaded(employee, astronaut_png):
     page = browser(employee)
     assert b"Give your consent before uploading" in page.get(reverse("selfies")).content
-    response = page.post(
-        reverse("selfies"), {"photos": [_file("me.png", astronaut_png)]}, follow=True
-    )
+    response = page.post(reverse("selfies"), {"photos": [_file("me.png", astronaut_png)]}, follow=True)
     assert "Give consent to photo processing" in response.content.decode()
     assert not Selfie.objects.exists()
 

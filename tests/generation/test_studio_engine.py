@@ -43,9 +43,7 @@ def _composed(path: str, variant: int = 0):
 def _eyes(image: Image.Image) -> tuple[float, float]:
     """(eye line as a share of the height, eye distance as a share of the width), measured on the output."""
     [face] = detect_faces(image)[:1]
-    return float(face.eye_centre[1] / image.height), float(
-        np.hypot(*(face.right_eye - face.left_eye)) / image.width
-    )
+    return float(face.eye_centre[1] / image.height), float(np.hypot(*(face.right_eye - face.left_eye)) / image.width)
 
 
 def test_every_member_of_a_team_is_framed_the_same_way(faces_dir):
@@ -76,9 +74,7 @@ def test_the_old_busy_background_does_not_survive(faces_dir):
 
     person = _composed(str(faces_dir / TEAM[0]))
     alpha = person.person_alpha[..., None]
-    old_background = (
-        distance_transform_edt(person.person_alpha == 0) > 6
-    )  # 6 px clear of the true edge
+    old_background = distance_transform_edt(person.person_alpha == 0) > 6  # 6 px clear of the true edge
     assert old_background.mean() > 0.2
     backdrop = np.array(ImageColor.getrgb(STYLE.backdrop_color), dtype=np.float32)
     for scene in (
@@ -86,9 +82,7 @@ def test_the_old_busy_background_does_not_survive(faces_dir):
         data.rocket(),
     ):  # a cat on a patterned rug; a launch pad with sky and towers
         busy = np.asarray(Image.fromarray(scene).resize(person.image.size), dtype=np.float32)
-        photo = Image.fromarray(
-            (np.asarray(person.image) * alpha + busy * (1 - alpha)).astype(np.uint8)
-        )
+        photo = Image.fromarray((np.asarray(person.image) * alpha + busy * (1 - alpha)).astype(np.uint8))
         out = np.asarray(compose(photo, STYLE, 0).image, dtype=np.float32)
         survived = (np.abs(out - backdrop).max(axis=2) > 3)[old_background].mean()
         assert survived < 0.025, survived
@@ -117,9 +111,7 @@ def test_variants_differ_in_framing_and_backdrop_shade(faces_dir):
     tight, medium = _composed(str(faces_dir / TEAM[0]), 0), _composed(str(faces_dir / TEAM[0]), 3)
     assert medium.image.size == (STYLE.output_width, round(STYLE.output_width * 5 / 4))  # 4:5
     assert _eyes(medium.image)[1] == pytest.approx(0.8 * STYLE.eye_distance, rel=0.03)
-    assert (
-        np.asarray(medium.image)[2, 2].sum() < np.asarray(tight.image)[2, 2].sum()
-    )  # darker backdrop
+    assert np.asarray(medium.image)[2, 2].sum() < np.asarray(tight.image)[2, 2].sum()  # darker backdrop
 
 
 def test_an_exif_rotated_jpeg_renders_upright(faces_dir):
@@ -191,12 +183,8 @@ def test_backdrops_gradient_brand_image_and_shadow():
         (50, 60),
         loader=lambda key: brand,
     )
-    assert loaded.shape == (60, 50, 3) and np.allclose(
-        loaded[30, 25], np.array([0x33, 0x66, 0x99]) / 255, atol=0.01
-    )
+    assert loaded.shape == (60, 50, 3) and np.allclose(loaded[30, 25], np.array([0x33, 0x66, 0x99]) / 255, atol=0.01)
     alpha = np.zeros((100, 100), dtype=np.float32)
     alpha[30:70, 30:70] = 1
     shaded = add_shadow(np.ones((100, 100, 3), dtype=np.float32), alpha)
-    assert (
-        shaded[72, 72].max() < 0.95 and shaded[2, 2].min() > 0.999
-    )  # dark beside the person, untouched far away
+    assert shaded[72, 72].max() < 0.95 and shaded[2, 2].min() > 0.999  # dark beside the person, untouched far away

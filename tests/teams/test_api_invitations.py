@@ -16,8 +16,9 @@ ACCEPT = "/api/invitations/accept/"
 
 def test_an_admin_invites_someone_who_accepts_and_gets_a_token(admin, api):
     response = api(admin).post(
-        "/api/invitations/", {"email": "new@" + admin.organization.allowed_domains[0], "role": "hr",
-                              "department": "People"}, format="json",
+        "/api/invitations/",
+        {"email": "new@" + admin.organization.allowed_domains[0], "role": "hr", "department": "People"},
+        format="json",
     )
     assert response.status_code == 201, response.data
     assert response.data["invitation"]["role"] == "hr"

@@ -24,7 +24,8 @@ def _join(api, token: str, email: str):
 
 def test_an_admin_makes_a_link_and_a_colleague_joins_with_their_work_address(admin, api):
     response = api(admin).post(
-        "/api/join-links/", {"max_uses": 5, "expires_at": (timezone.now() + timedelta(days=7)).isoformat()},
+        "/api/join-links/",
+        {"max_uses": 5, "expires_at": (timezone.now() + timedelta(days=7)).isoformat()},
         format="json",
     )
     assert response.status_code == 201, response.data
@@ -74,7 +75,8 @@ def test_someone_from_another_organisation_cannot_see_a_link(admin, outsider, ap
 def test_an_employee_cannot_make_a_link(employee, api):
     before = JoinLink.objects.count()
     response = api(employee).post(
-        "/api/join-links/", {"max_uses": 5, "expires_at": (timezone.now() + timedelta(days=7)).isoformat()},
+        "/api/join-links/",
+        {"max_uses": 5, "expires_at": (timezone.now() + timedelta(days=7)).isoformat()},
         format="json",
     )
     assert (response.status_code, response.data["error"]) == (403, "not_admin")

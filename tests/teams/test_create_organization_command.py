@@ -21,9 +21,7 @@ def test_an_operator_creates_an_organisation_with_its_first_admin(monkeypatch, c
 def test_a_taken_slug_is_refused_and_nothing_is_created(monkeypatch, admin):
     monkeypatch.setenv("ADMIN_PASSWORD", "a long admin password")
     with pytest.raises(CommandError, match="taken"):
-        call_command(
-            "create_organization", name="Again", slug=admin.organization.slug, admin_email="x@acme.com"
-        )
+        call_command("create_organization", name="Again", slug=admin.organization.slug, admin_email="x@acme.com")
     assert Organization.objects.count() == 1
 
 

@@ -20,10 +20,7 @@ def test_an_employee_sees_their_steps_and_no_staff_links(employee):
 
 def test_hr_sees_the_review_and_export_links(hr):
     response = browser(hr).get(reverse("home"))
-    assert (
-        reverse("review").encode() in response.content
-        and reverse("exports").encode() in response.content
-    )
+    assert reverse("review").encode() in response.content and reverse("exports").encode() in response.content
     assert reverse("invitations").encode() not in response.content
 
 

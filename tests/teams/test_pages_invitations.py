@@ -34,9 +34,7 @@ def test_an_admin_invites_one_person_and_sees_the_link_once(admin):
 
 
 def test_a_bad_email_shows_the_message_and_creates_nothing(admin):
-    response = browser(admin).post(
-        reverse("invitation-create"), {"email": "not-an-email", "role": "employee"}
-    )
+    response = browser(admin).post(reverse("invitation-create"), {"email": "not-an-email", "role": "employee"})
     assert response.status_code == 400
     assert "not a valid e-mail address" in " ".join(messages_of(response))
     assert not Invitation.objects.exists()
@@ -66,9 +64,7 @@ def test_a_csv_with_bad_rows_imports_nothing_and_reports_each_row(admin):
 
 
 def test_a_csv_import_of_only_the_valid_rows_says_which_were_skipped(admin):
-    response = browser(admin).post(
-        reverse("invitations-import"), {"csv_file": _csv(admin), "skip_bad_rows": "1"}
-    )
+    response = browser(admin).post(reverse("invitations-import"), {"csv_file": _csv(admin), "skip_bad_rows": "1"})
     assert response.status_code == 200
     assert sorted(Invitation.objects.values_list("email", flat=True)) == [
         f"ok1@{admin.organization.allowed_domains[0]}",
@@ -87,9 +83,7 @@ def test_a_csv_that_is_not_text_is_refused(admin):
 
 
 def test_an_admin_creates_an_open_join_link_with_cap_and_expiry(admin):
-    response = browser(admin).post(
-        reverse("join-link-create"), {"max_uses": "5", "expires_in_days": "7"}
-    )
+    response = browser(admin).post(reverse("join-link-create"), {"max_uses": "5", "expires_in_days": "7"})
     assert response.status_code == 200
     link = JoinLink.objects.get(organization=admin.organization)
     assert link.max_uses == 5
@@ -115,9 +109,7 @@ def test_a_bad_join_link_form_shows_the_message_and_creates_nothing(admin, form,
 def test_the_invitations_page_lists_only_the_admins_own_organisation(admin, employee, outsider):
     from teams import services
 
-    services.invitation_create(
-        actor=outsider, email="secret@" + outsider.organization.allowed_domains[0]
-    )
+    services.invitation_create(actor=outsider, email="secret@" + outsider.organization.allowed_domains[0])
     response = browser(admin).get(reverse("invitations"))
     assert response.status_code == 200
     assert employee.user.email.encode() in response.content
@@ -135,9 +127,7 @@ def test_the_invitations_page_lists_only_the_admins_own_organisation(admin, empl
 )
 def test_employees_and_hr_cannot_use_the_invitation_pages(employee, hr, name, method):
     for person in (employee, hr):
-        response = getattr(browser(person), method)(
-            reverse(name), {"email": "x@y.example", "max_uses": "3"}
-        )
+        response = getattr(browser(person), method)(reverse(name), {"email": "x@y.example", "max_uses": "3"})
         assert response.status_code == 403
     assert Invitation.objects.count() == 2  # the two fixtures' own invitations, nothing new
     assert not JoinLink.objects.exists()

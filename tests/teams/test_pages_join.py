@@ -33,9 +33,7 @@ def test_an_invited_person_sets_a_password_and_lands_on_the_consent_page(admin):
     form = page.get(reverse("invite-accept", args=[issued.token]))
     assert form.status_code == 200 and issued.invitation.email.encode() in form.content
     assert b"csrfmiddlewaretoken" in form.content
-    response = page.post(
-        reverse("invite-accept", args=[issued.token]), {"password": PASSWORD, "password2": PASSWORD}
-    )
+    response = page.post(reverse("invite-accept", args=[issued.token]), {"password": PASSWORD, "password2": PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("consent")
     member = Membership.objects.get(user__email=issued.invitation.email)
     assert member.organization == admin.organization and member.department == "Ops"
@@ -60,9 +58,7 @@ def test_a_used_token_says_so_and_creates_nothing(admin):
 
 def test_an_expired_token_says_so(admin):
     issued = _invite(admin)
-    Invitation.objects.filter(pk=issued.invitation.pk).update(
-        expires_at=timezone.now() - timedelta(minutes=1)
-    )
+    Invitation.objects.filter(pk=issued.invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     response = browser().get(reverse("invite-accept", args=[issued.token]))
     assert response.status_code == 400 and b"expired" in response.content
 
@@ -140,9 +136,7 @@ def test_a_used_up_or_unknown_join_link_is_refused(admin):
 
 def test_sign_in_and_sign_out(employee):
     page = browser()
-    response = page.post(
-        reverse("login"), {"username": employee.user.username, "password": PASSWORD}
-    )
+    response = page.post(reverse("login"), {"username": employee.user.username, "password": PASSWORD})
     assert response.status_code == 302
     assert page.get(reverse("home")).status_code == 200
     assert page.post(reverse("logout")).status_code == 302
@@ -152,9 +146,7 @@ def test_sign_in_and_sign_out(employee):
 def test_forms_need_the_csrf_token(admin):
     issued = _invite(admin)
     page = browser(enforce_csrf_checks=True)
-    response = page.post(
-        reverse("invite-accept", args=[issued.token]), {"password": PASSWORD, "password2": PASSWORD}
-    )
+    response = page.post(reverse("invite-accept", args=[issued.token]), {"password": PASSWORD, "password2": PASSWORD})
     assert response.status_code == 403
     assert not User.objects.filter(email=issued.invitation.email).exists()
 

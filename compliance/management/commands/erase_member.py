@@ -16,9 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--org", required=True, help="organisation slug")
         parser.add_argument("--email", required=True, help="the member's e-mail address")
-        parser.add_argument(
-            "--requested-by", default="", help="who handled the request (kept on the receipt)"
-        )
+        parser.add_argument("--requested-by", default="", help="who handled the request (kept on the receipt)")
 
     def handle(self, *args, **options):
         member = (
@@ -34,7 +32,6 @@ class Command(BaseCommand):
         self.stdout.write(f"receipt {receipt.pk} for member {receipt.member_id}: {counts}")
         if receipt.remaining_objects:
             raise CommandError(
-                f"{receipt.remaining_objects} object(s) are still stored; "
-                "the retention sweep retries them."
+                f"{receipt.remaining_objects} object(s) are still stored; the retention sweep retries them."
             )
         self.stdout.write(self.style.SUCCESS("verified: no objects left under the member's prefix"))

@@ -33,15 +33,11 @@ def _antelopev2(name: str, package: str, weight_name: str) -> Adapter:
 
 
 ADAPTERS = {
-    "photomaker-v1": Adapter(
-        "photomaker-v1", "Apache-2.0", True, "CLIP ViT-L/14", "photomaker", "photomaker-v1.bin"
-    ),
+    "photomaker-v1": Adapter("photomaker-v1", "Apache-2.0", True, "CLIP ViT-L/14", "photomaker", "photomaker-v1.bin"),
     "photomaker-v2": _antelopev2("photomaker-v2", "photomaker", "photomaker-v2.bin"),
     "instantid": _antelopev2("instantid", "insightface", "ip-adapter.bin"),
     "pulid": _antelopev2("pulid", "insightface", "pulid_v1.1.safetensors"),
-    "ip-adapter-faceid": _antelopev2(
-        "ip-adapter-faceid", "insightface", "ip-adapter-faceid_sdxl.bin"
-    ),
+    "ip-adapter-faceid": _antelopev2("ip-adapter-faceid", "insightface", "ip-adapter-faceid_sdxl.bin"),
 }
 DEFAULT_ADAPTER = "photomaker-v1"
 
@@ -50,9 +46,7 @@ def adapter_for(name: str) -> Adapter:
     """The adapter a style names, if this deployment may use it."""
     adapter = ADAPTERS.get(name)
     if adapter is None:
-        raise RenderError(
-            f"unknown identity adapter {name!r}; use one of {', '.join(sorted(ADAPTERS))}"
-        )
+        raise RenderError(f"unknown identity adapter {name!r}; use one of {', '.join(sorted(ADAPTERS))}")
     if not adapter.commercial_use and not settings.DIFFUSION_ALLOW_NONCOMMERCIAL_ADAPTERS:
         raise RenderError(
             f"adapter {name!r} uses InsightFace antelopev2, licensed for non-commercial research "

@@ -63,7 +63,8 @@ class DiffusionEngine:
         images = self._run(opts, request, composed, regions, generators, progress)
         return [
             RenderedVariant(
-                index=i, image=image,
+                index=i,
+                image=image,
                 # A real face kept, everything around it made by a trained model.
                 meta={"seed": seed, "mode": opts.mode, "attempt": attempt, "digital_source_type": TRAINED_COMPOSITE},
             )
@@ -116,6 +117,4 @@ class DiffusionEngine:
         if opts.mode != "preserve-face":
             return outputs
         # The person's own face and hair go back in, exactly.
-        return [
-            masks.restore(o, c.image, r) for o, c, r in zip(outputs, composed, regions, strict=True)
-        ]
+        return [masks.restore(o, c.image, r) for o, c, r in zip(outputs, composed, regions, strict=True)]

@@ -13,9 +13,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 
-def repaint_region(
-    person_alpha: np.ndarray, face_mask: np.ndarray, repaint: tuple[str, ...]
-) -> np.ndarray:
+def repaint_region(person_alpha: np.ndarray, face_mask: np.ndarray, repaint: tuple[str, ...]) -> np.ndarray:
     """bool HxW: True where the style may repaint."""
     region = np.zeros(face_mask.shape, dtype=bool)
     if "attire" in repaint:
@@ -33,9 +31,7 @@ def keep_alpha(region: np.ndarray, feather: float) -> np.ndarray:
     """float32 HxW: 1 = keep the original pixel. Exactly 1 outside ``region``;
     the feather only softens the seam on the repainted side."""
     hard = (~region).astype(np.float32)
-    soft = (
-        np.asarray(mask_image(~region).filter(ImageFilter.GaussianBlur(feather)), np.float32) / 255
-    )
+    soft = np.asarray(mask_image(~region).filter(ImageFilter.GaussianBlur(feather)), np.float32) / 255
     return np.maximum(hard, soft)
 
 

@@ -48,9 +48,7 @@ def dtype():
     return getattr(torch, settings.DIFFUSION_DTYPE)
 
 
-def apply_speedups(
-    pipe, *, channels_last: bool = True, bf16_vae: bool = False, compile_unet: bool = False
-) -> None:
+def apply_speedups(pipe, *, channels_last: bool = True, bf16_vae: bool = False, compile_unet: bool = False) -> None:
     """SDPA attention with fused QKV projections, channels_last memory, optional compile.
 
     Settings-free so that tests/bench/gpu.py measures exactly this.
@@ -73,9 +71,7 @@ def optimize(pipe) -> None:
     import torch
 
     if device().startswith("cuda"):
-        apply_speedups(
-            pipe, bf16_vae=dtype() == torch.bfloat16, compile_unet=settings.DIFFUSION_COMPILE
-        )
+        apply_speedups(pipe, bf16_vae=dtype() == torch.bfloat16, compile_unet=settings.DIFFUSION_COMPILE)
 
 
 def _from_pretrained(source: str):

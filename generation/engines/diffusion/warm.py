@@ -16,10 +16,7 @@ from .pipeline import base_pipeline, pipeline_for
 def check_pipeline(pipe, source: str) -> None:
     """The loaded weights are SDXL-shaped: two text encoders, text-time conditioning."""
     unet_config = pipe.unet.config
-    if (
-        getattr(pipe, "text_encoder_2", None) is None
-        or unet_config.addition_embed_type != "text_time"
-    ):
+    if getattr(pipe, "text_encoder_2", None) is None or unet_config.addition_embed_type != "text_time":
         raise RenderError(f"{source!r} is not an SDXL pipeline")
     if unet_config.in_channels not in (4, 9):
         raise RenderError(f"{source!r} has a UNet with {unet_config.in_channels} input channels")

@@ -101,13 +101,23 @@ class Command(BaseCommand):
 
     def _run_flow(self, photo_sets: list[list[bytes]]) -> Export:
         admin = teams.organization_create(
-            name="Acme Corp", slug=DEMO_SLUG, allowed_domains=[DOMAIN],
-            admin_email=f"admin@{DOMAIN}", admin_password=PASSWORD, admin_first_name="Alex", admin_last_name="Admin",
+            name="Acme Corp",
+            slug=DEMO_SLUG,
+            allowed_domains=[DOMAIN],
+            admin_email=f"admin@{DOMAIN}",
+            admin_password=PASSWORD,
+            admin_first_name="Alex",
+            admin_last_name="Admin",
         )
         self.stdout.write(f"organisation: {admin.organization.name} ({admin.organization.slug})")
         hr_invite = teams.invitation_create(
-            actor=admin, email=f"hr@{DOMAIN}", role=Role.HR, first_name="Harper", last_name="Reviewer",
-            department="People", job_title="HR partner",
+            actor=admin,
+            email=f"hr@{DOMAIN}",
+            role=Role.HR,
+            first_name="Harper",
+            last_name="Reviewer",
+            department="People",
+            job_title="HR partner",
         )
         hr = teams.invitation_accept(token=hr_invite.token, password=PASSWORD)
         csv_rows = ["email,first_name,last_name,department,title,role"] + [
@@ -142,9 +152,11 @@ class Command(BaseCommand):
         from generation.imaging.io import open_rgb
         from generation.models import Headshot
 
-        approved = Headshot.objects.filter(
-            organization=export.organization, chosen=True, review_state="approved"
-        ).select_related("member__user").order_by("member__user__last_name")
+        approved = (
+            Headshot.objects.filter(organization=export.organization, chosen=True, review_state="approved")
+            .select_related("member__user")
+            .order_by("member__user__last_name")
+        )
         sheet = contact_sheet([(h.member.display_name, open_rgb(storage.get(h.storage_key))) for h in approved])
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / "contact_sheet.png"

@@ -18,20 +18,14 @@ class Command(BaseCommand):
     help = "Load and check the diffusion models that the current brand styles need."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--model", help="check this model (local path or hub id) instead of the styles'"
-        )
+        parser.add_argument("--model", help="check this model (local path or hub id) instead of the styles'")
 
     def handle(self, *args, model=None, **options):
         from generation.engines.diffusion.warm import current_diffusion_styles, warm_style
 
         styles = current_diffusion_styles()
         if model:
-            styles = [
-                StyleSpec(
-                    style_id="--model", version=0, engine="diffusion", options={"model": model}
-                )
-            ]
+            styles = [StyleSpec(style_id="--model", version=0, engine="diffusion", options={"model": model})]
         for style in styles:
             try:
                 source = warm_style(style)

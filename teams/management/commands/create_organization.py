@@ -18,7 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--domain", action="append", default=[], help="allowed e-mail domain (repeatable)")
         parser.add_argument("--admin-email", required=True)
         parser.add_argument(
-            "--password-env", default="ADMIN_PASSWORD",
+            "--password-env",
+            default="ADMIN_PASSWORD",
             help="environment variable holding the admin's password (asked for when unset)",
         )
 
@@ -26,9 +27,14 @@ class Command(BaseCommand):
         password = os.environ.get(options["password_env"]) or getpass.getpass("Admin password: ")
         try:
             admin = organization_create(
-                name=options["name"], slug=options["slug"], allowed_domains=options["domain"],
-                admin_email=options["admin_email"], admin_password=password,
+                name=options["name"],
+                slug=options["slug"],
+                allowed_domains=options["domain"],
+                admin_email=options["admin_email"],
+                admin_password=password,
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from None
-        self.stdout.write(f"organisation: {admin.organization.slug} ({admin.organization.id}); admin: {admin.user.email}")
+        self.stdout.write(
+            f"organisation: {admin.organization.slug} ({admin.organization.id}); admin: {admin.user.email}"
+        )
