@@ -12,7 +12,13 @@ import numpy as np
 from PIL import Image
 from scipy.ndimage import distance_transform_edt, uniform_filter
 
-MATTE_LONG_SIDE = 320
+# The segmenter itself sees 256 px; matting at 256 rather than 320 changed edge alpha by
+# about 2% on average (no visible difference on hair) and halved the solve (make bench).
+MATTE_LONG_SIDE = 256
+# Starting the incomplete Cholesky preconditioner with a small diagonal shift avoids
+# pymatting's failed first try (and its printed warning) on near-singular Laplacians.
+# A preconditioner changes how fast CG converges, not what it converges to.
+ICHOL_SHIFTS = [1e-4, 1e-3, 1e-2, 0.1, 1.0]
 SURE_FG, SURE_BG = 0.85, 0.15
 
 
@@ -37,7 +43,7 @@ def trimap(mask: np.ndarray, band: int) -> np.ndarray:
 
 def matte(image: Image.Image, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(alpha HxW float32, foreground HxWx3 float32 in [0,1]) at the image's size."""
-    from pymatting import estimate_alpha_cf, estimate_foreground_ml
+    from pymatting import estimate_alpha_cf, estimate_foreground_ml, ichol
 
     scale = min(1.0, MATTE_LONG_SIDE / max(image.size))
     small_size = (max(8, round(image.width * scale)), max(8, round(image.height * scale)))
@@ -46,7 +52,7 @@ def matte(image: Image.Image, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     if not (tri == 0.5).any() or not (tri == 1).any() or not (tri == 0).any():
         alpha_small = tri.clip(0, 1)
     else:
-        alpha_small = estimate_alpha_cf(small, tri).clip(0, 1)
+        alpha_small = estimate_alpha_cf(small, tri, preconditioner=lambda a: ichol(a, shifts=ICHOL_SHIFTS)).clip(0, 1)
     fg_small = estimate_foreground_ml(small, alpha_small)
     alpha = _scaled(alpha_small.astype(np.float32), image.size).clip(0, 1)
     # Keep the full-resolution pixels inside the person; use the un-mixed colour only near the edge.
