@@ -22,3 +22,12 @@ def invitations_of(*, actor: Membership) -> QuerySet[Invitation]:
 
 def join_links_of(*, actor: Membership) -> QuerySet[JoinLink]:
     return JoinLink.objects.filter(organization=actor.organization)
+
+
+def member_by_email(*, organization_slug: str, email: str) -> Membership | None:
+    """For operator commands, which name people the way a request e-mail does."""
+    return (
+        Membership.objects.select_related("organization", "user")
+        .filter(organization__slug=organization_slug, user__email__iexact=email.strip())
+        .first()
+    )

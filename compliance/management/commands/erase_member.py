@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from compliance.models import ErasureReason
 from compliance.services import member_erase
-from teams.models import Membership
+from teams.selectors import member_by_email
 
 
 class Command(BaseCommand):
@@ -19,11 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--requested-by", default="", help="who handled the request (kept on the receipt)")
 
     def handle(self, *args, **options):
-        member = (
-            Membership.objects.select_related("organization", "user")
-            .filter(organization__slug=options["org"], user__email__iexact=options["email"].strip())
-            .first()
-        )
+        member = member_by_email(organization_slug=options["org"], email=options["email"])
         if member is None:
             raise CommandError(f"No member {options['email']} in organisation {options['org']!r}.")
         by = options["requested_by"].strip() or "manage.py erase_member"
