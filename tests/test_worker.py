@@ -9,95 +9,22 @@ the bucket with boto3 to see them.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import boto3
 import pytest
-from django.db import connection
 
-from config import celery_app
 from tests import factories
 from tests.api_support import upload
+from tests.worker_support import NEEDS_SERVICES, celery_worker, services_running, tasks_sent_to_redis
 
-ROOT = Path(__file__).resolve().parents[1]
-
-pytestmark = [
-    pytest.mark.worker,
-    pytest.mark.skipif(
-        os.environ.get("HEADSHOT_TEST_SERVICES") != "1",
-        reason="needs Postgres, Redis and the S3 server: set HEADSHOT_TEST_SERVICES=1",
-    ),
-]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _wait_for(path: Path, text: str, process: subprocess.Popen, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the worker exited early:\n{path.read_text()}")
-        if text in path.read_text():
-            return
-        time.sleep(0.3)
-    pytest.fail(f"the worker did not get ready in {timeout}s:\n{path.read_text()}")
+pytestmark = [pytest.mark.worker, pytest.mark.skipif(not services_running(), reason=NEEDS_SERVICES)]
 
 
 @pytest.fixture
 def worker(transactional_db, tmp_path):
-    assert connection.vendor == "postgresql", "the worker must share the test database"
-    log = tmp_path / "worker.log"
-    env = os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": _database_url()}
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "config",
-        "worker",
-        "-Q",
-        "default,gpu",
-        "--pool",
-        "solo",
-        "-c",
-        "1",
-        "--loglevel",
-        "INFO",
-        "--purge",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        _wait_for(log, "ready.", process, timeout=60)
+    with celery_worker(queues="default,gpu", log=tmp_path / "worker.log") as log, tasks_sent_to_redis():
         yield log
-    finally:
-        process.send_signal(signal.SIGTERM)  # warm shutdown: finish the current task, then exit
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@pytest.fixture
-def not_eager():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    try:
-        yield
-    finally:
-        celery_app.conf.task_always_eager = previous
 
 
 def _poll_job(client, job_id: str, timeout: float = 90) -> dict:
@@ -111,9 +38,7 @@ def _poll_job(client, job_id: str, timeout: float = 90) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_job_requested_through_the_api_is_rendered_by_a_real_worker_into_s3(
-    worker, not_eager, admin, api, astronaut_png
-):
+def test_a_job_requested_through_the_api_is_rendered_by_a_real_worker_into_s3(worker, admin, api, astronaut_png):
     person = factories.consent(factories.member(admin=admin))
     client = api(person)
     assert upload(client, astronaut_png).status_code == 201

@@ -2,36 +2,23 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
-import config
 from generation import services, storage
 from generation.models import Engine, JobStatus
 from tests.generation import diffusion_fixtures
 from tests.generation.diffusion_fixtures import tiny_options
+from tests.worker_support import NEEDS_SERVICES, celery_worker, services_running, tasks_sent_to_redis
 
 tiny_sdxl = diffusion_fixtures.tiny_sdxl  # the session fixture
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
     pytest.mark.worker,
     pytest.mark.slow,
-    pytest.mark.skipif(os.environ.get("HEADSHOT_TEST_SERVICES") != "1", reason="needs Postgres, Redis and S3"),
+    pytest.mark.skipif(not services_running(), reason=NEEDS_SERVICES),
 ]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -51,52 +38,8 @@ def diffusion_style(admin, tiny_sdxl):
 @pytest.fixture
 def gpu_worker(diffusion_style, tmp_path):
     """Started after the style is committed, so its process warms that style's pipeline."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    env.update(
-        DATABASE_URL=database_url(),
-        DJANGO_SETTINGS_MODULE="config.settings.test",
-        PYTHONPATH=str(ROOT),
-    )
-    log = tmp_path / "worker.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-Q",
-                "gpu",
-                "-c",
-                "1",
-                "-P",
-                "prefork",
-                "-n",
-                f"gpu-test-{uuid.uuid4().hex[:8]}@%h",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    eager, config.celery_app.conf.task_always_eager = (
-        config.celery_app.conf.task_always_eager,
-        False,
-    )
-    try:
+    with celery_worker(queues="gpu", pool="prefork", log=tmp_path / "worker.log") as log, tasks_sent_to_redis():
         yield log
-    finally:
-        config.celery_app.conf.task_always_eager = eager
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def wait_for(job, seconds: float = 240):
