@@ -107,6 +107,8 @@ def member_erase(
 
     now = now or timezone.now()
     with transaction.atomic():
+        # An upload in flight holds this lock while it writes its row (see selfie_upload).
+        Membership.objects.select_for_update().filter(pk=member.pk).first()
         receipt = DeletionReceipt.objects.create(
             organization_id=member.organization_id,
             member_id=member.pk,

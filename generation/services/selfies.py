@@ -40,6 +40,9 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
     storage.put(key, encode_jpeg(decoded.image), grant=grant)
     try:
         with transaction.atomic():
+            # Serialises with member_erase, which takes the same lock: either this row is in
+            # before the erasure lists what to delete, or the grant below sees consent gone.
+            Membership.objects.select_for_update().filter(pk=actor.pk).first()
             selfie = Selfie.objects.create(
                 id=selfie_id,
                 organization=actor.organization,

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from compliance.models import AuditEvent, DeletionReceipt
-from compliance.services import consent_active, consent_withdraw, retention_sweep
+from compliance.services import ConsentRequired, consent_active, consent_withdraw, retention_sweep
 from generation import services as gen
 from generation import storage
 from generation.engines import studio
@@ -135,6 +135,25 @@ def test_a_write_racing_the_erasure_is_taken_back(rendered, monkeypatch):
     job.refresh_from_db()
     assert erased and job.status == JobStatus.CANCELLED
     assert stored(ada.member) == [] and not job.headshots.exists()
+
+
+def test_an_upload_racing_the_erasure_leaves_no_row_and_no_file(rendered, monkeypatch, astronaut_png):
+    """The erasure lands between the upload's write to storage and its row."""
+    ada = rendered("Ada")
+    real_put = storage.put
+    erased = []
+
+    def put_then_erase(key, data, **kwargs):
+        real_put(key, data, **kwargs)
+        if "/selfies/" in key and not erased:
+            erased.append(consent_withdraw(member=ada.member))
+
+    monkeypatch.setattr(storage, "put", put_then_erase)
+    with pytest.raises(ConsentRequired):
+        gen.selfie_upload(actor=ada.member, data=astronaut_png)
+
+    assert erased and not Selfie.objects.filter(member=ada.member).exists()
+    assert stored(ada.member) == []
 
 
 def test_an_erasure_that_hits_a_storage_error_is_finished_by_the_next_sweep(rendered, monkeypatch):
