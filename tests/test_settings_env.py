@@ -46,3 +46,27 @@ def test_with_nothing_set_the_embedded_defaults_start(tmp_path):
     result = _check(tmp_path)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SECRET_KEY": "a-real-secret-" + "x" * 40,
+    "DATABASE_URL": "postgres://headshots@127.0.0.1:5432/headshots",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "S3_BUCKET": "headshots",
+    "FIELD_ENCRYPTION_KEYS": "mO1Nf0v3Hk7o2Qk8q6mS5l9w0mYw1JtF3pQ0o7XyZ4A=",
+}
+
+
+def test_production_starts_with_every_integration_set(tmp_path):
+    result = _check(tmp_path, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "name", ["DATABASE_URL", "REDIS_URL", "S3_BUCKET", "FIELD_ENCRYPTION_KEYS", "DJANGO_SECRET_KEY"]
+)
+def test_production_refuses_to_start_without_an_integration_and_names_it(tmp_path, name):
+    result = _check(tmp_path, **{k: v for k, v in PRODUCTION.items() if k != name})
+    assert result.returncode != 0
+    assert name in result.stderr.strip().splitlines()[-1]

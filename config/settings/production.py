@@ -28,7 +28,7 @@ print(Fernet.generate_key().decode())"``).
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASE_URL, REDIS_URL, S3_BUCKET, SECRET_KEY, env, env_list
+from .base import DATABASE_URL, MIDDLEWARE, REDIS_URL, S3_BUCKET, SECRET_KEY, env, env_list
 
 for _name, _value in (
     ("DATABASE_URL", DATABASE_URL),
@@ -42,6 +42,9 @@ if SECRET_KEY.startswith("insecure-"):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production")
 
 DEBUG = False
+# The web image runs collectstatic at build time; whitenoise serves those files (the admin's CSS
+# and JS) from the app process, so no separate static server is needed. Media never go this way.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
