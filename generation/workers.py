@@ -1,4 +1,5 @@
-"""Worker process hooks: a GPU worker loads its diffusion pipelines once.
+"""Worker process hooks: every worker checks its model files at start; a GPU
+worker loads its diffusion pipelines once.
 
 Each prefork child that consumes the ``gpu`` queue loads the pipelines of
 every current diffusion style when it starts (``worker_process_init``) and
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 from django.conf import settings
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,16 @@ def consumes_gpu_queue() -> bool:
 def should_warm() -> bool:
     flag = settings.DIFFUSION_WARM_ON_START
     return flag == "1" or (flag == "auto" and consumes_gpu_queue())
+
+
+@worker_init.connect
+def refuse_to_start_without_models(**_kwargs) -> None:
+    """Celery runs no Django system checks: a worker checks the pinned model files itself."""
+    from .checks import pinned_models_present
+
+    errors = pinned_models_present()
+    if errors:
+        raise SystemExit("; ".join(f"{e.msg} ({e.hint})" for e in errors))
 
 
 @worker_process_init.connect

@@ -1,0 +1,54 @@
+"""A missing or corrupt model file stops start-up with the command that fetches it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from generation.checks import pinned_models_present
+from generation.imaging.models_fetch import SELFIE_SEGMENTER
+from generation.workers import refuse_to_start_without_models
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_pinned_models_are_present_and_verified():
+    assert pinned_models_present() == []
+
+
+def test_a_missing_model_is_a_check_error_naming_the_fetch_command(settings, tmp_path):
+    settings.MODELS_DIR = tmp_path
+    [error] = pinned_models_present()
+    assert "missing" in error.msg and "manage.py fetch_models" in error.msg
+
+
+def test_a_corrupt_model_is_a_check_error(settings, tmp_path):
+    (tmp_path / SELFIE_SEGMENTER.filename).write_bytes(b"not the model")
+    settings.MODELS_DIR = tmp_path
+    [error] = pinned_models_present()
+    assert "corrupt" in error.msg and "manage.py fetch_models" in error.msg
+
+
+def test_a_worker_refuses_to_start_without_its_models(settings, tmp_path):
+    settings.MODELS_DIR = tmp_path
+    with pytest.raises(SystemExit, match="fetch_models"):
+        refuse_to_start_without_models()
+
+
+def test_the_site_refuses_to_start_without_its_models(tmp_path):
+    shutil.copy(Path(settings.MODELS_DIR) / SELFIE_SEGMENTER.filename, tmp_path / "wrong-name.tflite")
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "S3_", "HEADSHOT_TEST"))
+    }
+    env |= {"HEADSHOT_MODELS_DIR": str(tmp_path), "HEADSHOT_VAR_DIR": str(tmp_path / "var")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "generation.E001" in result.stderr and "fetch_models" in result.stderr
