@@ -17,8 +17,8 @@ from generation.selectors import jobs_visible_to, review_queue, selfies_of
 
 from . import services
 from .access import member_view, refuse
-from .models import JoinLink, Role
-from .selectors import invitations_of
+from .models import Role
+from .selectors import invitations_of, join_links_of
 
 
 @member_view()
@@ -102,10 +102,9 @@ def invitations(request, actor):
 def _invitations_page(request, actor, *, created=None, import_errors=None, status=200):
     """The admin's invitations page; after a create it shows the new links once,
     since only the tokens' hashes are stored."""
-    org = actor.organization
     context = {
         "invitations": invitations_of(actor=actor)[:200],
-        "join_links": JoinLink.objects.filter(organization=org)[:50],
+        "join_links": join_links_of(actor=actor)[:50],
         "roles": Role.choices,
         "created": created or [],
         "import_errors": import_errors or [],
