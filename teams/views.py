@@ -51,38 +51,36 @@ def invite_accept(request, token: str):
     except ApplicationError as exc:
         return render(request, "teams/token_invalid.html", {"message": exc.message}, status=400)
     if request.method == "POST":
-        try:
-            member = services.invitation_accept(
-                token=token,
-                password=_passwords(request),
-                first_name=request.POST.get("first_name", "").strip(),
-                last_name=request.POST.get("last_name", "").strip(),
-            )
-        except ApplicationError as exc:
-            refuse(request, exc)
-        else:
-            login(request, member.user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("consent")
+        signed_in = _accept_and_sign_in(request, services.invitation_accept, token=token)
+        if signed_in:
+            return signed_in
     return render(request, "teams/invite_accept.html", {"invitation": invitation}, status=_status(request))
 
 
 def join(request, token: str):
     """Join through an open link with an address in the organisation's domains."""
     if request.method == "POST":
-        try:
-            member = services.join_link_accept(
-                token=token,
-                email=request.POST.get("email", ""),
-                password=_passwords(request),
-                first_name=request.POST.get("first_name", "").strip(),
-                last_name=request.POST.get("last_name", "").strip(),
-            )
-        except ApplicationError as exc:
-            refuse(request, exc)
-        else:
-            login(request, member.user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("consent")
+        email = request.POST.get("email", "")
+        signed_in = _accept_and_sign_in(request, services.join_link_accept, token=token, email=email)
+        if signed_in:
+            return signed_in
     return render(request, "teams/join.html", {"form": request.POST}, status=_status(request))
+
+
+def _accept_and_sign_in(request, accept, **fields):
+    """Run an accept service with the posted password and names; sign the new member in."""
+    try:
+        member = accept(
+            password=_passwords(request),
+            first_name=request.POST.get("first_name", "").strip(),
+            last_name=request.POST.get("last_name", "").strip(),
+            **fields,
+        )
+    except ApplicationError as exc:
+        refuse(request, exc)
+        return None
+    login(request, member.user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect("consent")
 
 
 def _status(request) -> int:
