@@ -210,6 +210,10 @@ if not FIELD_ENCRYPTION_KEYS:
 SELFIE_MAX_BYTES = 20 * 1024 * 1024
 SELFIE_MAX_PIXELS = 50_000_000
 # C2PA signing (issue 3): PEM private key and certificate chain. Unset: a dev pair is made under VAR_DIR/c2pa.
+# The person segmenter: any class with person_mask(image) -> float32 HxW in [0, 1]
+# (generation.imaging.segment.Segmenter), for example an ONNX portrait-matting model.
+HEADSHOT_SEGMENTER = env("HEADSHOT_SEGMENTER", "generation.imaging.segment.MediaPipeSelfieSegmenter")
+
 C2PA_SIGNING_KEY = env("HEADSHOT_C2PA_SIGNING_KEY", "")
 C2PA_SIGNING_CERT = env("HEADSHOT_C2PA_SIGNING_CERT", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024

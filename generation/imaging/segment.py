@@ -48,4 +48,8 @@ class MediaPipeSelfieSegmenter:
 
 @lru_cache(maxsize=1)
 def default_segmenter() -> Segmenter:
-    return MediaPipeSelfieSegmenter()
+    """The class HEADSHOT_SEGMENTER names (a portrait-matting model, say), built once per process."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    return import_string(settings.HEADSHOT_SEGMENTER)()
