@@ -27,10 +27,6 @@ class NotAllowed(ApplicationError):
     status_code = status.HTTP_403_FORBIDDEN
 
 
-class Conflict(ApplicationError):
-    status_code = status.HTTP_409_CONFLICT
-
-
 def api_exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         body = {"error": exc.code, "detail": exc.message}

@@ -4,11 +4,7 @@ from django.db.models import QuerySet
 
 from teams.models import Membership
 
-from .models import BrandStyle, Export, GenerationJob, Headshot, ReviewState, Selfie
-
-
-def current_style(*, organization) -> BrandStyle:
-    return BrandStyle.objects.get(organization=organization, is_current=True)
+from .models import Export, GenerationJob, Headshot, ReviewState, Selfie
 
 
 def selfies_of(*, actor: Membership) -> QuerySet[Selfie]:

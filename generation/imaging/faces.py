@@ -73,8 +73,6 @@ def _downscaled(image: Image.Image, long_side: int) -> tuple[np.ndarray, float]:
 
 def detect_faces(image: Image.Image, *, long_side: int = DETECT_LONG_SIDE, upsample: int = 1) -> list[Face]:
     """Faces, largest first, detected on a downscaled copy."""
-    import dlib
-
     detector, predictor, _ = _models()
     pixels, scale = _downscaled(image, long_side)
     with _lock:
@@ -85,7 +83,6 @@ def detect_faces(image: Image.Image, *, long_side: int = DETECT_LONG_SIDE, upsam
             points = np.array([[p.x, p.y] for p in shape.parts()], dtype=np.float64) / scale
             box = (rect.left() / scale, rect.top() / scale, rect.right() / scale, rect.bottom() / scale)
             faces.append(Face(box=box, landmarks=points, score=float(score)))
-    del dlib
     confident = [f for f in faces if f.score >= MIN_SCORE]
     if not confident and faces:
         confident = [max(faces, key=lambda f: f.score)]
@@ -102,19 +99,15 @@ def find_face(image: Image.Image) -> Face | None:
 def face_descriptor(
     image: Image.Image, face: Face | None = None, *, long_side: int = DETECT_LONG_SIDE
 ) -> np.ndarray | None:
-    """dlib's 128-d ResNet descriptor of the largest (or the given) face."""
+    """dlib's 128-d ResNet descriptor of the given face (default: the largest one found)."""
     import dlib
 
-    detector, predictor, encoder = _models()
+    face = face or find_face(image)
+    if face is None:
+        return None
+    _, predictor, encoder = _models()
     pixels, scale = _downscaled(image, long_side)
+    left, top, right, bottom = (round(v * scale) for v in face.box)
     with _lock:
-        if face is None:
-            rects = detector(pixels, 1)
-            if not rects:
-                return None
-            rect = max(rects, key=lambda r: r.width())
-        else:
-            left, top, right, bottom = (round(v * scale) for v in face.box)
-            rect = dlib.rectangle(left, top, right, bottom)
-        shape = predictor(pixels, rect)
+        shape = predictor(pixels, dlib.rectangle(left, top, right, bottom))
         return np.asarray(encoder.compute_face_descriptor(pixels, shape, 1), dtype=np.float64)

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from compliance.services import consent_text_current
 from generation import services as gen
 from generation import storage
 from generation.models import JobStatus
@@ -47,8 +46,3 @@ def rendered(admin, small_style, astronaut_png):
         return Rendered(member=person, selfie=selfie, job=job)
 
     return make
-
-
-@pytest.fixture
-def current_text():
-    return lambda member: consent_text_current(organization=member.organization)
