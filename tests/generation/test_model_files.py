@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ import pytest
 from django.conf import settings
 
 from generation.checks import pinned_models_present
-from generation.imaging.models_fetch import SELFIE_SEGMENTER
+from generation.imaging.models_fetch import SELFIE_SEGMENTER, ModelFetchError, fetch
 from generation.workers import refuse_to_start_without_models
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,3 +63,19 @@ def test_fetch_models_runs_where_the_models_are_missing_and_verifies_them(tmp_pa
     fetched = _manage(tmp_path, "fetch_models")
     assert fetched.returncode == 0, fetched.stderr
     assert _manage(tmp_path, "check").returncode == 0
+
+
+def test_a_download_that_does_not_match_the_pinned_hash_leaves_nothing(settings, tmp_path):
+    settings.MODELS_DIR = tmp_path
+    tampered = dataclasses.replace(SELFIE_SEGMENTER, sha256="0" * 64)
+    with pytest.raises(ModelFetchError, match="does not match the pinned sha256"):
+        fetch(tampered)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_wheel_that_cannot_be_downloaded_is_named(settings, tmp_path):
+    settings.MODELS_DIR = tmp_path
+    missing = dataclasses.replace(SELFIE_SEGMENTER, wheel="mediapipe==0.0.0.404")
+    with pytest.raises(ModelFetchError, match="could not download mediapipe==0.0.0.404"):
+        fetch(missing)
+    assert list(tmp_path.iterdir()) == []
