@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from PIL import Image, ImageColor
+from PIL import Image
+from scipy.ndimage import distance_transform_edt, gaussian_filter, label
 
 from ..imaging.backdrop import ImageLoader, add_shadow, make_backdrop
 from ..imaging.colour import normalise
@@ -38,6 +39,8 @@ class Composed:
     person_alpha: np.ndarray  # float32 HxW in [0, 1]
     face_mask: np.ndarray  # bool HxW: face and hair, to protect from edits
     meta: dict[str, Any] = field(default_factory=dict)
+    foreground: np.ndarray | None = None  # float32 HxWx3: the person's un-mixed colour (for other backdrops)
+    valid: np.ndarray | None = None  # float32 HxW: 1 where the source photo covers the frame
 
 
 def variant_spec(style: StyleSpec, index: int) -> dict[str, Any]:
@@ -105,6 +108,127 @@ def _face_mask(landmarks: np.ndarray, alpha: np.ndarray, eye_dist: float) -> np.
     return ellipse & (alpha > 0.5)
 
 
+# Headroom: the top of the hair stays at least this share of the height below the frame's top
+# (a style sets framing["headroom"]). To get there the frame may first move the eyes down by up
+# to EYE_LINE_SLACK of the height, then zoom out as far as the hair needs.
+HEADROOM = 0.05
+EYE_LINE_SLACK = 0.008
+PROBE = 256  # the probe frame that finds the top of the hair: 10 eye distances wide
+PROBE_EYE_DISTANCE = 0.1
+MAX_CROWN = 3.2  # eye distances: taller than any hair over the eyes; more is something behind the head
+FADE_BAND = 0.9  # past the photo's edge, the body fades out over this many eye distances
+
+
+@dataclass(frozen=True)
+class Framing:
+    eye_line: float
+    eye_distance: float
+    crown: float | None  # the top of the hair, in eye distances above the eyes (None: not found)
+
+
+def crown_height(photo: Image.Image, face: Face, segmenter: Segmenter) -> float | None:
+    """How far the top of the hair is above the eyes, in eye distances, from a small probe frame."""
+    probe = frame_matrix(face, width=PROBE, height=PROBE, eye_line=0.5, eye_distance=PROBE_EYE_DISTANCE)
+    source, matrix = _prescale(photo, probe, (PROBE, PROBE))
+    coeffs = tuple(matrix[:2].ravel())
+    framed = source.transform((PROBE, PROBE), Image.AFFINE, coeffs, Image.BILINEAR)
+    valid = Image.new("L", source.size, 255).transform((PROBE, PROBE), Image.AFFINE, coeffs, Image.NEAREST)
+    mask = segmenter.person_mask(framed) * (np.asarray(valid) > 0)
+    eye_px = PROBE_EYE_DISTANCE * PROBE
+    column = mask[: PROBE // 2, round(PROBE / 2 - 1.2 * eye_px) : round(PROBE / 2 + 1.2 * eye_px)]
+    # Walk up from the eyes while the head continues: a flag or a lamp above it, past a gap, is not hair.
+    person_rows = (column > 0.5).any(axis=1)
+    if not person_rows[-1]:
+        return None
+    gaps = np.nonzero(~person_rows)[0]
+    top = int(gaps[-1]) + 1 if len(gaps) else 0
+    return min(MAX_CROWN, float((PROBE / 2 - top) / eye_px))
+
+
+def choose_framing(style: StyleSpec, variant: dict[str, Any], size: tuple[int, int], crown: float | None) -> Framing:
+    """The style's eye line and eye distance, moved only as far as the hair needs to keep its headroom."""
+    eye_line = style.eye_line
+    eye_distance = style.eye_distance * float(variant.get("zoom", 1.0))
+    if crown is None:
+        return Framing(eye_line, eye_distance, crown)
+    headroom = float(style.framing.get("headroom", HEADROOM))
+    aspect = size[0] / size[1]
+
+    def top(line: float, distance: float) -> float:  # the top of the hair as a share of the height
+        return line - crown * distance * aspect
+
+    if top(eye_line, eye_distance) < headroom:
+        eye_line = min(eye_line + EYE_LINE_SLACK, headroom + crown * eye_distance * aspect)
+    if top(eye_line, eye_distance) < headroom:
+        eye_distance = (eye_line - headroom) / (crown * aspect)
+    return Framing(eye_line, eye_distance, crown)
+
+
+def _resized(channel: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    return np.asarray(Image.fromarray(channel.astype(np.float32), mode="F").resize(size, Image.BILINEAR))
+
+
+def keep_the_person(alpha: np.ndarray, eyes: tuple[float, float]) -> np.ndarray:
+    """Only the cut-out joined to the face survives: a sign, a lamp or a bystander the segmenter
+    took for a person, apart from them, is old background and goes."""
+    step = 4
+    h, w = alpha.shape
+    labels, count = label(alpha[::step, ::step] > 0.05)
+    if count <= 1:
+        return alpha
+    x, y = int(min(w - 1, eyes[0]) // step), int(min(h - 1, eyes[1]) // step)
+    own = labels[y, x]
+    if own == 0:
+        return alpha
+    keep = _resized((labels == own).astype(np.float32), (w, h)) > 0
+    return alpha * keep
+
+
+def _extended(photo: Image.Image, matrix: np.ndarray, size: tuple[int, int]) -> tuple[Image.Image, np.ndarray]:
+    """The photo with its edge pixels carried outward far enough to cover the frame, so the body
+    continues past the photo's edge instead of stopping in a straight line (the fade ends it)."""
+    w, h = size
+    corners = _apply(matrix, np.array([[0, 0], [w, 0], [0, h], [w, h]], dtype=np.float64))
+    left = int(max(0, -np.floor(corners[:, 0].min()))) + 2
+    top = int(max(0, -np.floor(corners[:, 1].min()))) + 2
+    right = int(max(0, np.ceil(corners[:, 0].max()) - photo.width)) + 2
+    bottom = int(max(0, np.ceil(corners[:, 1].max()) - photo.height)) + 2
+    if left == top == right == bottom == 2:
+        return photo, matrix
+    pixels = np.pad(np.asarray(photo), ((top, bottom), (left, right), (0, 0)), mode="edge")
+    shift = np.array([[1.0, 0, left], [0, 1.0, top], [0, 0, 1.0]])
+    return Image.fromarray(pixels), shift @ matrix
+
+
+def fade_where_the_photo_ends(
+    alpha: np.ndarray, foreground: np.ndarray, valid: np.ndarray, *, eye_px: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Studio portraits end in a soft fade, never in the photo's own edge.
+
+    Past the photo's edge the body is only its edge pixels carried outward: it fades out over
+    ``FADE_BAND`` eye distances, and its colour is smoothed there so the carried pixels show no
+    streaks. Inside the photo nothing changes."""
+    outside = valid < 0.5
+    if not outside.any():
+        return alpha, foreground
+    h, w = alpha.shape
+    step = 4  # the distance is smooth: measure it on a quarter-size grid
+    distance = distance_transform_edt(outside[::step, ::step]) * step
+    distance = np.array(
+        Image.fromarray(distance.astype(np.float32), mode="F").resize((w, h), Image.BILINEAR), dtype=np.float32
+    )
+    distance[~outside] = 0
+    ramp = np.clip(1 - distance / (FADE_BAND * eye_px), 0, 1)
+    ramp = ramp * ramp * (3 - 2 * ramp)  # smoothstep: no visible end of the fade
+    # Smooth on a quarter-size copy: it only has to remove the streaks of the carried edge pixels.
+    small = np.stack([_resized(foreground[..., c], (w // step, h // step)) for c in range(3)], axis=-1)
+    sigma = max(1.0, 0.12 * eye_px / step)
+    small = gaussian_filter(small, sigma=(sigma, sigma, 0))
+    smooth = np.stack([_resized(small[..., c], (w, h)) for c in range(3)], axis=-1)
+    blend = np.clip(distance / (2 * step), 0, 1)[..., None]
+    return alpha * ramp, foreground * (1 - blend) + smooth * blend
+
+
 def compose(
     photo: Image.Image,
     style: StyleSpec,
@@ -118,26 +242,29 @@ def compose(
     face = face or find_face(photo)
     if face is None:
         raise RenderError("no face found in the selfie")
+    segmenter = segmenter or default_segmenter()
+    photo = photo.convert("RGB")
     variant = variant_spec(style, variant_index)
     size = output_size(style, variant)
-    eye_distance = style.eye_distance * float(variant.get("zoom", 1.0))
-    to_photo = frame_matrix(face, width=size[0], height=size[1], eye_line=style.eye_line, eye_distance=eye_distance)
-    source, matrix = _prescale(photo.convert("RGB"), to_photo, size)
-    coeffs = tuple(matrix[:2].ravel())
-    fill = ImageColor.getrgb(style.backdrop_color)
-    # Where the photo runs out, the backdrop shows: never stretch.
-    framed = source.transform(size, Image.AFFINE, coeffs, Image.BILINEAR, fillcolor=fill)  # ~1:1 after _prescale
+    framing = choose_framing(style, variant, size, crown_height(photo, face, segmenter))
+    eye_distance = framing.eye_distance
+    to_photo = frame_matrix(face, width=size[0], height=size[1], eye_line=framing.eye_line, eye_distance=eye_distance)
+    source, matrix = _prescale(photo, to_photo, size)
     valid = (
         np.asarray(
-            Image.new("L", source.size, 255).transform(size, Image.AFFINE, coeffs, Image.NEAREST),
+            Image.new("L", source.size, 255).transform(size, Image.AFFINE, tuple(matrix[:2].ravel()), Image.NEAREST),
             dtype=np.float32,
         )
         / 255
     )
-    mask = (segmenter or default_segmenter()).person_mask(framed) * valid
-    alpha, foreground = matte(framed, mask)
-    alpha = np.where(alpha < 0.01, 0.0, np.where(alpha > 0.99, 1.0, alpha)).astype(np.float32) * valid
+    source, matrix = _extended(source, matrix, size)
+    framed = source.transform(size, Image.AFFINE, tuple(matrix[:2].ravel()), Image.BILINEAR)  # ~1:1 after _prescale
+    alpha, foreground = matte(framed, segmenter.person_mask(framed))
     landmarks = _apply(np.linalg.inv(to_photo), face.landmarks)
+    eye_px = eye_distance * size[0]
+    alpha, foreground = fade_where_the_photo_ends(alpha, foreground, valid, eye_px=eye_px)
+    alpha = keep_the_person(alpha, (size[0] / 2, size[1] * framing.eye_line))
+    alpha = alpha.astype(np.float32)
     foreground, colour = normalise(foreground, valid > 0, landmarks)
     backdrop = make_backdrop(
         style.backdrop,
@@ -150,14 +277,22 @@ def compose(
         backdrop = add_shadow(backdrop, alpha)
     out = foreground * alpha[..., None] + backdrop * (1 - alpha[..., None])
     image = Image.fromarray((out * 255 + 0.5).clip(0, 255).astype(np.uint8))
-    eye_px = eye_distance * size[0]
     meta = {
         "variant": variant,
-        "eye_distance": eye_distance,
+        "eye_line": round(framing.eye_line, 4),
+        "eye_distance": round(eye_distance, 4),
+        "crown": None if framing.crown is None else round(framing.crown, 2),
         "colour": colour,
         "landmarks": landmarks.round(2).tolist(),
     }
-    return Composed(image=image, person_alpha=alpha, face_mask=_face_mask(landmarks, alpha, eye_px), meta=meta)
+    return Composed(
+        image=image,
+        person_alpha=alpha,
+        face_mask=_face_mask(landmarks, alpha, eye_px),
+        meta=meta,
+        foreground=foreground,
+        valid=valid,
+    )
 
 
 def _stored_image(key: str) -> Image.Image:
