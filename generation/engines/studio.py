@@ -116,7 +116,8 @@ EYE_LINE_SLACK = 0.008
 PROBE = 256  # the probe frame that finds the top of the hair: 10 eye distances wide
 PROBE_EYE_DISTANCE = 0.1
 MAX_CROWN = 3.2  # eye distances: taller than any hair over the eyes; more is something behind the head
-FADE_BAND = 0.9  # past the photo's edge, the body fades out over this many eye distances
+MAX_OVERSHOOT = 0.6  # eye distances a wider variant may reach past the photo's bottom or sides
+FADE_BAND = 0.7  # past the photo's edge, the body fades out over this many eye distances
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,27 @@ def choose_framing(style: StyleSpec, variant: dict[str, Any], size: tuple[int, i
     return Framing(eye_line, eye_distance, crown)
 
 
+def overshoot(face: Face, photo_size: tuple[int, int], size: tuple[int, int], framing: Framing) -> float:
+    """How far the frame reaches past the photo's bottom or sides, in eye distances."""
+    matrix = frame_matrix(
+        face, width=size[0], height=size[1], eye_line=framing.eye_line, eye_distance=framing.eye_distance
+    )
+    corners = _apply(matrix, np.array([[0, 0], [size[0], 0], [0, size[1]], [size[0], size[1]]], dtype=np.float64))
+    width, height = photo_size
+    past = max(0.0, -corners[:, 0].min(), corners[:, 0].max() - width, corners[:, 1].max() - height)
+    return past / float(np.hypot(*(face.right_eye - face.left_eye)))
+
+
+def fit_wider_variant(face: Face, photo_size: tuple[int, int], size: tuple[int, int], framing: Framing) -> Framing:
+    """A wider (zoomed-out) variant is only made as wide as the photo allows: past its edge there is
+    nothing real to show. It narrows towards the style's own framing, never past it."""
+    for _ in range(8):
+        if overshoot(face, photo_size, size, framing) <= MAX_OVERSHOOT:
+            break
+        framing = Framing(framing.eye_line, framing.eye_distance * 1.05, framing.crown)
+    return framing
+
+
 def _resized(channel: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return np.asarray(Image.fromarray(channel.astype(np.float32), mode="F").resize(size, Image.BILINEAR))
 
@@ -200,6 +222,20 @@ def _extended(photo: Image.Image, matrix: np.ndarray, size: tuple[int, int]) -> 
     return Image.fromarray(pixels), shift @ matrix
 
 
+def carried_mask(mask: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Past the photo's edge the person is what the edge shows, carried outward: the segmenter's own
+    guess there (on smeared pixels) would leave a seam along the edge."""
+    outside = valid < 0.5
+    if not outside.any():
+        return mask
+    step = 4
+    h, w = mask.shape
+    small = mask[::step, ::step]
+    _, (rows, cols) = distance_transform_edt(outside[::step, ::step], return_indices=True)
+    carried = _resized(small[rows, cols], (w, h))
+    return np.where(outside, carried, mask).astype(np.float32)
+
+
 def fade_where_the_photo_ends(
     alpha: np.ndarray, foreground: np.ndarray, valid: np.ndarray, *, eye_px: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -222,10 +258,10 @@ def fade_where_the_photo_ends(
     ramp = ramp * ramp * (3 - 2 * ramp)  # smoothstep: no visible end of the fade
     # Smooth on a quarter-size copy: it only has to remove the streaks of the carried edge pixels.
     small = np.stack([_resized(foreground[..., c], (w // step, h // step)) for c in range(3)], axis=-1)
-    sigma = max(1.0, 0.12 * eye_px / step)
+    sigma = max(1.0, 0.35 * eye_px / step)
     small = gaussian_filter(small, sigma=(sigma, sigma, 0))
     smooth = np.stack([_resized(small[..., c], (w, h)) for c in range(3)], axis=-1)
-    blend = np.clip(distance / (2 * step), 0, 1)[..., None]
+    blend = np.clip(distance / (0.3 * eye_px), 0, 1)[..., None]  # texture gives way to colour gradually
     return alpha * ramp, foreground * (1 - blend) + smooth * blend
 
 
@@ -247,6 +283,10 @@ def compose(
     variant = variant_spec(style, variant_index)
     size = output_size(style, variant)
     framing = choose_framing(style, variant, size, crown_height(photo, face, segmenter))
+    if float(variant.get("zoom", 1.0)) < 1.0:
+        base = choose_framing(style, {}, size, framing.crown)
+        wider = fit_wider_variant(face, photo.size, size, framing)
+        framing = wider if wider.eye_distance <= base.eye_distance else base
     eye_distance = framing.eye_distance
     to_photo = frame_matrix(face, width=size[0], height=size[1], eye_line=framing.eye_line, eye_distance=eye_distance)
     source, matrix = _prescale(photo, to_photo, size)
@@ -259,7 +299,7 @@ def compose(
     )
     source, matrix = _extended(source, matrix, size)
     framed = source.transform(size, Image.AFFINE, tuple(matrix[:2].ravel()), Image.BILINEAR)  # ~1:1 after _prescale
-    alpha, foreground = matte(framed, segmenter.person_mask(framed))
+    alpha, foreground = matte(framed, carried_mask(segmenter.person_mask(framed), valid))
     landmarks = _apply(np.linalg.inv(to_photo), face.landmarks)
     eye_px = eye_distance * size[0]
     alpha, foreground = fade_where_the_photo_ends(alpha, foreground, valid, eye_px=eye_px)

@@ -11,6 +11,8 @@ from scipy.ndimage import label
 
 # A jump across the photo's edge larger than this (0..1, any channel) is a visible seam.
 SEAM_STEP = 0.15
+# An alpha step between neighbouring pixels larger than this is a hard edge, not a fade.
+HARD_STEP = 0.3
 
 
 def _grown(mask: np.ndarray, by: int) -> np.ndarray:
@@ -42,11 +44,11 @@ def photo_edge_px(image: np.ndarray, alpha: np.ndarray, valid: np.ndarray) -> in
 
 
 def straight_cut_px(alpha: np.ndarray) -> int:
-    """The longest perfectly straight horizontal or vertical run of a hard alpha edge: bodies and
-    hair are curved, a cut along the photo's edge or a rectangle of old background is not."""
-    hard = alpha > 0.5
+    """The longest perfectly straight horizontal or vertical run of a hard alpha edge (a jump of
+    more than ``HARD_STEP`` between neighbours): bodies and hair are curved and a fade is soft,
+    but a cut along the photo's edge or a rectangle of old background is straight and hard."""
     longest = 0
-    for edges in (hard[1:] != hard[:-1], (hard[:, 1:] != hard[:, :-1]).T):
+    for edges in (np.abs(np.diff(alpha, axis=0)) > HARD_STEP, (np.abs(np.diff(alpha, axis=1)) > HARD_STEP).T):
         for row in edges[edges.any(axis=1)]:
             padded = np.concatenate([[0], row.astype(np.int8), [0]])
             starts = np.nonzero(padded[1:] > padded[:-1])[0]
