@@ -80,6 +80,7 @@ NOT_USABLE = {
     "kit_harington_2.jpg": "head turned to the side",
     "kit_harington_3.jpg": "eyes 75 px apart",
     "lin_manuel_miranda_1.png": "microphone in front of the mouth",
+    "isf_open_eyes.png": "hair cut by the photo's top",
 }
 
 
@@ -158,7 +159,7 @@ def summarise(per_photo: list[dict], render_12mp: dict, missing: list[str]) -> d
     usable = [p for p in per_photo if p["usable_by_eye"]]
     false_rejects = [p["photo"] for p in usable if not p["accepted"]]
     false_accepts = [p["photo"] for p in per_photo if not p["usable_by_eye"] and p["accepted"]]
-    measured = [r for r in renders if "eye_line" in r]
+    measured = [r for r in renders if "eye_line" in r and r["variant"].get("zoom", 1.0) == 1.0]
     eye_line_dev = [abs(r["eye_line"] - STYLE.eye_line) for r in measured]
     eye_dist_dev = [
         abs(r["eye_distance"] - STYLE.eye_distance * r["variant"].get("zoom", 1.0))
@@ -198,12 +199,19 @@ def summarise(per_photo: list[dict], render_12mp: dict, missing: list[str]) -> d
         "crown_margin_min": min((r["crown_margin"] for r in renders if r["crown_margin"] is not None), default=None),
         "upscale_max": max((r["upscale"] for r in renders), default=None),
         "upscale_over_1_5": sum(r["upscale"] > 1.5 for r in renders),
+        "consistency_measured_on": "zoom 1 variants: the style's framing; wider variants are narrowed to the photo",
+        "wider_variants_narrowed_to_fit_the_photo": sum(
+            r["target"]["eye_distance"] > STYLE.eye_distance * r["variant"].get("zoom", 1.0) * 1.03
+            for r in renders
+            if r["variant"].get("zoom", 1.0) < 1.0
+        ),
+        "wider_variants": sum(r["variant"].get("zoom", 1.0) < 1.0 for r in renders),
         "eye_line_max_deviation_of_height": round(max(eye_line_dev, default=0), 4),
         "eye_distance_max_relative_deviation": round(max(eye_dist_dev, default=0), 4),
         "likeness_distance_max": max(
-            (r["likeness_distance"] for r in measured if "likeness_distance" in r), default=None
+            (r["likeness_distance"] for r in renders if "likeness_distance" in r), default=None
         ),
-        "skin_delta_e_max": max((r["skin_delta_e"] for r in measured if "skin_delta_e" in r), default=None),
+        "skin_delta_e_max": max((r["skin_delta_e"] for r in renders if "skin_delta_e" in r), default=None),
         "render_seconds_median": round(statistics.median([r["seconds"] for r in renders]), 3) if renders else None,
         "render_12mp": render_12mp,
         "goals": {
