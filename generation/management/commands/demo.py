@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from PIL import Image, ImageOps
 
+from compliance.models import ConsentRecord
 from compliance.services import consent_grant, consent_text_current
 from core import media
 from generation import services as gen
@@ -96,6 +97,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             user_ids = list(users.values_list("id", flat=True))
             GenerationJob.objects.filter(organization=org).delete()
+            # A consent text is protected while a record points at it; the demo starts from nothing.
+            ConsentRecord.objects.filter(member__organization=org).delete()
             org.delete()
             get_user_model().objects.filter(id__in=user_ids).delete()
 
