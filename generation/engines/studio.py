@@ -118,7 +118,11 @@ EYE_LINE_SLACK = 0.008
 PROBE = 256  # the probe frame that finds the top of the hair: 10 eye distances wide
 PROBE_EYE_DISTANCE = 0.1
 MAX_CROWN = 3.2  # eye distances: taller than any hair over the eyes; more is something behind the head
+TOP_FADE_BAND = 0.12  # ... and over this many above the photo's top
 MAX_OVERSHOOT = 0.6  # eye distances a wider variant may reach past the photo's bottom or sides
+# The half-width one person can fill, in eye distances from the face's centre line, by height
+# (eye distances below the eyes): big hair above and beside the face, then the shoulders.
+CORRIDOR = ((-4.0, -1.0, 1.0, 1.8, 3.0), (1.8, 2.0, 2.1, 3.4, 9.0))
 FADE_BAND = 0.7  # past the photo's edge, the body fades out over this many eye distances
 
 
@@ -192,9 +196,21 @@ def _resized(channel: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return np.asarray(Image.fromarray(channel.astype(np.float32), mode="F").resize(size, Image.BILINEAR))
 
 
-def keep_the_person(alpha: np.ndarray, eyes: tuple[float, float]) -> np.ndarray:
-    """Only the cut-out joined to the face survives: a sign, a lamp or a bystander the segmenter
-    took for a person, apart from them, is old background and goes."""
+def corridor(shape: tuple[int, int], eyes: tuple[float, float], eye_px: float) -> np.ndarray:
+    """Where one person can be, softly: no wider than a head with big hair beside the face, widening
+    to the shoulders below the chin. A bystander or a sign beside the head falls outside it."""
+    h, w = shape
+    ys = (np.arange(h, dtype=np.float32) - eyes[1]) / eye_px  # eye distances below the eyes
+    half = np.interp(ys, CORRIDOR[0], CORRIDOR[1]).astype(np.float32)
+    xs = np.abs(np.arange(w, dtype=np.float32) - eyes[0]) / eye_px
+    ramp = np.clip((half[:, None] - xs[None, :]) / 0.25, 0, 1)
+    return ramp * ramp * (3 - 2 * ramp)
+
+
+def keep_the_person(alpha: np.ndarray, eyes: tuple[float, float], eye_px: float) -> np.ndarray:
+    """Only the cut-out joined to the face, within the corridor one person fills, survives: a sign,
+    a lamp or a bystander the segmenter took for a person is old background and goes."""
+    alpha = alpha * corridor(alpha.shape, eyes, eye_px)
     step = 4
     h, w = alpha.shape
     labels, count = label(alpha[::step, ::step] > 0.05)
@@ -256,14 +272,18 @@ def fade_where_the_photo_ends(
         Image.fromarray(distance.astype(np.float32), mode="F").resize((w, h), Image.BILINEAR), dtype=np.float32
     )
     distance[~outside] = 0
-    ramp = np.clip(1 - distance / (FADE_BAND * eye_px), 0, 1)
+    # Above the photo's top only hair could be carried: it may not grow there, so it ends quickly.
+    above_photo = outside & ~np.maximum.accumulate(~outside, axis=0)
+    band = np.where(above_photo, TOP_FADE_BAND, FADE_BAND).astype(np.float32) * eye_px
+    ramp = np.clip(1 - distance / band, 0, 1)
     ramp = ramp * ramp * (3 - 2 * ramp)  # smoothstep: no visible end of the fade
     # Smooth on a quarter-size copy: it only has to remove the streaks of the carried edge pixels.
     small = np.stack([_resized(foreground[..., c], (w // step, h // step)) for c in range(3)], axis=-1)
     sigma = max(1.0, 0.35 * eye_px / step)
     small = gaussian_filter(small, sigma=(sigma, sigma, 0))
     smooth = np.stack([_resized(small[..., c], (w, h)) for c in range(3)], axis=-1)
-    blend = np.clip(distance / (0.3 * eye_px), 0, 1)[..., None]  # texture gives way to colour gradually
+    blend = np.clip(distance / (0.3 * eye_px), 0, 1)  # texture gives way to colour gradually ...
+    blend = np.where(above_photo, 1.0, blend)[..., None]  # ... but carried hair shows no streaks at all
     return alpha * ramp, foreground * (1 - blend) + smooth * blend
 
 
@@ -305,7 +325,7 @@ def compose(
     landmarks = _apply(np.linalg.inv(to_photo), face.landmarks)
     eye_px = eye_distance * size[0]
     alpha, foreground = fade_where_the_photo_ends(alpha, foreground, valid, eye_px=eye_px)
-    alpha = keep_the_person(alpha, (size[0] / 2, size[1] * framing.eye_line))
+    alpha = keep_the_person(alpha, (size[0] / 2, size[1] * framing.eye_line), eye_px)
     alpha = alpha.astype(np.float32)
     foreground, colour = normalise(foreground, valid > 0, landmarks)
     backdrop = make_backdrop(
