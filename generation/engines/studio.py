@@ -273,7 +273,9 @@ def fade_where_the_photo_ends(
     )
     distance[~outside] = 0
     # Above the photo's top only hair could be carried: it may not grow there, so it ends quickly.
-    above_photo = outside & ~np.maximum.accumulate(~outside, axis=0)
+    inside = ~outside
+    below_is_photo = np.maximum.accumulate(inside[::-1], axis=0)[::-1]
+    above_photo = outside & ~np.maximum.accumulate(inside, axis=0) & below_is_photo
     band = np.where(above_photo, TOP_FADE_BAND, FADE_BAND).astype(np.float32) * eye_px
     ramp = np.clip(1 - distance / band, 0, 1)
     ramp = ramp * ramp * (3 - 2 * ramp)  # smoothstep: no visible end of the fade
@@ -282,7 +284,7 @@ def fade_where_the_photo_ends(
     sigma = max(1.0, 0.35 * eye_px / step)
     small = gaussian_filter(small, sigma=(sigma, sigma, 0))
     smooth = np.stack([_resized(small[..., c], (w, h)) for c in range(3)], axis=-1)
-    blend = np.clip(distance / (0.3 * eye_px), 0, 1)  # texture gives way to colour gradually ...
+    blend = np.clip(distance / (0.08 * eye_px), 0, 1)  # texture gives way to smooth colour at once ...
     blend = np.where(above_photo, 1.0, blend)[..., None]  # ... but carried hair shows no streaks at all
     return alpha * ramp, foreground * (1 - blend) + smooth * blend
 

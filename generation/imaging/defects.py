@@ -11,6 +11,8 @@ from scipy.ndimage import label
 
 # A jump across the photo's edge larger than this (0..1, any channel) is a visible seam.
 SEAM_STEP = 0.15
+# More seam pixels than this along the photo's edge make a visible edge (a few stray pixels do not).
+VISIBLE_SEAM_PX = 20
 # An alpha step between neighbouring pixels larger than this is a hard edge, not a fade.
 HARD_STEP = 0.3
 

@@ -38,7 +38,7 @@ from generation.engines.base import StyleSpec  # noqa: E402
 from generation.engines.studio import DEFAULT_VARIANTS, Composed, compose  # noqa: E402
 from generation.imaging.checks import analyse_selfie, eye_distance  # noqa: E402
 from generation.imaging.colour import delta_e, skin_lab  # noqa: E402
-from generation.imaging.defects import crown_margin, photo_edge_px, straight_cut_px, stray_share  # noqa: E402
+from generation.imaging.defects import VISIBLE_SEAM_PX, crown_margin, photo_edge_px, straight_cut_px, stray_share  # noqa: E402
 from generation.imaging.faces import detect_faces, face_descriptor, find_face  # noqa: E402
 from generation.imaging.io import decode_upload  # noqa: E402
 
@@ -179,7 +179,10 @@ def summarise(per_photo: list[dict], render_12mp: dict, missing: list[str]) -> d
         ],
         "renders": len(renders),
         "renders_with_photo_edge": [
-            f"{p['photo']}#{r['variant']}" for p in per_photo for r in p.get("renders", []) if r["photo_edge_px"] > 20
+            f"{p['photo']}#{r['variant']}"
+            for p in per_photo
+            for r in p.get("renders", [])
+            if r["photo_edge_px"] > VISIBLE_SEAM_PX
         ],
         "renders_with_straight_cut": [
             f"{p['photo']}#{r['variant']}"
