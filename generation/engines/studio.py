@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from PIL import Image
-from scipy.ndimage import distance_transform_edt, gaussian_filter, label
+from PIL import Image, ImageFilter
+from scipy.ndimage import distance_transform_edt, label
 
 from core import media
 
@@ -273,19 +273,19 @@ def fade_where_the_photo_ends(
     )
     distance[~outside] = 0
     # Above the photo's top only hair could be carried: it may not grow there, so it ends quickly.
-    inside = ~outside
+    inside = ~outside[::step, ::step]
     below_is_photo = np.maximum.accumulate(inside[::-1], axis=0)[::-1]
-    above_photo = outside & ~np.maximum.accumulate(inside, axis=0) & below_is_photo
-    band = np.where(above_photo, TOP_FADE_BAND, FADE_BAND).astype(np.float32) * eye_px
+    above_photo = ~inside & ~np.maximum.accumulate(inside, axis=0) & below_is_photo
+    band = _resized(np.where(above_photo, TOP_FADE_BAND, FADE_BAND).astype(np.float32) * eye_px, (w, h))
     ramp = np.clip(1 - distance / band, 0, 1)
     ramp = ramp * ramp * (3 - 2 * ramp)  # smoothstep: no visible end of the fade
     # Smooth on a quarter-size copy: it only has to remove the streaks of the carried edge pixels.
-    small = np.stack([_resized(foreground[..., c], (w // step, h // step)) for c in range(3)], axis=-1)
-    sigma = max(1.0, 0.35 * eye_px / step)
-    small = gaussian_filter(small, sigma=(sigma, sigma, 0))
-    smooth = np.stack([_resized(small[..., c], (w, h)) for c in range(3)], axis=-1)
-    blend = np.clip(distance / (0.08 * eye_px), 0, 1)  # texture gives way to smooth colour at once ...
-    blend = np.where(above_photo, 1.0, blend)[..., None]  # ... but carried hair shows no streaks at all
+    small = Image.fromarray((foreground * 255 + 0.5).clip(0, 255).astype(np.uint8)).resize(
+        (max(1, w // step), max(1, h // step)), Image.BILINEAR
+    )
+    small = small.filter(ImageFilter.GaussianBlur(max(1.0, 0.35 * eye_px / step)))
+    smooth = np.asarray(small.resize((w, h), Image.BILINEAR), dtype=np.float32) / 255
+    blend = np.clip(distance / (0.2 * eye_px), 0, 1)[..., None]  # texture gives way to smooth colour
     return alpha * ramp, foreground * (1 - blend) + smooth * blend
 
 
