@@ -23,12 +23,17 @@ def test_requesting_a_job_twice_with_the_same_form_makes_one_job(consented, astr
     assert first["Location"] == second["Location"] == reverse("job-detail", args=[job.id])
 
 
-def test_a_queued_job_shows_its_progress_and_refreshes(consented, astronaut_png):
+def test_a_running_job_shows_a_progress_bar_that_polls_a_fragment(consented, astronaut_png):
     services.selfie_upload(actor=consented, data=astronaut_png)
     job = services.job_enqueue(actor=consented, idempotency_key="k")
     GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress_step=1, progress_total=4)
-    response = browser(consented).get(reverse("job-detail", args=[job.id]))
-    assert b"step 1 of 4" in response.content and b'http-equiv="refresh"' in response.content
+    page = browser(consented)
+    response = page.get(reverse("job-detail", args=[job.id]))
+    assert b"step 1 of 4" in response.content and b'http-equiv="refresh"' not in response.content
+    assert b'role="progressbar"' in response.content and b'aria-valuenow="25"' in response.content
+    assert b"Rendering variant 2 of 4" in response.content and b'hx-trigger="every 1s"' in response.content
+    fragment = page.get(reverse("job-detail", args=[job.id]), headers={"HX-Request": "true"})
+    assert b"<html" not in fragment.content and b'aria-valuenow="25"' in fragment.content
 
 
 def test_a_job_without_usable_selfies_is_refused(consented):
@@ -42,7 +47,8 @@ def test_the_employee_chooses_a_favourite_from_the_finished_job(admin, consented
     page = browser(consented)
     response = page.get(reverse("job-detail", args=[job.id]))
     assert response.status_code == 200 and b'http-equiv="refresh"' not in response.content
-    assert response.content.count(b"<img") == 2
+    assert response.content.count(b"data-view data-full") == 2
+    assert b'hx-trigger="every' not in response.content, "a finished job stops polling"
     favourite = job.headshots.last()
     response = page.post(reverse("headshot-choose", args=[favourite.id]), follow=True)
     assert "HR will review it" in response.content.decode()
@@ -65,7 +71,9 @@ def test_a_failed_job_shows_its_error_and_can_be_retried(consented, astronaut_pn
     job = services.job_enqueue(actor=consented, idempotency_key="k")
     GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error="Rendering failed: no face")
     page = browser(consented)
-    assert b"Rendering failed: no face" in page.get(reverse("job-detail", args=[job.id])).content
+    shown = page.get(reverse("job-detail", args=[job.id])).content
+    assert b"Upload clear photos of yourself and try again" in shown
+    assert b"Rendering failed" not in shown, "the engine's words stay in the job for staff"
     page.post(reverse("job-retry", args=[job.id]))
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED and job.error == ""
