@@ -182,6 +182,7 @@
     function pane(el) {
       var box = document.createElement("figure");
       box.className = "pane";
+      box.tabIndex = 0; // at 100% the pane scrolls: keyboard users must reach it
       var img = document.createElement("img");
       img.src = el.getAttribute("data-full");
       img.alt = el.getAttribute("data-alt") || "";
