@@ -65,9 +65,7 @@ def _go(page: Page, link: str) -> None:
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_every_role_walks_the_whole_journey(
-    size, browser, live_server, celery_worker_thread, photos, screenshot_dir
-):
+def test_every_role_walks_the_whole_journey(size, browser, live_server, celery_worker_thread, photos, screenshot_dir):
     check = PageChecker(size, screenshot_dir)
     admin = factories.organization(name="Acme")
     services.brand_style_update(actor=admin, changes={"variant_count": 2})
