@@ -62,7 +62,7 @@ def _selfie_items(actor) -> list:
 
 def _selfie_item(actor, selfie) -> dict:
     checks = (selfie.checks or {}).get("checks") or []
-    failed = [c for c in checks if not c.get("passed")]
+    failed = [_with_photos(actor, c) for c in checks if not c.get("passed")]
     return {
         "selfie": selfie,
         "url": _url_or_none(services.selfie_view_url, actor=actor, selfie=selfie),
@@ -70,6 +70,14 @@ def _selfie_item(actor, selfie) -> dict:
         "passed": [c for c in checks if c.get("passed")],
         "pending": not checks,
     }
+
+
+def _with_photos(actor, check: dict) -> dict:
+    """A failed check that names other photos (a duplicate, another person) shows them, not their dates."""
+    refs = check.get("refs") or []
+    others = selfies_of(actor=actor).filter(pk__in=refs) if refs else []
+    photos = [(other, _url_or_none(services.selfie_view_url, actor=actor, selfie=other)) for other in others]
+    return check | {"photos": [(other, url) for other, url in photos if url]}
 
 
 @member_view()

@@ -23,6 +23,7 @@ from tests.browser.pages import PageChecker
 
 SIZES = {"desk": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 TIMEOUT_MS = 90_000
+expect.set_options(timeout=30_000)  # uploads and checks take seconds on a loaded 2-core CI machine
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

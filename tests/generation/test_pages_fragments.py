@@ -114,3 +114,11 @@ def test_an_employee_cannot_bulk_approve(two_chosen):
 def _fresh(headshot):
     headshot.refresh_from_db()
     return headshot
+
+
+def test_a_duplicate_shows_the_photo_it_duplicates_not_a_date(consented, astronaut_png):
+    first = services.selfie_upload(actor=consented, data=astronaut_png)
+    photo = SimpleUploadedFile("again.png", astronaut_png, content_type="image/png")
+    card = browser(consented).post(reverse("selfies"), {"photos": photo}, headers=HTMX).content.decode()
+    assert "almost the same as" in card and 'class="named-photos"' in card
+    assert f"Your photo uploaded {first.uploaded_at:%-d %b %Y %H:%M}" in card
