@@ -28,6 +28,11 @@ demo: install
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py demo
 
+# The site with its background worker (embedded broker: no Redis needed).
+serve: install
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py serve
+
 test: install
 	$(PY) -m pytest -q
 
