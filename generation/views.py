@@ -2,21 +2,23 @@ from __future__ import annotations
 
 import mimetypes
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from compliance.services import consent_active
 from config.exceptions import ApplicationError
 from teams.access import member_view, refuse
+from teams.models import Membership
 from teams.selectors import members_of
 
 from . import services, storage
-from .models import JobStatus
+from .models import GenerationJob, JobStatus, Selfie
 from .selectors import (
     exports_of,
     headshots_visible_to,
@@ -54,13 +56,13 @@ def _url_or_none(make_url, **kwargs) -> str | None:
         return None
 
 
-def _selfie_items(actor) -> list:
+def _selfie_items(actor: Membership) -> list[dict[str, Any]]:
     """Each selfie with its link and its checks, failures first (and unusable photos first)."""
     selfies = sorted(selfies_of(actor=actor), key=lambda s: (s.usable, -s.uploaded_at.timestamp()))
     return [_selfie_item(actor, selfie) for selfie in selfies]
 
 
-def _selfie_item(actor, selfie) -> dict:
+def _selfie_item(actor: Membership, selfie: Selfie) -> dict[str, Any]:
     checks = (selfie.checks or {}).get("checks") or []
     failed = [_with_photos(actor, c) for c in checks if not c.get("passed")]
     return {
@@ -72,7 +74,7 @@ def _selfie_item(actor, selfie) -> dict:
     }
 
 
-def _with_photos(actor, check: dict) -> dict:
+def _with_photos(actor: Membership, check: dict[str, Any]) -> dict[str, Any]:
     """A failed check that names other photos (a duplicate, another person) shows them, not their dates."""
     refs = check.get("refs") or []
     others = selfies_of(actor=actor).filter(pk__in=refs) if refs else []
@@ -119,7 +121,7 @@ def _upload(request, actor) -> None:
             messages.warning(request, f"{upload.name}: {note}")
 
 
-def _upload_one(request, actor):
+def _upload_one(request: HttpRequest, actor: Membership) -> HttpResponse:
     """One file from the upload page's script: its card with the checklist, or the refusal."""
     upload = request.FILES.get("photos")
     if upload is None:
@@ -134,7 +136,7 @@ def _upload_one(request, actor):
 
 
 @member_view()
-def selfie_card(request, actor, selfie_id):
+def selfie_card(request: HttpRequest, actor: Membership, selfie_id: uuid.UUID) -> HttpResponse:
     """A selfie's card; polled while its checklist is still running in the background."""
     selfie = get_object_or_404(selfies_of(actor=actor), pk=selfie_id)
     return render(request, "generation/_selfie_card.html", {"item": _selfie_item(actor, selfie), "tag": "li"})
@@ -181,10 +183,7 @@ def job_detail(request, actor, job_id):
     return render(request, template, context)
 
 
-STEP_NAMES = ["Preparing your photos", "Cutting out the person", "Lighting and background", "Finishing", "Saving"]
-
-
-def _job_percent(job) -> int:
+def _job_percent(job: GenerationJob) -> int:
     if job.status == JobStatus.SUCCEEDED:
         return 100
     if not job.progress_total:
@@ -192,7 +191,7 @@ def _job_percent(job) -> int:
     return min(99, round(100 * job.progress_step / job.progress_total))
 
 
-def _step_name(job) -> str:
+def _step_name(job: GenerationJob) -> str:
     if job.status == JobStatus.QUEUED:
         return "Waiting for a free worker"
     if job.status != JobStatus.RUNNING:
@@ -203,11 +202,16 @@ def _step_name(job) -> str:
     return f"Rendering variant {min(job.progress_step + 1, job.progress_total or 1)} of {job.progress_total or 1}"
 
 
-def human_failure(job) -> str:
+def human_failure(job: GenerationJob) -> str:
     """What an employee reads when a job fails; the technical detail stays in job.error for staff."""
     error = (job.error or "").lower()
     if "consent" in error:
         return "Your consent was withdrawn, so the job stopped. Give consent again to render headshots."
+    if "likeness" in error:
+        return (
+            "None of the headshots looked enough like you, so we kept them back. "
+            "Try again, or upload sharper, front-facing selfies first."
+        )
     if "selfie" in error or "face" in error or "usable" in error:
         return "We could not use your selfies for this job. Upload clear photos of yourself and try again."
     if "cancel" in error or job.status == JobStatus.CANCELLED:
@@ -271,7 +275,7 @@ def review_approve(request, actor, headshot_id):
 
 @require_POST
 @member_view("hr")
-def review_bulk_approve(request, actor):
+def review_bulk_approve(request: HttpRequest, actor: Membership) -> HttpResponse:
     ids = request.POST.getlist("headshots")
     try:
         chosen = list(review_queue(actor=actor).filter(pk__in=ids))

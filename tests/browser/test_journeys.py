@@ -87,7 +87,19 @@ def test_every_role_walks_the_whole_journey(size, browser, live_server, celery_w
     invite.get_by_role("button", name="Invite").click()
     link = admin_page.locator(".link-copy").first.inner_text().strip()
     check(admin_page, "invitations-created")
+    admin_page.get_by_role("button", name="Create link").click()
+    join_link = admin_page.locator(".link-copy").first.inner_text().strip()
     admin_page.context.close()
+
+    # Open join links, and what a stale link says.
+    visitor = _context(browser, size, live_server.url).new_page()
+    visitor.goto(join_link)
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Join your team")
+    check(visitor, "join")
+    visitor.goto("/invite/not-a-real-token/")
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("This link cannot be used")
+    check(visitor, "link-invalid")
+    visitor.context.close()
 
     # --- The employee joins, consents and uploads from the file chooser ------------------
     page = _context(browser, size, live_server.url).new_page()

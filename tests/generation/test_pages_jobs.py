@@ -96,3 +96,23 @@ def test_another_organisations_job_is_404_even_for_its_admin(admin, consented, o
     page = browser(outsider)
     assert page.get(reverse("job-detail", args=[job.id])).status_code == 404
     assert page.post(reverse("headshot-choose", args=[job.headshots.first().id])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        ("Rendering crashed: OSError: cannot load diffusion model; pass 'local_files_only=False'", "on our side"),
+        ("No output passed the likeness and skin-tone checks in 3 attempts.", "looked enough like you"),
+        ("Consent was withdrawn; nothing was rendered.", "Give consent again"),
+    ],
+)
+def test_employees_read_failures_in_words_and_staff_see_the_engine_error(consented, astronaut_png, error, shown):
+    services.selfie_upload(actor=consented, data=astronaut_png)
+    job = services.job_enqueue(actor=consented, idempotency_key="k")
+    GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error=error)
+    page = browser(consented)
+    text = page.get(reverse("job-detail", args=[job.id])).content.decode()
+    assert shown in text and error.split(":")[0] not in text.split("</header>")[1]
+    consented.user.is_staff = True
+    consented.user.save(update_fields=["is_staff"])
+    assert "Technical detail (staff only)" in page.get(reverse("job-detail", args=[job.id])).content.decode()
