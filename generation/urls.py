@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "generation"
+
 urlpatterns = [
     path("selfies/", views.selfies, name="selfies"),
     path("selfies/<uuid:selfie_id>/", views.selfie_card, name="selfie-card"),

@@ -17,7 +17,7 @@ HTMX = {"HX-Request": "true"}
 
 def test_an_uploaded_photo_comes_back_as_its_card_with_the_checklist(consented, astronaut_png):
     photo = SimpleUploadedFile("me.png", astronaut_png, content_type="image/png")
-    response = browser(consented).post(reverse("selfies"), {"photos": photo}, headers=HTMX)
+    response = browser(consented).post(reverse("generation:selfies"), {"photos": photo}, headers=HTMX)
     assert response.status_code == 200 and b"<html" not in response.content
     selfie = Selfie.objects.get(member=consented)
     assert f'id="selfie-{selfie.id}"'.encode() in response.content and b"checks passed" in response.content
@@ -25,7 +25,7 @@ def test_an_uploaded_photo_comes_back_as_its_card_with_the_checklist(consented, 
 
 def test_a_refused_photo_says_why_and_stores_nothing(consented):
     junk = SimpleUploadedFile("notes.jpg", b"this is not a photo", content_type="image/jpeg")
-    response = browser(consented).post(reverse("selfies"), {"photos": junk}, headers=HTMX)
+    response = browser(consented).post(reverse("generation:selfies"), {"photos": junk}, headers=HTMX)
     assert response.status_code == 200 and b'data-refused="true"' in response.content
     assert b"notes.jpg" in response.content and b"Not uploaded" in response.content
     assert not Selfie.objects.exists()
@@ -33,7 +33,7 @@ def test_a_refused_photo_says_why_and_stores_nothing(consented):
 
 def test_an_upload_without_consent_is_refused_in_words(employee, astronaut_png):
     photo = SimpleUploadedFile("me.png", astronaut_png, content_type="image/png")
-    response = browser(employee).post(reverse("selfies"), {"photos": photo}, headers=HTMX)
+    response = browser(employee).post(reverse("generation:selfies"), {"photos": photo}, headers=HTMX)
     assert b'data-refused="true"' in response.content and not Selfie.objects.exists()
 
 
@@ -41,7 +41,7 @@ def test_unusable_selfies_are_listed_first_with_their_failed_check_first(consent
     services.selfie_upload(actor=consented, data=astronaut_png)
     dark = _dark_png()
     bad = services.selfie_upload(actor=consented, data=dark)
-    page = browser(consented).get(reverse("selfies"), headers=HTMX).content.decode()
+    page = browser(consented).get(reverse("generation:selfies"), headers=HTMX).content.decode()
     assert "<html" not in page
     assert page.index(f"selfie-{bad.id}") < page.index("Usable")
     assert page.index('class="fail"') < page.index("checks passed")
@@ -60,17 +60,17 @@ def _dark_png() -> bytes:
 def test_someone_elses_selfie_card_is_404(admin, consented, astronaut_png):
     selfie = services.selfie_upload(actor=consented, data=astronaut_png)
     colleague = factories.member(admin=admin)
-    assert browser(colleague).get(reverse("selfie-card", args=[selfie.id])).status_code == 404
-    assert browser(consented).get(reverse("selfie-card", args=[selfie.id])).status_code == 200
+    assert browser(colleague).get(reverse("generation:selfie-card", args=[selfie.id])).status_code == 404
+    assert browser(consented).get(reverse("generation:selfie-card", args=[selfie.id])).status_code == 200
 
 
 def test_the_exports_table_polls_only_while_an_export_is_being_built(admin, hr, consented):
     chosen = services.headshot_choose(actor=consented, headshot=rendered_job(consented, admin=admin).headshots.first())
     services.headshot_approve(actor=hr, headshot=chosen)
     page = browser(hr)
-    assert b"hx-trigger" not in page.get(reverse("exports"), headers=HTMX).content
+    assert b"hx-trigger" not in page.get(reverse("generation:exports"), headers=HTMX).content
     services.export_create(actor=hr)  # queued: the on-commit build does not run inside the test transaction
-    fragment = page.get(reverse("exports"), headers=HTMX)
+    fragment = page.get(reverse("generation:exports"), headers=HTMX)
     assert b"<html" not in fragment.content and b'hx-trigger="every 2s"' in fragment.content
 
 
@@ -86,28 +86,28 @@ def two_chosen(admin, hr):
 
 def test_hr_approves_several_at_once(hr, two_chosen):
     ids = [str(h.id) for h in two_chosen]
-    response = browser(hr).post(reverse("review-bulk-approve"), {"headshots": ids}, follow=True)
+    response = browser(hr).post(reverse("generation:review-bulk-approve"), {"headshots": ids}, follow=True)
     assert "Approved 2 headshots" in response.content.decode()
     assert {h.review_state for h in (_fresh(h) for h in two_chosen)} == {ReviewState.APPROVED}
 
 
 def test_bulk_approval_without_a_choice_or_with_garbage_changes_nothing(hr, two_chosen):
     page = browser(hr)
-    assert "Tick at least one" in page.post(reverse("review-bulk-approve"), follow=True).content.decode()
-    response = page.post(reverse("review-bulk-approve"), {"headshots": ["not-a-uuid"]}, follow=True)
+    assert "Tick at least one" in page.post(reverse("generation:review-bulk-approve"), follow=True).content.decode()
+    response = page.post(reverse("generation:review-bulk-approve"), {"headshots": ["not-a-uuid"]}, follow=True)
     assert response.status_code == 200 and "Tick at least one" in response.content.decode()
     assert {_fresh(h).review_state for h in two_chosen} == {ReviewState.PENDING}
 
 
 def test_bulk_approval_ignores_another_organisations_headshots(outsider, two_chosen):
     ids = [str(h.id) for h in two_chosen]
-    browser(outsider).post(reverse("review-bulk-approve"), {"headshots": ids})
+    browser(outsider).post(reverse("generation:review-bulk-approve"), {"headshots": ids})
     assert {_fresh(h).review_state for h in two_chosen} == {ReviewState.PENDING}
 
 
 def test_an_employee_cannot_bulk_approve(two_chosen):
     employee = two_chosen[0].member
-    response = browser(employee).post(reverse("review-bulk-approve"), {"headshots": [str(two_chosen[0].id)]})
+    response = browser(employee).post(reverse("generation:review-bulk-approve"), {"headshots": [str(two_chosen[0].id)]})
     assert response.status_code == 403 and _fresh(two_chosen[0]).review_state == ReviewState.PENDING
 
 
@@ -119,6 +119,6 @@ def _fresh(headshot):
 def test_a_duplicate_shows_the_photo_it_duplicates_not_a_date(consented, astronaut_png):
     first = services.selfie_upload(actor=consented, data=astronaut_png)
     photo = SimpleUploadedFile("again.png", astronaut_png, content_type="image/png")
-    card = browser(consented).post(reverse("selfies"), {"photos": photo}, headers=HTMX).content.decode()
+    card = browser(consented).post(reverse("generation:selfies"), {"photos": photo}, headers=HTMX).content.decode()
     assert "almost the same as" in card and 'class="named-photos"' in card
     assert f"Your photo uploaded {first.uploaded_at:%-d %b %Y %H:%M}" in card
