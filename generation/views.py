@@ -4,7 +4,6 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -16,6 +15,7 @@ from teams.models import Membership
 from teams.selectors import members_of
 
 from . import services
+from .forms import BulkApproveForm
 from .models import GenerationJob, JobStatus, Selfie
 from .selectors import (
     exports_of,
@@ -259,16 +259,12 @@ def review_approve(request, actor, headshot_id):
 @require_POST
 @member_view("hr")
 def review_bulk_approve(request: HttpRequest, actor: Membership) -> HttpResponse:
-    ids = request.POST.getlist("headshots")
-    try:
-        chosen = list(review_queue(actor=actor).filter(pk__in=ids))
-    except ValidationError:
-        chosen = []
-    if not chosen:
-        messages.error(request, "Tick at least one headshot to approve.")
+    form = BulkApproveForm(request.POST, actor=actor)
+    if not form.is_valid():
+        messages.error(request, form.problem())
         return redirect("generation:review")
     approved = 0
-    for headshot in chosen:
+    for headshot in form.cleaned_data["headshots"]:
         try:
             services.headshot_approve(actor=actor, headshot=headshot)
         except ApplicationError as exc:

@@ -95,13 +95,14 @@ def test_bulk_approval_without_a_choice_or_with_garbage_changes_nothing(hr, two_
     page = browser(hr)
     assert "Tick at least one" in page.post(reverse("generation:review-bulk-approve"), follow=True).content.decode()
     response = page.post(reverse("generation:review-bulk-approve"), {"headshots": ["not-a-uuid"]}, follow=True)
-    assert response.status_code == 200 and "Tick at least one" in response.content.decode()
+    assert response.status_code == 200 and "nothing was approved" in response.content.decode()
     assert {_fresh(h).review_state for h in two_chosen} == {ReviewState.PENDING}
 
 
-def test_bulk_approval_ignores_another_organisations_headshots(outsider, two_chosen):
+def test_bulk_approval_of_another_organisations_headshots_changes_nothing(outsider, two_chosen):
     ids = [str(h.id) for h in two_chosen]
-    browser(outsider).post(reverse("generation:review-bulk-approve"), {"headshots": ids})
+    response = browser(outsider).post(reverse("generation:review-bulk-approve"), {"headshots": ids}, follow=True)
+    assert "no longer waiting for review" in response.content.decode()
     assert {_fresh(h).review_state for h in two_chosen} == {ReviewState.PENDING}
 
 
