@@ -138,6 +138,7 @@ def test_every_role_walks_the_whole_journey(size, browser, live_server, celery_w
     check(page, "job-progress")
     expect(page.locator(".gallery .card")).to_have_count(2, timeout=TIMEOUT_MS)
     expect(progress).to_have_count(0)
+    expect(page.locator("#job-announce")).to_have_text("Your headshots are ready: 2 variants.")
     check(page, "job-done")
 
     # Compare side by side, zoom to 100%, step with the keyboard.
