@@ -19,13 +19,15 @@ WHITENOISE_AUTOREFRESH = True
 
 BROKER_DIR = VAR_DIR / "broker"
 if not REDIS_URL and env("HEADSHOT_EAGER", "0") != "1":
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # Exchange bindings (kombu's default is ./control, in the working directory).
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = None
