@@ -13,9 +13,11 @@ from core.exceptions import ApplicationError, NotFound
 from generation import keys
 from teams.models import Membership
 
-from ..imaging.checks import OtherSelfie, SelfieAnalysis, analyse_selfie, set_checks
+from ..engines.base import StyleSpec
+from ..engines.studio import frame_needs
+from ..imaging.checks import FrameNeeds, OtherSelfie, SelfieAnalysis, analyse_selfie, set_checks
 from ..imaging.io import ImageRejected, decode_upload, encode_jpeg
-from ..models import Selfie
+from ..models import BrandStyle, Selfie
 
 MAX_SELFIES = 12
 
@@ -33,7 +35,7 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
         decoded = decode_upload(data)
     except ImageRejected as exc:
         raise ApplicationError(exc.message, code=exc.code) from None
-    analysis = analyse_selfie(decoded.image)
+    analysis = analyse_selfie(decoded.image, needs=_frame_needs(actor))
     analysis.checks += set_checks(analysis, _label(None), _others(actor, grant))
     report = analysis.report
     selfie_id = uuid.uuid4()
@@ -67,6 +69,12 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
         media.delete(key)  # no orphan file when the row is not written
         raise
     return selfie
+
+
+def _frame_needs(actor: Membership) -> FrameNeeds | None:
+    """What the organisation's current style asks of a photo (None: the default style's)."""
+    style = BrandStyle.objects.filter(organization=actor.organization, is_current=True).first()
+    return None if style is None else frame_needs(StyleSpec.from_model(style))
 
 
 def _label(selfie: Selfie | None) -> str:

@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 # Judge the photos as production does, not with the demo's allowance for its 512 px sample.
 os.environ.setdefault("HEADSHOT_MIN_EYE_PX", "80")
+os.environ.setdefault("HEADSHOT_MAX_UPSCALE", "1.5")
 
 import django  # noqa: E402
 
