@@ -3,8 +3,10 @@ from __future__ import annotations
 import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
+
+from .audit_chain import audit_chain_seal
 
 # BIPA: biometric identifiers are destroyed within three years at most.
 BIPA_CEILING_DAYS = 1095
@@ -120,6 +122,9 @@ class AuditQuerySet(models.QuerySet):
     def bulk_update(self, *args, **kwargs):
         raise PermissionError("the audit log is append-only")
 
+    def bulk_create(self, *args, **kwargs):
+        raise PermissionError("audit rows are appended one by one, each sealed into its chain")
+
 
 class AuditEvent(models.Model):
     """Append-only record of everything that matters. Holds no images.
@@ -127,8 +132,10 @@ class AuditEvent(models.Model):
     The actor is kept as the pseudonymous membership id (and the user id for
     staff without a membership), never as a foreign key: erasing a member
     must not rewrite history. On Postgres a trigger refuses UPDATE and
-    DELETE; only the retention sweep may prune rows older than the policy
-    (see compliance.services.retention).
+    DELETE, and after ``manage.py audit_lockdown`` the application's role
+    may only INSERT and SELECT; pruning rows older than the policy runs in
+    a security-definer function (see compliance.services.retention). Each
+    row is sealed into its organisation's hash chain (compliance.audit_chain).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -149,6 +156,10 @@ class AuditEvent(models.Model):
     subject_member_id = models.UUIDField(null=True, blank=True, db_index=True)
     data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Position in the organisation's hash chain, the previous row's hash and this row's.
+    seq = models.BigIntegerField(null=True, blank=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -157,6 +168,7 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["organization", "verb"]),
             models.Index(fields=["target_id"]),
+            models.Index(fields=["organization", "seq"]),
         ]
 
     def __str__(self) -> str:
@@ -165,7 +177,10 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise PermissionError("the audit log is append-only")
-        super().save(*args, **kwargs)
+        # Sealed here, not in one recorder, so that no way of adding a row skips the chain.
+        with transaction.atomic():
+            audit_chain_seal(self)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise PermissionError("the audit log is append-only")
