@@ -1,8 +1,9 @@
 """Consent and audit, read-only: what was agreed and what happened cannot be edited here."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 
-from .models import AuditEvent, ConsentRecord
+from .models import AuditEvent, ConsentRecord, OrganizationDeletion
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -46,3 +47,59 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
     def get_actions(self, request):
         return {}  # not even the bulk delete action
+
+
+class OrganizationDeletionForm(forms.ModelForm):
+    confirm = forms.BooleanField(
+        required=True, label="I understand this erases every member and deletes the organisation for good"
+    )
+
+    class Meta:
+        model = OrganizationDeletion
+        fields = ["organization", "scheduled_for"]
+
+
+@admin.register(OrganizationDeletion)
+class OrganizationDeletionAdmin(admin.ModelAdmin):
+    """Schedule an organisation's deletion at its contract end; the hourly task runs it.
+
+    Adding goes through the service (audit row, one open deletion per organisation);
+    the receipt is read-only; "cancel" is the only change.
+    """
+
+    form = OrganizationDeletionForm
+    list_display = ["organization_name", "status", "scheduled_for", "completed_at", "remaining_objects"]
+    list_filter = ["status"]
+    search_fields = ["organization_name", "id"]
+    raw_id_fields = ["organization"]
+    actions = ["cancel"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        from .services.organization_deletion import DeletionAlreadyScheduled, organization_deletion_schedule
+
+        try:
+            saved = organization_deletion_schedule(
+                organization=form.cleaned_data["organization"],
+                scheduled_for=form.cleaned_data["scheduled_for"],
+                requested_by=f"admin {request.user.get_username()}",
+            )
+        except DeletionAlreadyScheduled as exc:
+            self.message_user(request, str(exc), level=messages.ERROR)
+            return
+        obj.pk = saved.pk
+
+    @admin.action(description="Cancel the selected scheduled deletions")
+    def cancel(self, request, queryset):
+        from .services.organization_deletion import organization_deletion_cancel
+
+        done = sum(organization_deletion_cancel(deletion=d) for d in queryset)
+        self.message_user(request, f"{done} deletion(s) cancelled.")

@@ -91,7 +91,9 @@ class ConsentRecord(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     member = models.ForeignKey("teams.Membership", on_delete=models.CASCADE, related_name="consents")
-    text = models.ForeignKey(ConsentText, null=True, on_delete=models.PROTECT, related_name="records")
+    # RESTRICT, not PROTECT: a text cannot go while a record cites it, except when both go
+    # together (the organisation is deleted).
+    text = models.ForeignKey(ConsentText, null=True, on_delete=models.RESTRICT, related_name="records")
     text_version = models.CharField(max_length=64)
     text_sha256 = models.CharField(max_length=64)
     method = models.CharField(max_length=10, choices=ConsentMethod.choices, default=ConsentMethod.WEB)
@@ -190,6 +192,7 @@ class ErasureReason(models.TextChoices):
     WITHDRAWAL = "withdrawal", "Consent withdrawn by the member"
     REQUEST = "request", "Erasure request handled by an admin"
     OFFBOARDING = "offboarding", "Membership ended, grace period over"
+    CONTRACT_END = "contract_end", "The organisation was deleted at the end of its contract"
 
 
 class DeletionReceipt(models.Model):
@@ -244,3 +247,61 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"sweep {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class OrganizationDeletionStatus(models.TextChoices):
+    """scheduled -> running -> completed; running -> scheduled again when storage failed
+    (retried by the next sweep); scheduled -> cancelled."""
+
+    SCHEDULED = "scheduled", "Scheduled"
+    RUNNING = "running", "Running"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class OrganizationDeletion(models.Model):
+    """Deleting a whole organisation at the end of its contract, and the final receipt.
+
+    Outlives the organisation: it keeps the organisation's id and name (a
+    company, not a person), counts and the proof that its storage prefix
+    listed empty, never a member's name or e-mail.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        "teams.Organization",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    organization_name = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=12, choices=OrganizationDeletionStatus.choices, default=OrganizationDeletionStatus.SCHEDULED
+    )
+    scheduled_for = models.DateTimeField()
+    requested_by = models.CharField(max_length=120)
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # {"members_erased": n, "member_receipts": [...], "rows": {"generation.export": n, ...}, "storage_objects": n}
+    counts = models.JSONField(default=dict, blank=True)
+    remaining_objects = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(status__in=["scheduled", "running"]),
+                name="one_open_deletion_per_organization",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"deletion of {self.organization_name} ({self.status})"
+
+    @property
+    def verified_empty(self) -> bool:
+        return self.status == OrganizationDeletionStatus.COMPLETED and self.remaining_objects == 0

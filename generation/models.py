@@ -102,7 +102,8 @@ class GenerationJob(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey("teams.Organization", on_delete=models.CASCADE, related_name="+")
     member = models.ForeignKey("teams.Membership", on_delete=models.CASCADE, related_name="jobs")
-    style = models.ForeignKey(BrandStyle, on_delete=models.PROTECT, related_name="jobs")
+    # RESTRICT: a style in use cannot be deleted on its own, only with its organisation.
+    style = models.ForeignKey(BrandStyle, on_delete=models.RESTRICT, related_name="jobs")
     engine = models.CharField(max_length=20, choices=Engine.choices)
     status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
     idempotency_key = models.CharField(max_length=100)

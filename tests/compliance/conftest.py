@@ -46,3 +46,17 @@ def rendered(admin, small_style, astronaut_png):
         return Rendered(member=person, selfie=selfie, job=job)
 
     return make
+
+
+def every_version(prefix: str) -> list[str]:
+    """Every object under ``prefix``; on S3 every version and delete marker too, so "empty"
+    means nothing an erasure left behind could be restored."""
+    from django.conf import settings
+
+    if not getattr(settings, "S3_BUCKET", ""):
+        return storage.list_prefix(prefix)
+    from compliance.bucket import bucket_versions, s3_client_from_settings
+
+    return sorted(
+        v["Key"] for v in bucket_versions(client=s3_client_from_settings(), bucket=settings.S3_BUCKET, prefix=prefix)
+    )
