@@ -43,3 +43,10 @@ def organization_deletions_task() -> int:
     from .services.organization_deletion import organization_deletions_run_due
 
     return organization_deletions_run_due()
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def storage_reconcile_task() -> int:
+    from .services.reconcile import storage_reconcile
+
+    return len(storage_reconcile().orphans)
