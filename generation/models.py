@@ -5,6 +5,8 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from compliance.crypto import EncryptedJSONField
+
 
 class Engine(models.TextChoices):
     STUDIO = "studio", "Studio (real photo, CPU)"
@@ -73,8 +75,10 @@ class Selfie(models.Model):
     usable = models.BooleanField(default=False)
     # dlib's 128 float64 face descriptor (raw bytes), for the set and likeness checks.
     descriptor = models.BinaryField(null=True, blank=True, editable=False)
-    phash = models.CharField(max_length=16, blank=True)  # perceptual hash, for near-duplicates
-    skin_lab = models.JSONField(null=True, blank=True)  # mean CIELAB of the facial skin, for the skin-tone guard
+    # Perceptual hash (near-duplicates) and mean CIELAB of the facial skin (the skin-tone guard):
+    # figures of a face, encrypted at rest like the descriptor.
+    phash = EncryptedJSONField(null=True, blank=True)
+    skin_lab = EncryptedJSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
