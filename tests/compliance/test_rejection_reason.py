@@ -9,7 +9,7 @@ from compliance.services import consent_withdraw
 from generation import services as gen
 from generation.models import Headshot
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_reason_lives_on_the_headshot_not_in_the_audit_log(hr, rendered):
