@@ -15,6 +15,8 @@ BIPA_CEILING_DAYS = 1095
 class Jurisdiction(models.TextChoices):
     GDPR = "gdpr", "EU/UK GDPR (explicit consent, Art. 9)"
     BIPA = "bipa", "Illinois BIPA (written release)"
+    CUBI = "cubi", "Texas CUBI (notice and consent)"
+    WASHINGTON = "washington", "Washington RCW 19.375 / My Health My Data (notice and consent)"
 
 
 class RetentionPolicy(models.Model):
@@ -29,6 +31,8 @@ class RetentionPolicy(models.Model):
     jurisdiction = models.CharField(max_length=10, choices=Jurisdiction.choices, default=Jurisdiction.GDPR)
     # N: selfies and descriptors, days after the member's last job finished (0 = on success).
     selfie_days = models.PositiveIntegerField(default=30, validators=[MaxValueValidator(BIPA_CEILING_DAYS)])
+    # R: selfies that failed the checklist, days after upload (gone sooner: at the next usable upload).
+    rejected_selfie_days = models.PositiveIntegerField(default=1, validators=[MaxValueValidator(30)])
     # M: variants nobody chose, days after they were rendered.
     unchosen_days = models.PositiveIntegerField(default=30, validators=[MaxValueValidator(3650)])
     # K: approved headshots (and everything else) after the membership ends:

@@ -59,6 +59,8 @@ def consent_text_current(*, organization: Organization, jurisdiction: str | None
     jurisdiction = jurisdiction or retention_policy_get(organization=organization).jurisdiction
     latest = _latest(organization, jurisdiction)
     template = latest.template if latest else consent_texts.DEFAULT_TEMPLATES[jurisdiction]
+    if consent_texts.sha256(template) in consent_texts.RETIRED_DEFAULTS:
+        template = consent_texts.DEFAULT_TEMPLATES[jurisdiction]
     return _snapshot(organization, jurisdiction, template, material=True)
 
 

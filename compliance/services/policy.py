@@ -15,6 +15,7 @@ from .audit import audit_event_record
 EDITABLE = {
     "jurisdiction",
     "selfie_days",
+    "rejected_selfie_days",
     "unchosen_days",
     "offboarding_days",
     "export_days",

@@ -69,6 +69,14 @@ def selfies_due(*, organization: Organization, policy: RetentionPolicy, now: dat
     )
 
 
+def rejected_selfies_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet:
+    """Photos that failed the checklist, R days after upload (policy, default 1)."""
+    from generation.models import Selfie
+
+    cutoff = now - timedelta(days=policy.rejected_selfie_days)
+    return Selfie.objects.filter(organization=organization, usable=False, uploaded_at__lte=cutoff)
+
+
 def unchosen_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet:
     from generation.models import Headshot, JobStatus
 
@@ -130,6 +138,14 @@ def retention_plan(*, organization: Organization, now: datetime | None = None) -
             else f"uploaded {_days(s.uploaded_at)}, never rendered: BIPA ceiling {BIPA_CEILING_DAYS} days",
         )
         for s in selfies_due(**args)
+    ]
+    plan += [
+        Planned(
+            "rejected_selfie",
+            str(s.pk),
+            f"failed the checklist, uploaded {_days(s.uploaded_at)}, policy {policy.rejected_selfie_days} days",
+        )
+        for s in rejected_selfies_due(**args)
     ]
     plan += [
         Planned(
@@ -223,6 +239,9 @@ def _sweep_organization(run: SweepRun, organization: Organization, now: datetime
     args = {"organization": organization, "policy": policy, "now": now}
     counts = {
         "selfies": _sweep_rows(run, "selfie", selfies_due(**args), _selfie_keys, batch_size=batch_size),
+        "rejected_selfies": _sweep_rows(
+            run, "rejected_selfie", rejected_selfies_due(**args), _selfie_keys, batch_size=batch_size
+        ),
         "unchosen_headshots": _sweep_rows(
             run,
             "unchosen_headshot",
