@@ -8,7 +8,10 @@ class ComplianceConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
-        from . import admin_retention  # noqa: F401  (registers the retention/erasure admin)
-        from .bucket import check_media_bucket
+        from core.audit import audit_writer_install
 
+        from .bucket import check_media_bucket
+        from .services.audit import audit_event_write
+
+        audit_writer_install(audit_event_write)
         checks.register(check_media_bucket)

@@ -14,6 +14,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from core.storages import s3_delete_every_version, s3_delete_versions, s3_versions
+
 MAX_NONCURRENT_DAYS = 1
 _PUBLIC_SWITCHES = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 _ALL_USERS = (
@@ -102,33 +104,10 @@ def bucket_problems(*, client: Any, bucket: str) -> list[str]:
     return [problem for check in checks if (problem := check(client, bucket))]
 
 
-def bucket_delete_every_version(*, client: Any, bucket: str, key: str) -> int:
-    """Delete every version and delete marker of ``key``: on a versioned bucket a plain delete
-    only hides the object. Returns how many versions went."""
-    doomed = [v for v in bucket_versions(client=client, bucket=bucket, prefix=key) if v["Key"] == key]
-    return bucket_delete_versions(client=client, bucket=bucket, versions=doomed)
-
-
-def bucket_versions(*, client: Any, bucket: str, prefix: str, latest: bool = False) -> list[dict[str, Any]]:
-    """Every version and delete marker under ``prefix``: what "empty" must mean on S3.
-
-    With ``latest``, each entry also says whether it is the current version and when it was written.
-    """
-    found = []
-    for page in client.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
-        for version in page.get("Versions", []) + page.get("DeleteMarkers", []):
-            entry = {"Key": version["Key"], "VersionId": version["VersionId"]}
-            if latest:
-                entry |= {"IsLatest": version["IsLatest"], "LastModified": version["LastModified"]}
-            found.append(entry)
-    return found
-
-
-def bucket_delete_versions(*, client: Any, bucket: str, versions: list[dict[str, Any]]) -> int:
-    doomed = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in versions]
-    for start in range(0, len(doomed), 1000):  # the API's batch limit
-        client.delete_objects(Bucket=bucket, Delete={"Objects": doomed[start : start + 1000], "Quiet": True})
-    return len(doomed)
+# The version helpers live with the S3 backend (core.storages); these names are compliance's.
+bucket_versions = s3_versions
+bucket_delete_versions = s3_delete_versions
+bucket_delete_every_version = s3_delete_every_version
 
 
 def s3_client_from_settings() -> Any:

@@ -25,10 +25,11 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import media
+from core.audit import Verb, audit_event_record
 from teams.models import Membership, Organization
 
 from ..models import ErasureReason, OrganizationDeletion, OrganizationDeletionStatus
-from .audit import audit_event_record
 from .erasure import member_erase
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def organization_deletion_schedule(
             audit_event_record(
                 actor=actor,
                 organization=organization,
-                verb="organization.deletion_scheduled",
+                verb=Verb.ORGANIZATION_DELETION_SCHEDULED,
                 target=deletion,
                 data={"scheduled_for": deletion.scheduled_for.isoformat(), "requested_by": requested_by[:120]},
             )
@@ -80,7 +81,7 @@ def organization_deletion_cancel(*, deletion: OrganizationDeletion, actor: Membe
             audit_event_record(
                 actor=actor,
                 organization=deletion.organization,
-                verb="organization.deletion_cancelled",
+                verb=Verb.ORGANIZATION_DELETION_CANCELLED,
                 target=deletion,
             )
     return bool(cancelled)
@@ -96,15 +97,13 @@ def _erase_members(organization: Organization, requested_by: str) -> list[str]:
 
 def _empty_prefix(prefix: str) -> tuple[int, int]:
     """Delete everything under ``prefix``; return (objects deleted, objects still listed)."""
-    from generation import storage
-
-    keys = storage.list_prefix(prefix)
+    keys = media.list_prefix(prefix)
     for key in keys:
         try:
-            storage.delete(key)
+            media.delete(key)
         except Exception:  # listed again below; the next run retries
             log.exception("organisation deletion: could not delete %s", key)
-    return len(keys), len(storage.list_prefix(prefix))
+    return len(keys), len(media.list_prefix(prefix))
 
 
 def _delete_rows(organization: Organization) -> dict[str, int]:
@@ -148,7 +147,7 @@ def organization_deletion_run(*, deletion: OrganizationDeletion, now: datetime |
         audit_event_record(
             actor=None,
             organization=organization,
-            verb="organization.deleted",
+            verb=Verb.ORGANIZATION_DELETED,
             target=deletion,
             data={"members_erased": counts["members_erased"], "storage_objects": counts["storage_objects"]},
         )

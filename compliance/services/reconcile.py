@@ -25,7 +25,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .audit import audit_event_record
+from core import media
+from core.audit import Verb, audit_event_record
 
 log = logging.getLogger(__name__)
 ROOT = "orgs/"
@@ -67,9 +68,7 @@ def _on_s3() -> bool:
 def _reconcile_files(report: Reconciliation, owned: set[str], cutoff: datetime, dry_run: bool) -> None:
     from django.core.files.storage import default_storage
 
-    from generation import storage
-
-    for key in storage.list_prefix(ROOT):
+    for key in media.list_prefix(ROOT):
         report.listed += 1
         if key in owned:
             report.owned += 1
@@ -79,7 +78,7 @@ def _reconcile_files(report: Reconciliation, owned: set[str], cutoff: datetime, 
             report.orphans.append(key)
             if not dry_run:
                 try:
-                    storage.delete(key)
+                    media.delete(key)
                     report.deleted += 1
                 except Exception as exc:
                     report.errors.append(f"{key}: {exc}"[:300])
@@ -128,7 +127,7 @@ def storage_reconcile(
             audit_event_record(
                 actor=None,
                 organization=None,
-                verb="storage.reconciled",
+                verb=Verb.STORAGE_RECONCILED,
                 data={
                     "orphans": report.orphans[:1000],
                     "old_versions": report.old_versions,

@@ -4,19 +4,19 @@ from dataclasses import dataclass
 
 import pytest
 
+from core import media
 from generation import services as gen
-from generation import storage
 from generation.models import JobStatus
 from teams.models import Membership
 from tests import factories
 
 
 def prefix_of(member: Membership) -> str:
-    return storage.member_prefix(organization_id=member.organization_id, member_id=member.id)
+    return media.member_prefix(organization_id=member.organization_id, member_id=member.id)
 
 
 def stored(member: Membership) -> list[str]:
-    return storage.list_prefix(prefix_of(member))
+    return media.list_prefix(prefix_of(member))
 
 
 @dataclass
@@ -54,7 +54,7 @@ def every_version(prefix: str) -> list[str]:
     from django.conf import settings
 
     if not getattr(settings, "S3_BUCKET", ""):
-        return storage.list_prefix(prefix)
+        return media.list_prefix(prefix)
     from compliance.bucket import bucket_versions, s3_client_from_settings
 
     return sorted(

@@ -9,8 +9,8 @@ import pytest
 from django.utils.text import slugify
 
 from compliance.services import consent_withdraw
+from core import media as storage
 from generation import services as gen
-from generation import storage
 from generation.models import Export, ExportStatus
 from generation.services import exports as export_services
 

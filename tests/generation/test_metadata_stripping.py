@@ -8,8 +8,8 @@ import struct
 import pytest
 from PIL import Image, ImageCms, PngImagePlugin
 
+from core import media as storage
 from generation import services as gen
-from generation import storage
 from generation.imaging.disclosure import disclose_jpeg
 from generation.imaging.io import encode_jpeg
 from tests import factories
