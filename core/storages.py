@@ -86,7 +86,11 @@ def s3_versions(*, client: Any, bucket: str, prefix: str, latest: bool = False) 
 def s3_delete_versions(*, client: Any, bucket: str, versions: list[dict[str, Any]]) -> int:
     doomed = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in versions]
     for start in range(0, len(doomed), 1000):  # the API's batch limit
-        client.delete_objects(Bucket=bucket, Delete={"Objects": doomed[start : start + 1000], "Quiet": True})
+        batch = doomed[start : start + 1000]
+        answer = client.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
+        if answer.get("Errors"):  # a batch delete reports failures per key instead of raising
+            failed = ", ".join(f"{e.get('Key')}: {e.get('Code')}" for e in answer["Errors"][:5])
+            raise OSError(f"S3 refused to delete {len(answer['Errors'])} version(s): {failed}")
     return len(doomed)
 
 

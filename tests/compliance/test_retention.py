@@ -161,21 +161,24 @@ def failing_delete(monkeypatch, doomed_key: str):
     from botocore.exceptions import ClientError
 
     def refuse(params, **kwargs):
-        if params.get("Key") == doomed_key:
+        keys = [params.get("Key")] + [o.get("Key") for o in params.get("Delete", {}).get("Objects", [])]
+        if doomed_key in keys:
             raise ClientError(
                 {
                     "Error": {"Code": "SlowDown", "Message": "injected"},
                     "ResponseMetadata": {"HTTPStatusCode": 503},
                 },
-                "DeleteObject",
+                "DeleteObjects",
             )
 
-    events = default_storage.bucket.meta.client.meta.events
-    events.register("before-parameter-build.s3.DeleteObject", refuse)
+    events = default_storage.connection.meta.client.meta.events
+    for name in ("DeleteObject", "DeleteObjects"):
+        events.register(f"before-parameter-build.s3.{name}", refuse)
     try:
         yield
     finally:
-        events.unregister("before-parameter-build.s3.DeleteObject", refuse)
+        for name in ("DeleteObject", "DeleteObjects"):
+            events.unregister(f"before-parameter-build.s3.{name}", refuse)
 
 
 def test_one_storage_error_does_not_stop_the_sweep_and_is_retried_next_run(rendered, policy, monkeypatch):
