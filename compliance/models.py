@@ -42,6 +42,8 @@ class RetentionPolicy(models.Model):
     export_days = models.PositiveIntegerField(default=14, validators=[MaxValueValidator(3650)])
     # Y: audit log, years.
     audit_years = models.PositiveIntegerField(default=6, validators=[MinValueValidator(1), MaxValueValidator(10)])
+    # Who members and the public contact about their data (a DPO or privacy team), on the public page.
+    privacy_contact = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("privacy/withdraw/", views.withdraw, name="privacy-withdraw"),
     path("privacy/export/", views.export, name="privacy-export"),
+    path("privacy/o/<slug:slug>/", views.public_privacy, name="public-privacy"),
 ]

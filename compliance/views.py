@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -11,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
 from teams.access import client_ip, member_view, refuse
-from teams.selectors import membership_for_user
 
 from . import selectors, services
 from .api.views import zip_response
@@ -49,7 +50,8 @@ def _grant(request, actor):
 
 
 def _member(request):
-    member = membership_for_user(request.user)
+    # Leavers keep this page (download, withdraw) during their grace period.
+    member = selectors.membership_for_privacy(request.user)
     if member is None:
         raise Http404("No membership.")
     return member
@@ -58,10 +60,18 @@ def _member(request):
 @login_required
 def privacy(request):
     member = _member(request)
+    policy = services.retention_policy_get(organization=member.organization)
     context = {
-        "policy": services.retention_policy_get(organization=member.organization),
+        "member": member,
+        "policy": policy,
+        "schedule": selectors.retention_schedule(policy=policy),
         "receipts": selectors.receipts_of(member=member),
         "consent": services.consent_active(member=member),
+        # A consent to an older text still covers data held: withdrawal must stay on offer.
+        "can_withdraw": member.consents.filter(withdrawn_at__isnull=True).exists(),
+        "erased_after": (
+            member.deactivated_at + timedelta(days=policy.offboarding_days) if member.deactivated_at else None
+        ),
     }
     return render(request, "compliance/privacy.html", context)
 
@@ -79,3 +89,25 @@ def withdraw(request):
 @login_required
 def export(request):
     return zip_response(services.subject_access_export(member=_member(request)))
+
+
+PURPOSE = (
+    "Making consistent company headshots of staff, and letting HR approve them. Face geometry is used only "
+    "to check that each generated headshot still looks like its member; it is never sold or used for anything else."
+)
+
+
+def public_privacy(request, slug: str):
+    """The organisation's privacy notice, for anyone (no login): what, why, who, how long, whom to ask."""
+    organization = selectors.organization_public(slug=slug)
+    if organization is None:
+        raise Http404("No such organisation.")
+    policy = services.retention_policy_get(organization=organization)
+    context = {
+        "organization": organization,
+        "policy": policy,
+        "purpose": PURPOSE,
+        "schedule": selectors.retention_schedule(policy=policy),
+        "processors": selectors.processors(),
+    }
+    return render(request, "compliance/public_privacy.html", context)

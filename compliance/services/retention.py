@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -275,6 +276,8 @@ def _offboard_one(queryset: QuerySet, member_id, now: datetime) -> int:
         if member is None:  # another sweep has it, or it was erased meanwhile
             return 0
         member_erase(member=member, reason=ErasureReason.OFFBOARDING, requested_by="retention sweep", now=now)
+        # The grace period is over: the login kept for the privacy page closes.
+        get_user_model().objects.filter(pk=member.user_id).update(is_active=False)
         return 1
 
 
