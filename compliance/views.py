@@ -87,6 +87,23 @@ def withdraw(request):
 
 
 @login_required
+@require_POST
+def erase_account(request):
+    """Delete my account: face data, then name, e-mail and login. Separate from withdrawing."""
+    member = _member(request)
+    if request.POST.get("confirm") != "erase my account":
+        messages.error(request, "Type “erase my account” to confirm.")
+        return redirect("compliance:privacy")
+    from django.contrib.auth import logout
+
+    from .services.account_erasure import account_erase
+
+    account_erase(member=member, requested_by=f"member:{member.pk}", actor=member)
+    logout(request)
+    return render(request, "compliance/account_erased.html", {"member_id": member.pk})
+
+
+@login_required
 def export(request):
     return zip_response(services.subject_access_export(member=_member(request)))
 

@@ -17,6 +17,7 @@ from django.db.models import Model
 
 
 class Verb(StrEnum):
+    ACCOUNT_ERASED = "account.erased"
     CONSENT_GRANTED = "consent.granted"
     CONSENT_WITHDRAWN = "consent.withdrawn"
     CONSENT_TEXT_PUBLISHED = "consent_text.published"
