@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 
 from .models import (
     AuditEvent,
+    BreachRecord,
     ConsentRecord,
     ConsentText,
     DeletionReceipt,
@@ -182,3 +183,35 @@ class OrganizationDeletionAdmin(admin.ModelAdmin):
 
         done = sum(organization_deletion_cancel(deletion=d) for d in queryset)
         self.message_user(request, f"{done} deletion(s) cancelled.")
+
+
+@admin.register(BreachRecord)
+class BreachRecordAdmin(admin.ModelAdmin):
+    """The breach log: add a record (through the service, audited); records are never edited or deleted.
+    A later finding is a new record that "follows" the first."""
+
+    list_display = ["discovered_at", "organization", "data_categories", "members_affected", "authority_notified_at"]
+    list_filter = [("authority_notified_at", admin.EmptyFieldListFilter), "organization"]
+    search_fields = ["description", "data_categories"]
+    raw_id_fields = ["organization", "follows"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields] if obj is not None else ["recorded_at", "recorded_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from .services.breaches import breach_record
+
+        details = {k: v for k, v in form.cleaned_data.items() if k not in ("organization", "discovered_at")}
+        saved = breach_record(
+            organization=form.cleaned_data.get("organization"),
+            discovered_at=form.cleaned_data["discovered_at"],
+            recorded_by=f"admin {request.user.get_username()}",
+            **details,
+        )
+        obj.pk = saved.pk

@@ -311,3 +311,34 @@ class OrganizationDeletion(models.Model):
     @property
     def verified_empty(self) -> bool:
         return self.status == OrganizationDeletionStatus.COMPLETED and self.remaining_objects == 0
+
+
+class BreachRecord(models.Model):
+    """One personal-data breach, documented whether or not it is notified (GDPR Art. 33(5)).
+
+    Written through ``breach_record`` (with an audit row); kept, never edited in place:
+    a later finding is a new record pointing at the first.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        "teams.Organization", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    follows = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="updates")
+    discovered_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.CharField(max_length=120)
+    description = models.TextField(help_text="What happened, and how it was found.")
+    data_categories = models.CharField(max_length=300, help_text="e.g. selfies, e-mail addresses")
+    members_affected = models.PositiveIntegerField(default=0)
+    consequences = models.TextField(blank=True, help_text="Likely consequences for the people affected.")
+    measures = models.TextField(blank=True, help_text="Measures taken or proposed, including to limit harm.")
+    authority_notified_at = models.DateTimeField(null=True, blank=True)
+    members_notified_at = models.DateTimeField(null=True, blank=True)
+    not_notified_because = models.TextField(blank=True, help_text="Why no notification was needed, if none was made.")
+
+    class Meta:
+        ordering = ["-discovered_at"]
+
+    def __str__(self) -> str:
+        return f"breach discovered {self.discovered_at:%Y-%m-%d}"

@@ -11,4 +11,5 @@ urlpatterns = [
     path("privacy/export/", views.export, name="privacy-export"),
     path("privacy/erase-account/", views.erase_account, name="privacy-erase-account"),
     path("privacy/o/<slug:slug>/", views.public_privacy, name="public-privacy"),
+    path("privacy/records/<slug:kind>.md", views.records, name="privacy-records"),
 ]

@@ -128,3 +128,18 @@ def public_privacy(request, slug: str):
         "processors": selectors.processors(),
     }
     return render(request, "compliance/public_privacy.html", context)
+
+
+@member_view("admin")
+def records(request, actor, kind: str):
+    """The organisation's record of processing (Art. 30) or DPIA draft, as a Markdown download."""
+    from django.http import HttpResponse
+
+    from .records import dpia_draft, processing_record
+
+    make = {"record": processing_record, "dpia": dpia_draft}.get(kind)
+    if make is None:
+        raise Http404("No such document.")
+    response = HttpResponse(make(organization=actor.organization), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{actor.organization.slug}-{kind}.md"'
+    return response
