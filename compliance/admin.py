@@ -10,6 +10,7 @@ from .models import (
     ConsentRecord,
     ConsentText,
     DeletionReceipt,
+    MemberJurisdiction,
     OrganizationDeletion,
     RetentionPolicy,
     SweepRun,
@@ -215,3 +216,23 @@ class BreachRecordAdmin(admin.ModelAdmin):
             **details,
         )
         obj.pk = saved.pk
+
+
+@admin.register(MemberJurisdiction)
+class MemberJurisdictionAdmin(admin.ModelAdmin):
+    """Which law a member's consent follows, when not the organisation's default. Set through the
+    service (audited); the member is asked to consent again under the new text."""
+
+    list_display = ["member", "jurisdiction", "set_at"]
+    list_filter = ["jurisdiction"]
+    raw_id_fields = ["member"]
+    readonly_fields = ["set_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from .services import member_jurisdiction_set
+
+        member_jurisdiction_set(actor=None, member=obj.member, jurisdiction=obj.jurisdiction)
+        obj.pk = MemberJurisdiction.objects.get(member=obj.member).pk

@@ -342,3 +342,15 @@ class BreachRecord(models.Model):
 
     def __str__(self) -> str:
         return f"breach discovered {self.discovered_at:%Y-%m-%d}"
+
+
+class MemberJurisdiction(models.Model):
+    """The law a member's consent follows, where it differs from the organisation's default
+    (an Illinois employee of a European company reads the BIPA release, not the GDPR text)."""
+
+    member = models.OneToOneField("teams.Membership", on_delete=models.CASCADE, related_name="jurisdiction")
+    jurisdiction = models.CharField(max_length=10, choices=Jurisdiction.choices)
+    set_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.jurisdiction}"

@@ -21,7 +21,7 @@ from .models import ConsentMethod
 
 @member_view()
 def consent(request, actor):
-    text = services.consent_text_current(organization=actor.organization)
+    text = services.consent_text_for(member=actor)
     if request.method == "POST":
         if not request.POST.get("agree"):
             messages.error(request, "Tick the box to confirm that you give your consent.")

@@ -40,6 +40,7 @@ class Verb(StrEnum):
     JOIN_LINK_USED = "join_link.used"
     MEMBER_ERASED = "member.erased"
     MEMBER_ERASURE_REQUESTED = "member.erasure_requested"
+    MEMBER_JURISDICTION_SET = "member.jurisdiction_set"
     MEMBERSHIP_DEACTIVATED = "membership.deactivated"
     ORGANIZATION_CREATED = "organization.created"
     ORGANIZATION_DELETED = "organization.deleted"
