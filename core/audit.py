@@ -28,6 +28,7 @@ class Verb(StrEnum):
     EXPORT_DOWNLOADED = "export.downloaded"
     HEADSHOT_APPROVED = "headshot.approved"
     HEADSHOT_CHOSEN = "headshot.chosen"
+    HEADSHOT_PROVIDED = "headshot.provided"
     HEADSHOT_REJECTED = "headshot.rejected"
     INVITATION_ACCEPTED = "invitation.accepted"
     INVITATION_CREATED = "invitation.created"

@@ -13,6 +13,11 @@ class Engine(models.TextChoices):
     DIFFUSION = "diffusion", "Diffusion (generative, GPU)"
 
 
+# A job row for a finished photo the member provided instead of face processing (services/provided.py).
+PROVIDED_ENGINE = "provided"
+JOB_ENGINES = [*Engine.choices, (PROVIDED_ENGINE, "Photo provided by the member (no face processing)")]
+
+
 def default_framing() -> dict:
     # Fractions of the output: eye line height from the top, distance between
     # the eye centres as a share of the width.
@@ -108,7 +113,7 @@ class GenerationJob(models.Model):
     member = models.ForeignKey("teams.Membership", on_delete=models.CASCADE, related_name="jobs")
     # RESTRICT: a style in use cannot be deleted on its own, only with its organisation.
     style = models.ForeignKey(BrandStyle, on_delete=models.RESTRICT, related_name="jobs")
-    engine = models.CharField(max_length=20, choices=Engine.choices)
+    engine = models.CharField(max_length=20, choices=JOB_ENGINES)
     status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
     idempotency_key = models.CharField(max_length=100)
     attempts = models.PositiveIntegerField(default=0)
