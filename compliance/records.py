@@ -8,7 +8,6 @@ be pasted into the organisation's own register or turned into a PDF.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils import timezone
 
 from teams.models import Organization
@@ -49,9 +48,12 @@ def _table(rows: list[tuple[str, str]], head: tuple[str, str]) -> str:
 
 
 def _storage_location() -> str:
-    if getattr(settings, "S3_BUCKET", ""):
-        region = settings.STORAGES["default"]["OPTIONS"].get("region_name") or "unknown region"
-        return f"S3 bucket {settings.S3_BUCKET} ({region})"
+    from core import media
+
+    target = media.s3_target()
+    if target is not None:
+        client, bucket = target
+        return f"S3 bucket {bucket} ({client.meta.region_name or 'unknown region'})"
     return "the server's local disk"
 
 

@@ -64,8 +64,11 @@ def processors() -> list[tuple[str, str]]:
     if named:
         return [(str(name), str(role)) for name, role in named]
     found = [("The operator of this headshot service", "hosting, the application and its database")]
-    if getattr(settings, "S3_BUCKET", ""):
-        endpoint = getattr(settings, "S3_ENDPOINT_URL", "") or "Amazon S3"
+    from core import media
+
+    target = media.s3_target()
+    if target is not None:
+        endpoint = target[0].meta.endpoint_url or "Amazon S3"
         found.append((f"Object storage ({endpoint})", "encrypted storage of photos, headshots and exports"))
     return found
 

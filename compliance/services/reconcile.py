@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -61,10 +60,6 @@ def _owned_keys() -> set[str]:
     return {k for k in keys if k}
 
 
-def _on_s3() -> bool:
-    return bool(getattr(settings, "S3_BUCKET", ""))
-
-
 def _reconcile_files(report: Reconciliation, owned: set[str], cutoff: datetime, dry_run: bool) -> None:
     from django.core.files.storage import default_storage
 
@@ -85,9 +80,9 @@ def _reconcile_files(report: Reconciliation, owned: set[str], cutoff: datetime, 
 
 
 def _reconcile_s3(report: Reconciliation, owned: set[str], cutoff: datetime, dry_run: bool) -> None:
-    from ..bucket import bucket_delete_versions, bucket_versions, s3_client_from_settings
+    from ..bucket import bucket_delete_versions, bucket_versions
 
-    client, bucket = s3_client_from_settings(), settings.S3_BUCKET
+    client, bucket = media.s3_target()  # type: ignore[misc]
     versions = bucket_versions(client=client, bucket=bucket, prefix=ROOT, latest=True)
     by_key: dict[str, list[dict[str, Any]]] = {}
     for version in versions:
@@ -119,7 +114,7 @@ def storage_reconcile(
     cutoff = (now or timezone.now()) - min_age
     report = Reconciliation()
     owned = _owned_keys()
-    (_reconcile_s3 if _on_s3() else _reconcile_files)(report, owned, cutoff, dry_run)
+    (_reconcile_s3 if media.s3_target() else _reconcile_files)(report, owned, cutoff, dry_run)
     if report.orphans:
         log.warning("storage reconciliation: %d object(s) no row owns", len(report.orphans))
     if not dry_run and (report.orphans or report.old_versions or report.errors):

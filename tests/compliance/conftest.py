@@ -51,12 +51,10 @@ def rendered(admin, small_style, astronaut_png):
 def every_version(prefix: str) -> list[str]:
     """Every object under ``prefix``; on S3 every version and delete marker too, so "empty"
     means nothing an erasure left behind could be restored."""
-    from django.conf import settings
-
-    if not getattr(settings, "S3_BUCKET", ""):
+    target = media.s3_target()
+    if target is None:
         return media.list_prefix(prefix)
-    from compliance.bucket import bucket_versions, s3_client_from_settings
+    from compliance.bucket import bucket_versions
 
-    return sorted(
-        v["Key"] for v in bucket_versions(client=s3_client_from_settings(), bucket=settings.S3_BUCKET, prefix=prefix)
-    )
+    client, bucket = target
+    return sorted(v["Key"] for v in bucket_versions(client=client, bucket=bucket, prefix=prefix))
