@@ -1,8 +1,11 @@
 """Consent, audit, retention and erasure, read-only: what was agreed and what happened cannot be
 edited here. Policies and texts change through their services (with an audit row), never here."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpRequest
 
 from .models import (
     AuditEvent,
@@ -155,16 +158,16 @@ class OrganizationDeletionAdmin(admin.ModelAdmin):
     raw_id_fields = ["organization"]
     actions = ["cancel"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in self.model._meta.fields] if obj is not None else []
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         from .services.organization_deletion import DeletionAlreadyScheduled, organization_deletion_schedule
 
         try:
@@ -179,7 +182,7 @@ class OrganizationDeletionAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
 
     @admin.action(description="Cancel the selected scheduled deletions")
-    def cancel(self, request, queryset):
+    def cancel(self, request: HttpRequest, queryset: Any) -> None:
         from .services.organization_deletion import organization_deletion_cancel
 
         done = sum(organization_deletion_cancel(deletion=d) for d in queryset)
@@ -196,16 +199,16 @@ class BreachRecordAdmin(admin.ModelAdmin):
     search_fields = ["description", "data_categories"]
     raw_id_fields = ["organization", "follows"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in self.model._meta.fields] if obj is not None else ["recorded_at", "recorded_by"]
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         from .services.breaches import breach_record
 
         details = {k: v for k, v in form.cleaned_data.items() if k not in ("organization", "discovered_at")}
@@ -228,10 +231,10 @@ class MemberJurisdictionAdmin(admin.ModelAdmin):
     raw_id_fields = ["member"]
     readonly_fields = ["set_at"]
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         from .services import member_jurisdiction_set
 
         member_jurisdiction_set(actor=None, member=obj.member, jurisdiction=obj.jurisdiction)

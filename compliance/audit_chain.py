@@ -66,13 +66,12 @@ def audit_chain_seal(event: AuditEvent) -> None:
     # JSON round trip: hash exactly what the database will give back.
     event.data = json.loads(json.dumps(event.data or {}))
     _chain_lock(event.organization_id)
-    last = (
-        type(event)
-        .objects.filter(organization_id=event.organization_id, seq__isnull=False)
-        .order_by("-seq")
-        .values_list("seq", "row_hash")
-        .first()
-    )
+    chain = type(event).objects.filter(seq__isnull=False)
+    if event.organization_id is None:
+        chain = chain.filter(organization__isnull=True)
+    else:
+        chain = chain.filter(organization_id=event.organization_id)
+    last = chain.order_by("-seq").values_list("seq", "row_hash").first()
     event.seq, event.prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     event.row_hash = audit_row_hash(event)
 

@@ -115,7 +115,7 @@ def s3_client_from_settings() -> Any:
     import boto3
     from django.conf import settings
 
-    options = settings.STORAGES["default"]["OPTIONS"]
+    options: dict[str, Any] = dict(settings.STORAGES["default"].get("OPTIONS", {}))
     return boto3.client(
         "s3",
         endpoint_url=options.get("endpoint_url"),
@@ -133,7 +133,7 @@ def check_media_bucket(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     if not getattr(settings, "S3_BUCKET_CHECKS", False) or not getattr(settings, "S3_BUCKET", ""):
         return []
     try:
-        problems = bucket_problems(client=s3_client_from_settings(), bucket=settings.S3_BUCKET)
+        problems = bucket_problems(client=s3_client_from_settings(), bucket=str(settings.S3_BUCKET))
     except Exception as exc:  # unreachable, no rights to read the settings: also not fit to start
         problems = [f"cannot read the settings of bucket {settings.S3_BUCKET}: {exc}"]
     return [

@@ -20,6 +20,7 @@ import base64
 import hashlib
 import json
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -111,26 +112,26 @@ class EncryptedJSONField(models.BinaryField):
     a database dump must not show them.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("editable", False)
         super().__init__(*args, **kwargs)
 
-    def get_db_prep_value(self, value, connection, prepared=False):
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
         if value is None:
             return None
         token = encrypt(json.dumps(value, separators=(",", ":")).encode())
         return super().get_db_prep_value(token, connection, prepared)
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if value is None:
             return None
         return json.loads(decrypt(bytes(value)))
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         return value
 
 
-def _rotate_column(model, name: str, batch_size: int) -> int:
+def _rotate_column(model: Any, name: str, batch_size: int) -> int:
     column = model._meta.get_field(name).column
     count = 0
     with connection.cursor() as cursor:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from teams.models import Membership, Organization
@@ -7,7 +9,7 @@ from teams.models import Membership, Organization
 from .models import BIPA_CEILING_DAYS, DeletionReceipt, ErasureReason, RetentionPolicy
 
 
-def membership_for_privacy(user) -> Membership | None:
+def membership_for_privacy(user: Any) -> Membership | None:
     """The membership whose privacy page a signed-in user may use: their active one, or one
     that ended and is still in its grace period (not erased since it ended)."""
     if not user or not user.is_authenticated:

@@ -7,12 +7,13 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
 from teams.access import client_ip, member_view, refuse
+from teams.models import Membership
 
 from . import selectors, services
 from .api.views import zip_response
@@ -88,7 +89,7 @@ def withdraw(request):
 
 @login_required
 @require_POST
-def erase_account(request):
+def erase_account(request: HttpRequest) -> HttpResponse:
     """Delete my account: face data, then name, e-mail and login. Separate from withdrawing."""
     member = _member(request)
     if request.POST.get("confirm") != "erase my account":
@@ -114,7 +115,7 @@ PURPOSE = (
 )
 
 
-def public_privacy(request, slug: str):
+def public_privacy(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisation's privacy notice, for anyone (no login): what, why, who, how long, whom to ask."""
     organization = selectors.organization_public(slug=slug)
     if organization is None:
@@ -131,10 +132,8 @@ def public_privacy(request, slug: str):
 
 
 @member_view("admin")
-def records(request, actor, kind: str):
+def records(request: HttpRequest, actor: Membership, kind: str) -> HttpResponse:
     """The organisation's record of processing (Art. 30) or DPIA draft, as a Markdown download."""
-    from django.http import HttpResponse
-
     from .records import dpia_draft, processing_record
 
     make = {"record": processing_record, "dpia": dpia_draft}.get(kind)

@@ -327,7 +327,7 @@ def export_download(request, actor, export_id):
 
 @member_view()
 @require_POST
-def headshot_provide(request, actor):
+def headshot_provide(request: HttpRequest, actor: Membership) -> HttpResponse:
     """The alternative to face processing: the member's own finished photo, resized only."""
     upload = request.FILES.get("photo")
     if upload is None:

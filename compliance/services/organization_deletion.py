@@ -132,7 +132,9 @@ def organization_deletion_run(*, deletion: OrganizationDeletion, now: datetime |
     if not _claim(deletion, now or timezone.now()):
         deletion.refresh_from_db()
         return deletion
-    organization = Organization.objects.filter(pk=deletion.organization_id).first()
+    organization = (
+        Organization.objects.filter(pk=deletion.organization_id).first() if deletion.organization_id else None
+    )
     if organization is None:  # deleted by an earlier run that could not finish its receipt
         return _complete(deletion, {}, remaining=0)
     requested_by = f"organisation deletion {deletion.pk}"
