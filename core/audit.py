@@ -18,6 +18,7 @@ from django.db.models import Model
 
 class Verb(StrEnum):
     ACCOUNT_ERASED = "account.erased"
+    ADMIN_DELETED = "admin.deleted"
     BREACH_RECORDED = "breach.recorded"
     CONSENT_GRANTED = "consent.granted"
     CONSENT_WITHDRAWN = "consent.withdrawn"
