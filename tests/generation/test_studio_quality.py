@@ -12,7 +12,7 @@ from PIL import Image
 from scipy.ndimage import distance_transform_edt
 
 from generation.engines.base import StyleSpec
-from generation.engines.studio import HEADROOM, choose_framing, compose, frame_needs
+from generation.engines.studio import FADE_BAND, HEADROOM, choose_framing, compose, frame_needs
 from generation.imaging.defects import VISIBLE_SEAM_PX, crown_margin, photo_edge_px, straight_cut_px, stray_share
 from generation.imaging.faces import find_face
 from generation.imaging.io import decode_upload
@@ -53,9 +53,10 @@ def test_a_selfie_that_stops_at_the_chest_ends_in_a_soft_fade_not_the_photos_edg
     assert (composed.valid < 0.5).any()  # the framing reaches past this photo
     assert defects["photo_edge_px"] <= VISIBLE_SEAM_PX, defects
     assert defects["straight_cut_px"] < 0.12 * composed.image.width, defects
-    # Far past the photo's edge there is only backdrop.
-    far = distance_transform_edt(composed.valid < 0.5) > composed.meta["eye_distance"] * composed.image.width
-    assert far.any() and composed.person_alpha[far].max() == 0
+    # Past the fade band beyond the photo's edge there is only backdrop (no visible alpha).
+    eye_px = composed.meta["eye_distance"] * composed.image.width
+    far = distance_transform_edt(composed.valid < 0.5) > (FADE_BAND + 0.15) * eye_px
+    assert far.any() and composed.person_alpha[far].max() < 1 / 255
 
 
 @pytest.mark.parametrize(
