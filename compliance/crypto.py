@@ -3,7 +3,7 @@
 Keys come from ``settings.FIELD_ENCRYPTION_KEYS``: a list of Fernet keys,
 newest first. New values are encrypted with the first key; any key in the
 list decrypts, so rotation is: put the new key first, run
-``manage.py rotate_field_keys`` (``descriptors_rotate``), then drop the old key.
+``manage.py rotate_field_keys`` (``generation.services.selfie_descriptors_rotate``), then drop the old key.
 
 ``Selfie.descriptor`` stays a plain ``BinaryField(null=True)`` holding a Fernet
 token: write ``selfie.descriptor = descriptor_encrypt(vector, grant=grant)``
@@ -100,17 +100,3 @@ class EncryptedBinaryField(models.BinaryField):
         if value is None:
             return None
         return decrypt(bytes(value))
-
-
-def descriptors_rotate(*, batch_size: int = 500) -> int:
-    """Re-encrypt every stored face descriptor with the newest key. Idempotent."""
-    from generation.models import Selfie
-
-    if not any(field.name == "descriptor" for field in Selfie._meta.fields):
-        return 0  # the descriptor column is not in this build yet
-    rows = Selfie.objects.exclude(descriptor__isnull=True).values_list("pk", "descriptor")
-    count = 0
-    for pk, token in rows.iterator(chunk_size=batch_size):
-        Selfie.objects.filter(pk=pk, descriptor=token).update(descriptor=rotate(token))
-        count += 1
-    return count

@@ -16,11 +16,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from compliance.services.retention import offboarding_start
 from core.audit import Verb, audit_event_record
 from core.exceptions import ApplicationError, NotAllowed, NotFound
 
 from .models import Invitation, JoinLink, Membership, Organization, Role
+from .signals import membership_ended, organization_created
 
 User = get_user_model()
 
@@ -69,9 +69,7 @@ def organization_create(
     admin_first_name: str = "",
     admin_last_name: str = "",
 ) -> Membership:
-    """Create an organisation, its first admin and its default brand style."""
-    from generation.services import brand_style_create_default
-
+    """Create an organisation and its first admin; the apps above add their defaults (signals)."""
     if Organization.objects.filter(slug=slug).exists():
         raise ApplicationError(f"The organisation slug {slug!r} is taken.", code="slug_taken")
     org = Organization.objects.create(
@@ -85,7 +83,7 @@ def organization_create(
     )
     admin = Membership.objects.create(user=user, organization=org, role=Role.ADMIN)
     audit_event_record(actor=admin, organization=org, verb=Verb.ORGANIZATION_CREATED, target=org)
-    brand_style_create_default(organization=org, actor=admin)
+    organization_created.send(sender=Organization, organization=org, admin=admin)
     return admin
 
 
@@ -346,5 +344,5 @@ def membership_deactivate(*, actor: Membership, member: Membership) -> Membershi
     member.user.is_active = False
     member.user.save(update_fields=["is_active"])
     audit_event_record(actor=actor, organization=member.organization, verb=Verb.MEMBERSHIP_DEACTIVATED, target=member)
-    offboarding_start(member=member)  # the erasure cascade follows after the grace period
+    membership_ended.send(sender=Membership, member=member)  # compliance starts offboarding
     return member

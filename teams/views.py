@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -11,30 +13,30 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from compliance.services import consent_active
 from core.exceptions import ApplicationError
-from generation.selectors import jobs_visible_to, review_queue, selfies_of
 
 from . import services
 from .access import member_view, refuse
-from .models import Role
+from .models import Membership, Role
 from .selectors import invitations_of, join_links_of
+
+# The home page shows what the apps above teams know about the member; each registers a
+# section (AppConfig.ready) instead of teams importing them.
+HomeSection = Callable[[Membership], dict[str, Any]]
+_home_sections: list[HomeSection] = []
+
+
+def home_section_register(section: HomeSection) -> None:
+    if section not in _home_sections:
+        _home_sections.append(section)
 
 
 @member_view()
 def home(request, actor):
-    return render(
-        request,
-        "teams/home.html",
-        {
-            "consent": consent_active(member=actor),
-            "selfies": selfies_of(actor=actor),
-            "usable_count": selfies_of(actor=actor).filter(usable=True).count(),
-            "jobs": jobs_visible_to(actor=actor).filter(member=actor)[:5],
-            "chosen": actor.headshots.filter(chosen=True).select_related("job").first(),
-            "pending_reviews": review_queue(actor=actor).count() if actor.is_hr else 0,
-        },
-    )
+    context: dict[str, Any] = {}
+    for section in _home_sections:
+        context |= section(actor)
+    return render(request, "teams/home.html", context)
 
 
 def _passwords(request) -> str:

@@ -3,7 +3,13 @@
 from .exports import export_build, export_create, export_download_url
 from .jobs import job_cancel_for_member, job_enqueue, job_retry, job_run
 from .review import headshot_approve, headshot_choose, headshot_reject, headshot_view_url
-from .selfies import selfie_delete, selfie_upload, selfie_view_url
+from .selfies import (
+    selfie_delete,
+    selfie_descriptors_rotate,
+    selfie_upload,
+    selfie_view_url,
+    selfies_release_after_render,
+)
 from .styles import brand_style_create_default, brand_style_update
 
 __all__ = [
@@ -21,6 +27,8 @@ __all__ = [
     "job_retry",
     "job_run",
     "selfie_delete",
+    "selfie_descriptors_rotate",
     "selfie_upload",
     "selfie_view_url",
+    "selfies_release_after_render",
 ]

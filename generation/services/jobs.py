@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from compliance.biometric import biometric_grant
 from compliance.services import ConsentRequired, consent_require
-from compliance.services.retention import selfies_release_after_render
 from core import media
 from core.audit import Verb, audit_event_record
 from core.exceptions import ApplicationError, NotAllowed, NotFound
@@ -21,7 +20,7 @@ from ..imaging import guards
 from ..imaging.disclosure import STUDIO_COMPOSITE, disclose_jpeg
 from ..imaging.io import open_rgb
 from ..models import BrandStyle, Engine, GenerationJob, Headshot, JobStatus
-from .selfies import descriptor_of
+from .selfies import descriptor_of, selfies_release_after_render
 
 log = logging.getLogger(__name__)
 

@@ -4,9 +4,12 @@ import uuid
 
 import numpy as np
 from django.db import transaction
+from django.utils import timezone
 
 from compliance.biometric import biometric_grant
-from compliance.crypto import descriptor_decrypt, descriptor_encrypt
+from compliance.crypto import descriptor_decrypt, descriptor_encrypt, rotate
+from compliance.models import SweepRun
+from compliance.services import retention_policy_get, retention_rows_delete
 from core import media
 from core.audit import Verb, audit_event_record
 from core.exceptions import ApplicationError, NotFound
@@ -15,9 +18,10 @@ from teams.models import Membership
 
 from ..imaging.checks import OtherSelfie, SelfieAnalysis, analyse_selfie, set_checks
 from ..imaging.io import ImageRejected, decode_upload, encode_jpeg
-from ..models import Selfie
+from ..models import GenerationJob, Selfie
 
 MAX_SELFIES = 12
+RELEASE_BATCH = 100
 
 
 def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
@@ -108,3 +112,36 @@ def selfie_view_url(*, actor: Membership, selfie: Selfie) -> str:
             raise NotFound("No such selfie.")
         audit_event_record(actor=actor, organization=actor.organization, verb=Verb.SELFIE_VIEWED, target=selfie)
     return media.media_url(selfie.storage_key)
+
+
+def selfies_release_after_render(*, job: GenerationJob) -> None:
+    """Policy N = 0: delete the selfies a job used as soon as it succeeded."""
+    if retention_policy_get(organization=job.organization).selfie_days != 0:
+        return
+
+    def release() -> None:
+        run = SweepRun(started_at=timezone.now())
+        used = Selfie.objects.filter(member_id=job.member_id, uploaded_at__lte=job.started_at or timezone.now())
+        count = retention_rows_delete(
+            run=run, category="selfie", queryset=used, keys_of=keys.selfie_object_keys, batch_size=RELEASE_BATCH
+        )
+        with transaction.atomic():
+            audit_event_record(
+                actor=None,
+                organization=job.organization,
+                verb=Verb.SELFIES_RELEASED,
+                target=job,
+                data={"selfies": count, "errors": run.errors},
+            )
+
+    transaction.on_commit(release)
+
+
+def selfie_descriptors_rotate(*, batch_size: int = 500) -> int:
+    """Re-encrypt every stored face descriptor with the newest key. Idempotent."""
+    rows = Selfie.objects.exclude(descriptor__isnull=True).values_list("pk", "descriptor")
+    count = 0
+    for pk, token in rows.iterator(chunk_size=batch_size):
+        Selfie.objects.filter(pk=pk, descriptor=token).update(descriptor=rotate(token))
+        count += 1
+    return count
