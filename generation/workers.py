@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import logging
 
+from celery import current_app
 from celery.signals import worker_init, worker_process_init
 from django.conf import settings
+
+from compliance.personal_data import personal_data_check
+
+from .checks import pinned_models_present
 
 log = logging.getLogger(__name__)
 
 
 def consumes_gpu_queue() -> bool:
-    from config.celery import app
-
-    return "gpu" in (app.amqp.queues.consume_from or {})
+    return "gpu" in (current_app.amqp.queues.consume_from or {})
 
 
 def should_warm() -> bool:
@@ -31,10 +34,9 @@ def should_warm() -> bool:
 
 @worker_init.connect
 def refuse_to_start_without_models(**_kwargs) -> None:
-    """Celery runs no Django system checks: a worker checks the pinned model files itself."""
-    from .checks import pinned_models_present
-
-    errors = pinned_models_present()
+    """Celery runs no Django system checks: a worker checks the pinned model files, and that
+    every model holding member data has a personal-data handler, itself."""
+    errors = [*pinned_models_present(), *personal_data_check()]
     if errors:
         raise SystemExit("; ".join(f"{e.msg} ({e.hint})" for e in errors))
 
