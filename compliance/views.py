@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
 from teams.access import client_ip, member_view, refuse
+from teams.models import Membership
 from teams.selectors import membership_for_user
 
 from . import selectors, services
@@ -19,7 +20,7 @@ from .models import ConsentMethod
 
 
 @member_view()
-def consent(request, actor):
+def consent(request: HttpRequest, actor: Membership) -> HttpResponse:
     text = services.consent_text_current(organization=actor.organization)
     if request.method == "POST":
         if not request.POST.get("agree"):
@@ -36,7 +37,7 @@ def consent(request, actor):
     return render(request, "compliance/consent.html", context, status=400 if request.method == "POST" else 200)
 
 
-def _grant(request, actor):
+def _grant(request: HttpRequest, actor: Membership) -> HttpResponse:
     # The version and hash come back from the form: they are what this member was shown.
     return services.consent_grant(
         member=actor,
@@ -48,7 +49,7 @@ def _grant(request, actor):
     )
 
 
-def _member(request):
+def _member(request: HttpRequest) -> Membership:
     member = membership_for_user(request.user)
     if member is None:
         raise Http404("No membership.")
@@ -56,7 +57,7 @@ def _member(request):
 
 
 @login_required
-def privacy(request):
+def privacy(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     context = {
         "policy": services.retention_policy_get(organization=member.organization),
@@ -68,7 +69,7 @@ def privacy(request):
 
 @login_required
 @require_POST
-def withdraw(request):
+def withdraw(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     if not request.POST.get("confirm"):
         return redirect("compliance:privacy")
@@ -77,5 +78,5 @@ def withdraw(request):
 
 
 @login_required
-def export(request):
+def export(request: HttpRequest) -> HttpResponse:
     return zip_response(services.subject_access_export(member=_member(request)))

@@ -4,13 +4,18 @@ Rows here are made and changed by the services (uploads, renders, reviews,
 exports), so the admin shows them and does not add them.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import BrandStyle, Export, GenerationJob, Headshot, Selfie
 
 
 class ServiceMadeAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -31,7 +36,7 @@ class BrandStyleAdmin(ServiceMadeAdmin):
     list_select_related = ["organization"]
     raw_id_fields = ["organization", "created_by"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # A style change makes a new version (generation.services.brand_style_update).
         return [field.name for field in self.model._meta.fields]
 
@@ -72,7 +77,7 @@ class HeadshotInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import uuid
+from uuid import UUID
 
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from compliance.services import consent_active
 from core.exceptions import ApplicationError
 from teams.access import member_view, refuse
+from teams.models import Membership
 from teams.selectors import members_of
 
 from . import services
@@ -29,7 +32,7 @@ def _url_or_none(make_url, **kwargs) -> str | None:
 
 
 @member_view()
-def selfies(request, actor):
+def selfies(request: HttpRequest, actor: Membership) -> HttpResponse:
     if request.method == "POST":
         _upload(request, actor)
         return redirect("generation:selfies")
@@ -70,7 +73,7 @@ def _upload(request, actor) -> None:
 
 @require_POST
 @member_view()
-def selfie_delete(request, actor, selfie_id):
+def selfie_delete(request: HttpRequest, actor: Membership, selfie_id: UUID) -> HttpResponse:
     selfie = get_object_or_404(selfies_of(actor=actor), pk=selfie_id)
     services.selfie_delete(actor=actor, selfie=selfie)
     messages.success(request, "The selfie was deleted.")
@@ -79,7 +82,7 @@ def selfie_delete(request, actor, selfie_id):
 
 @require_POST
 @member_view()
-def job_request(request, actor):
+def job_request(request: HttpRequest, actor: Membership) -> HttpResponse:
     try:
         key = request.POST.get("idempotency_key", "")
         job = services.job_enqueue(actor=actor, idempotency_key=key)
@@ -90,7 +93,7 @@ def job_request(request, actor):
 
 
 @member_view()
-def job_detail(request, actor, job_id):
+def job_detail(request: HttpRequest, actor: Membership, job_id: UUID) -> HttpResponse:
     job = get_object_or_404(jobs_visible_to(actor=actor), pk=job_id)
     headshots = [
         (headshot, _url_or_none(services.headshot_view_url, actor=actor, headshot=headshot))
@@ -110,7 +113,7 @@ def job_detail(request, actor, job_id):
 
 @require_POST
 @member_view()
-def job_retry(request, actor, job_id):
+def job_retry(request: HttpRequest, actor: Membership, job_id: UUID) -> HttpResponse:
     job = get_object_or_404(jobs_visible_to(actor=actor), pk=job_id)
     try:
         services.job_retry(actor=actor, job=job)
@@ -121,7 +124,7 @@ def job_retry(request, actor, job_id):
 
 @require_POST
 @member_view()
-def headshot_choose(request, actor, headshot_id):
+def headshot_choose(request: HttpRequest, actor: Membership, headshot_id: UUID) -> HttpResponse:
     own = headshots_visible_to(actor=actor).filter(member=actor)
     headshot = get_object_or_404(own, pk=headshot_id)
     try:
@@ -134,7 +137,7 @@ def headshot_choose(request, actor, headshot_id):
 
 
 @member_view("hr")
-def review(request, actor):
+def review(request: HttpRequest, actor: Membership) -> HttpResponse:
     queue = review_queue(actor=actor).order_by("chosen_at")
     items = [(h, _url_or_none(services.headshot_view_url, actor=actor, headshot=h)) for h in queue]
     return render(request, "generation/review.html", {"items": items})
@@ -142,7 +145,7 @@ def review(request, actor):
 
 @require_POST
 @member_view("hr")
-def review_approve(request, actor, headshot_id):
+def review_approve(request: HttpRequest, actor: Membership, headshot_id: UUID) -> HttpResponse:
     headshot = get_object_or_404(headshots_visible_to(actor=actor), pk=headshot_id)
     try:
         services.headshot_approve(actor=actor, headshot=headshot)
@@ -155,7 +158,7 @@ def review_approve(request, actor, headshot_id):
 
 @require_POST
 @member_view("hr")
-def review_reject(request, actor, headshot_id):
+def review_reject(request: HttpRequest, actor: Membership, headshot_id: UUID) -> HttpResponse:
     headshot = get_object_or_404(headshots_visible_to(actor=actor), pk=headshot_id)
     try:
         reason = request.POST.get("reason", "")
@@ -168,7 +171,7 @@ def review_reject(request, actor, headshot_id):
 
 
 @member_view("hr")
-def exports(request, actor):
+def exports(request: HttpRequest, actor: Membership) -> HttpResponse:
     if request.method == "POST":
         try:
             services.export_create(actor=actor, department=request.POST.get("department", ""))
@@ -195,7 +198,7 @@ def exports(request, actor):
 
 
 @member_view("hr")
-def export_download(request, actor, export_id):
+def export_download(request: HttpRequest, actor: Membership, export_id: UUID) -> HttpResponse:
     export = get_object_or_404(exports_of(actor=actor), pk=export_id)
     try:
         return redirect(services.export_download_url(actor=actor, export=export))

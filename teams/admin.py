@@ -4,7 +4,10 @@ Invitations and join links are made only through the services (the token is
 shown once, and only its hash is stored), so the admin cannot add them.
 """
 
+from __future__ import annotations
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Invitation, JoinLink, Membership, Organization
 
@@ -23,7 +26,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     readonly_fields = ["id", "created_at"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # teams.services.organization_create also makes the first admin and the default style.
         return False
 
@@ -52,7 +55,7 @@ class MembershipAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "organization"]
     readonly_fields = ["id", "joined_at", "active", "deactivated_at"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # people join through an invitation or an open link
 
 
@@ -75,7 +78,7 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = ["id", "token_hash", "created_at", "accepted_at", "invited_by"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -96,5 +99,5 @@ class JoinLinkAdmin(admin.ModelAdmin):
     raw_id_fields = ["organization", "created_by"]
     readonly_fields = ["id", "token_hash", "uses", "created_at", "created_by"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

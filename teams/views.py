@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +33,7 @@ def home_section_register(section: HomeSection) -> None:
 
 
 @member_view()
-def home(request, actor):
+def home(request: HttpRequest, actor: Membership) -> HttpResponse:
     context: dict[str, Any] = {}
     for section in _home_sections:
         context |= section(actor)
@@ -46,7 +47,7 @@ def _passwords(request) -> str:
     return password
 
 
-def invite_accept(request, token: str):
+def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Set a password for an invitation; the account is created and signed in."""
     try:
         invitation = services.invitation_preview(token=token)
@@ -59,7 +60,7 @@ def invite_accept(request, token: str):
     return render(request, "teams/invite_accept.html", {"invitation": invitation}, status=_status(request))
 
 
-def join(request, token: str):
+def join(request: HttpRequest, token: str) -> HttpResponse:
     """Join through an open link with an address in the organisation's domains."""
     if request.method == "POST":
         email = request.POST.get("email", "")
@@ -95,7 +96,7 @@ def _link(request, name: str, token: str) -> str:
 
 
 @member_view("admin")
-def invitations(request, actor):
+def invitations(request: HttpRequest, actor: Membership) -> HttpResponse:
     return _invitations_page(request, actor)
 
 
@@ -114,7 +115,7 @@ def _invitations_page(request, actor, *, created=None, import_errors=None, statu
 
 @require_POST
 @member_view("admin")
-def invitation_create(request, actor):
+def invitation_create(request: HttpRequest, actor: Membership) -> HttpResponse:
     try:
         issued = services.invitation_create(
             actor=actor,
@@ -144,7 +145,7 @@ def _csv_text(request) -> str:
 
 @require_POST
 @member_view("admin")
-def invitations_import(request, actor):
+def invitations_import(request: HttpRequest, actor: Membership) -> HttpResponse:
     try:
         result = services.invitations_import_csv(
             actor=actor,
@@ -173,7 +174,7 @@ def _int(value: str, name: str) -> int:
 
 @require_POST
 @member_view("admin")
-def join_link_create(request, actor):
+def join_link_create(request: HttpRequest, actor: Membership) -> HttpResponse:
     try:
         days = _int(request.POST.get("expires_in_days", ""), "The expiry (days)")
         issued = services.join_link_create(

@@ -9,6 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,7 +18,7 @@ from teams import selectors, services
 from teams.models import Invitation, JoinLink, Membership
 
 from . import serializers as s
-from .permissions import IsAdmin
+from .permissions import IsAdmin, MemberView
 
 UUID_PATTERN = "[0-9a-f-]{36}"
 
@@ -34,7 +35,7 @@ class AuthTokenView(APIView):
     authentication_classes: list = []
 
     @extend_schema(request=s.TokenRequestSerializer, responses=s.SignedInSerializer, tags=["auth"])
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = _valid(s.TokenRequestSerializer, request.data)
         user = authenticate(request, username=data["email"].strip().lower(), password=data["password"])
         if user is None:
@@ -52,7 +53,7 @@ def _valid(serializer_class, data) -> dict:
 
 
 @extend_schema(tags=["invitations"])
-class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class InvitationViewSet(MemberView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Admins invite staff one by one or from a CSV; invitees accept with their token."""
 
     queryset = Invitation.objects.none()  # for the schema; requests use get_queryset
@@ -61,38 +62,34 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     lookup_value_regex = UUID_PATTERN
 
     def get_queryset(self):
-        return selectors.invitations_of(actor=self.request.membership)
+        return selectors.invitations_of(actor=self.actor)
 
     @extend_schema(request=s.InvitationCreateSerializer, responses={201: s.IssuedInvitationSerializer})
-    def create(self, request):
-        issued = services.invitation_create(
-            actor=request.membership, **_valid(s.InvitationCreateSerializer, request.data)
-        )
+    def create(self, request: Request) -> Response:
+        issued = services.invitation_create(actor=self.actor, **_valid(s.InvitationCreateSerializer, request.data))
         return Response(s.IssuedInvitationSerializer(issued).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.InvitationImportSerializer, responses={201: s.InvitationImportResultSerializer})
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
-    def import_csv(self, request):
+    def import_csv(self, request: Request) -> Response:
         data = _valid(s.InvitationImportSerializer, request.data)
         try:
             text = data["file"].read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ApplicationError("The CSV must be UTF-8 text.", code="bad_csv_encoding") from None
-        result = services.invitations_import_csv(
-            actor=request.membership, csv_text=text, skip_bad_rows=data["skip_bad_rows"]
-        )
+        result = services.invitations_import_csv(actor=self.actor, csv_text=text, skip_bad_rows=data["skip_bad_rows"])
         body = {"created": result.created, "skipped": result.errors}
         return Response(s.InvitationImportResultSerializer(body).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.InvitationAcceptSerializer, responses={201: s.SignedInSerializer})
     @action(detail=False, methods=["post"], permission_classes=[AllowAny], authentication_classes=[])
-    def accept(self, request):
+    def accept(self, request: Request) -> Response:
         member = services.invitation_accept(**_valid(s.InvitationAcceptSerializer, request.data))
         return Response(signed_in(member), status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["invitations"])
-class JoinLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class JoinLinkViewSet(MemberView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Open links for the organisation's e-mail domains, with a usage cap and an expiry."""
 
     queryset = JoinLink.objects.none()
@@ -101,15 +98,15 @@ class JoinLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     lookup_value_regex = UUID_PATTERN
 
     def get_queryset(self):
-        return selectors.join_links_of(actor=self.request.membership)
+        return selectors.join_links_of(actor=self.actor)
 
     @extend_schema(request=s.JoinLinkCreateSerializer, responses={201: s.IssuedJoinLinkSerializer})
-    def create(self, request):
-        issued = services.join_link_create(actor=request.membership, **_valid(s.JoinLinkCreateSerializer, request.data))
+    def create(self, request: Request) -> Response:
+        issued = services.join_link_create(actor=self.actor, **_valid(s.JoinLinkCreateSerializer, request.data))
         return Response(s.IssuedJoinLinkSerializer(issued).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.JoinSerializer, responses={201: s.SignedInSerializer})
     @action(detail=False, methods=["post"], permission_classes=[AllowAny], authentication_classes=[])
-    def join(self, request):
+    def join(self, request: Request) -> Response:
         member = services.join_link_accept(**_valid(s.JoinSerializer, request.data))
         return Response(signed_in(member), status=status.HTTP_201_CREATED)

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from generation.imaging.checks import OtherSelfie, analyse_selfie, odd_one_out, set_checks
 from generation.imaging.io import ImageRejected, decode_upload
@@ -12,10 +13,10 @@ from generation.imaging.io import ImageRejected, decode_upload
 class Command(BaseCommand):
     help = "Run the selfie checklist on photos (as one member's set) and print the report as JSON."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path)
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         reports, analyses = [], {}
         for path in options["paths"]:
             if not path.is_file():

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from PIL import Image, ImageOps
 
@@ -59,12 +60,12 @@ def _photos_from(folder: Path) -> list[list[bytes]]:
 class Command(BaseCommand):
     help = "Run the whole headshot flow for a demo organisation, then serve the site."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="stop after the flow instead of serving")
         parser.add_argument("--selfies", type=Path, help="folder of selfies (one sub-folder per person)")
         parser.add_argument("--addr", default="127.0.0.1:8000")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         photo_sets = self._photo_sets(options["selfies"])
         self._reset()
         export = self._run_flow(photo_sets)

@@ -9,7 +9,7 @@ render fails at start-up rather than on its first job.
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from generation.engines.base import RenderError, StyleSpec
 
@@ -17,7 +17,7 @@ from generation.engines.base import RenderError, StyleSpec
 class Command(BaseCommand):
     help = "Load and check the diffusion models that the current brand styles need."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--model", help="check this model (local path or hub id) instead of the styles'")
 
     def handle(self, *args, model=None, **options):

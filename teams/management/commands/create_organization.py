@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import getpass
 import os
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.exceptions import ApplicationError
 from teams.services import organization_create
@@ -12,7 +13,7 @@ from teams.services import organization_create
 class Command(BaseCommand):
     help = "Create an organisation and its first admin (for a fresh deployment)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--name", required=True)
         parser.add_argument("--slug", required=True)
         parser.add_argument("--domain", action="append", default=[], help="allowed e-mail domain (repeatable)")
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             help="environment variable holding the admin's password (asked for when unset)",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         password = os.environ.get(options["password_env"]) or getpass.getpass("Admin password: ")
         try:
             admin = organization_create(
