@@ -41,8 +41,13 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
     return MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in keys])
 
 
+def keys() -> tuple[str, ...]:
+    """The configured keys, newest first; embedded defaults use a key derived from SECRET_KEY."""
+    return tuple(settings.FIELD_ENCRYPTION_KEYS) or (dev_key(settings.SECRET_KEY),)
+
+
 def fernet() -> MultiFernet:
-    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+    return _fernet(keys())
 
 
 def encrypt(data: bytes) -> bytes:
