@@ -19,11 +19,13 @@ from __future__ import annotations
 import base64
 import hashlib
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
+from numpy.typing import ArrayLike
 
 DESCRIPTOR_LENGTH = 128
 
@@ -61,12 +63,12 @@ def decrypt(token: bytes) -> bytes:
         raise ValueError("cannot decrypt: no configured key matches (FIELD_ENCRYPTION_KEYS)") from None
 
 
-def rotate(token: bytes) -> bytes:
+def rotate(token: bytes | memoryview) -> bytes:
     """Re-encrypt ``token`` with the newest key."""
     return fernet().rotate(bytes(token))
 
 
-def descriptor_encrypt(vector, *, grant) -> bytes:
+def descriptor_encrypt(vector: ArrayLike, *, grant: object) -> bytes:
     """Encrypt a 128-value face descriptor; needs a processing grant (active consent)."""
     from .biometric import grant_check
 
@@ -77,7 +79,7 @@ def descriptor_encrypt(vector, *, grant) -> bytes:
     return encrypt(array.tobytes())
 
 
-def descriptor_decrypt(token: bytes | memoryview | None, *, grant) -> np.ndarray | None:
+def descriptor_decrypt(token: bytes | memoryview | None, *, grant: object) -> np.ndarray | None:
     """Decrypt a face descriptor; needs a processing grant (active consent)."""
     from .biometric import grant_check
 
@@ -94,14 +96,14 @@ class EncryptedBinaryField(models.BinaryField):
     the column never holds them in clear.
     """
 
-    def get_db_prep_value(self, value, connection, prepared=False):
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
         if value is None:
             return None
         if isinstance(value, np.ndarray):
             value = value.astype(np.float64).tobytes()
         return super().get_db_prep_value(encrypt(bytes(value)), connection, prepared)
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> bytes | None:
         if value is None:
             return None
         return decrypt(bytes(value))

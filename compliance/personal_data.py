@@ -57,7 +57,9 @@ class Due:
 class PersonalData(Protocol):
     """One app's data about members."""
 
-    models: tuple[type[Model], ...]  # the models this handler answers for (see the system check)
+    @property
+    def models(self) -> tuple[type[Model], ...]:
+        """The models this handler answers for (see the system check)."""
 
     def stop(self, *, member: Membership, reason: str) -> int:
         """Stop processing the member's data now (cancel work in flight); return how many stopped."""

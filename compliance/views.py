@@ -16,7 +16,7 @@ from teams.selectors import membership_for_user
 
 from . import selectors, services
 from .api.views import zip_response
-from .models import ConsentMethod
+from .models import ConsentMethod, ConsentRecord
 
 
 @member_view()
@@ -37,7 +37,7 @@ def consent(request: HttpRequest, actor: Membership) -> HttpResponse:
     return render(request, "compliance/consent.html", context, status=400 if request.method == "POST" else 200)
 
 
-def _grant(request: HttpRequest, actor: Membership) -> HttpResponse:
+def _grant(request: HttpRequest, actor: Membership) -> ConsentRecord:
     # The version and hash come back from the form: they are what this member was shown.
     return services.consent_grant(
         member=actor,

@@ -71,7 +71,7 @@ class SelfieAdmin(ServiceMadeAdmin):
 
 class HeadshotInline(admin.TabularInline):
     model = Headshot
-    fields = ["variant_index", "chosen", "review_state", "rejection_reason", "width", "height"]
+    fields = ("variant_index", "chosen", "review_state", "rejection_reason", "width", "height")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -24,7 +26,7 @@ from .services.selfies import MAX_SELFIES
 # Every query starts from the actor's organisation (generation.selectors).
 
 
-def _url_or_none(make_url, **kwargs) -> str | None:
+def _url_or_none(make_url: Callable[..., str], **kwargs: Any) -> str | None:
     try:
         return make_url(**kwargs)
     except ApplicationError:
@@ -53,7 +55,7 @@ def selfies(request: HttpRequest, actor: Membership) -> HttpResponse:
     )
 
 
-def _upload(request, actor) -> None:
+def _upload(request: HttpRequest, actor: Membership) -> None:
     """Each file is checked on its own: a refused file is reported and stores nothing."""
     files = request.FILES.getlist("photos")
     if not files:

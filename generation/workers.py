@@ -11,6 +11,7 @@ a deploy fail fast.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import current_app
 from celery.signals import worker_init, worker_process_init
@@ -33,7 +34,7 @@ def should_warm() -> bool:
 
 
 @worker_init.connect
-def refuse_to_start_without_models(**_kwargs) -> None:
+def refuse_to_start_without_models(**_kwargs: Any) -> None:
     """Celery runs no Django system checks: a worker checks the pinned model files, and that
     every model holding member data has a personal-data handler, itself."""
     errors = [*pinned_models_present(), *personal_data_check()]
@@ -42,7 +43,7 @@ def refuse_to_start_without_models(**_kwargs) -> None:
 
 
 @worker_process_init.connect
-def warm_diffusion_pipelines(**_kwargs) -> None:
+def warm_diffusion_pipelines(**_kwargs: Any) -> None:
     if not should_warm():
         return
     from .engines.diffusion.warm import current_diffusion_styles, warm_style

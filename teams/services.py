@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User  # the project keeps Django's user model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -21,8 +21,6 @@ from core.exceptions import ApplicationError, NotAllowed, NotFound
 
 from .models import Invitation, JoinLink, Membership, Organization, Role
 from .signals import membership_ended, organization_created
-
-User = get_user_model()
 
 CSV_COLUMNS = ["email", "first_name", "last_name", "department", "title", "role"]
 
@@ -45,7 +43,7 @@ def _normalise_email(email: str) -> str:
     return email
 
 
-def _user_create(*, email: str, password: str, first_name: str, last_name: str):
+def _user_create(*, email: str, password: str, first_name: str, last_name: str) -> User:
     if User.objects.filter(username=email).exists():
         raise ApplicationError("An account with this e-mail already exists. Sign in instead.", code="user_exists")
     user = User(username=email, email=email, first_name=first_name, last_name=last_name)

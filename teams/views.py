@@ -40,7 +40,7 @@ def home(request: HttpRequest, actor: Membership) -> HttpResponse:
     return render(request, "teams/home.html", context)
 
 
-def _passwords(request) -> str:
+def _passwords(request: HttpRequest) -> str:
     password = request.POST.get("password", "")
     if password != request.POST.get("password2", ""):
         raise ApplicationError("The two passwords do not match.", code="password_mismatch")
@@ -70,7 +70,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "teams/join.html", {"form": request.POST}, status=_status(request))
 
 
-def _accept_and_sign_in(request, accept, **fields):
+def _accept_and_sign_in(request: HttpRequest, accept: Callable[..., Membership], **fields: str) -> HttpResponse | None:
     """Run an accept service with the posted password and names; sign the new member in."""
     try:
         member = accept(
@@ -86,12 +86,12 @@ def _accept_and_sign_in(request, accept, **fields):
     return redirect("compliance:consent")
 
 
-def _status(request) -> int:
+def _status(request: HttpRequest) -> int:
     # A POST that comes back to its own form was refused.
     return 400 if request.method == "POST" else 200
 
 
-def _link(request, name: str, token: str) -> str:
+def _link(request: HttpRequest, name: str, token: str) -> str:
     return request.build_absolute_uri(reverse(name, kwargs={"token": token}))
 
 
@@ -100,7 +100,14 @@ def invitations(request: HttpRequest, actor: Membership) -> HttpResponse:
     return _invitations_page(request, actor)
 
 
-def _invitations_page(request, actor, *, created=None, import_errors=None, status=200):
+def _invitations_page(
+    request: HttpRequest,
+    actor: Membership,
+    *,
+    created: list[dict[str, str]] | None = None,
+    import_errors: list[dict[str, Any]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     """The admin's invitations page; after a create it shows the new links once,
     since only the tokens' hashes are stored."""
     context = {
@@ -133,7 +140,7 @@ def invitation_create(request: HttpRequest, actor: Membership) -> HttpResponse:
     return _invitations_page(request, actor, created=created)
 
 
-def _csv_text(request) -> str:
+def _csv_text(request: HttpRequest) -> str:
     upload = request.FILES.get("csv_file")
     if upload is None:
         return request.POST.get("csv_text", "")

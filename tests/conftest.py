@@ -9,7 +9,6 @@ from django.test.utils import override_settings
 from rest_framework.test import APIClient
 
 from config.settings.base import media_storage
-
 from tests import factories
 
 

@@ -117,7 +117,7 @@ class PrivacyViewSet(MemberView, viewsets.ViewSet):
         return Response(PrivacySerializer(data).data)
 
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
-    def export(self, request: Request) -> Response:
+    def export(self, request: Request) -> HttpResponse:
         return zip_response(services.subject_access_export(member=_member(request)))
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -8,7 +10,7 @@ from core.exceptions import ApplicationError, NotAllowed
 from teams.models import Membership, Organization
 
 from .. import consent_texts
-from ..models import ConsentMethod, ConsentRecord, ConsentText
+from ..models import ConsentMethod, ConsentRecord, ConsentText, DeletionReceipt
 from .policy import retention_policy_get
 
 
@@ -45,8 +47,11 @@ def _snapshot(organization: Organization, jurisdiction: str, template: str, *, m
                 body=body,
                 sha256=consent_texts.sha256(body),
             )
-    except IntegrityError:
-        return _latest(organization, jurisdiction)
+    except IntegrityError:  # another request stored this version first: use theirs
+        winner = _latest(organization, jurisdiction)
+        if winner is None:
+            raise
+        return winner
 
 
 def consent_text_current(*, organization: Organization, jurisdiction: str | None = None) -> ConsentText:
@@ -162,7 +167,9 @@ def consent_grant(
     return record
 
 
-def consent_withdraw(*, member: Membership, method: str = ConsentMethod.WEB, now=None):
+def consent_withdraw(
+    *, member: Membership, method: str = ConsentMethod.WEB, now: datetime | None = None
+) -> DeletionReceipt:
     """Withdraw consent and erase the member's photos, descriptors and headshots.
 
     Returns the DeletionReceipt of the erasure cascade.
@@ -180,5 +187,5 @@ def consent_withdraw(*, member: Membership, method: str = ConsentMethod.WEB, now
     )
 
 
-def _consents_close(*, member: Membership, now=None) -> int:
+def _consents_close(*, member: Membership, now: datetime | None = None) -> int:
     return member.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now or timezone.now())

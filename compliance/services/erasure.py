@@ -99,7 +99,9 @@ def member_erase(
     return _receipt_complete(receipt, member, counts, actor)
 
 
-def _receipt_complete(receipt: DeletionReceipt, member: Membership, counts: dict, actor) -> DeletionReceipt:
+def _receipt_complete(
+    receipt: DeletionReceipt, member: Membership, counts: dict[str, int], actor: Membership | None
+) -> DeletionReceipt:
     remaining = counts.pop("remaining_objects")
     with transaction.atomic():
         receipt.counts = counts

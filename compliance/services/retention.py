@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -66,7 +67,7 @@ def audit_due(*, organization: Organization, policy: RetentionPolicy, now: datet
     return AuditEvent.objects.filter(organization=organization, at__lt=now - timedelta(days=365 * policy.audit_years))
 
 
-def _days(value) -> str:
+def _days(value: datetime | None) -> str:
     return f"{value:%Y-%m-%d}" if value else "never"
 
 
@@ -74,7 +75,7 @@ def retention_plan(*, organization: Organization, now: datetime | None = None) -
     """What the next sweep deletes in this organisation, and why. Deletes nothing."""
     now = now or timezone.now()
     policy = retention_policy_get(organization=organization)
-    args = {"organization": organization, "policy": policy, "now": now}
+    args: dict[str, Any] = {"organization": organization, "policy": policy, "now": now}
     plan = [
         Planned(due.category, str(row.pk), due.reason_of(row))
         for handler in personal_data_handlers()
@@ -143,7 +144,7 @@ def _prune_audit(queryset: QuerySet, *, batch_size: int) -> int:
 
 def _sweep_organization(run: SweepRun, organization: Organization, now: datetime, batch_size: int) -> dict:
     policy = retention_policy_get(organization=organization)
-    args = {"organization": organization, "policy": policy, "now": now}
+    args: dict[str, Any] = {"organization": organization, "policy": policy, "now": now}
     counts = {
         due.total: retention_rows_delete(
             run=run, category=due.category, queryset=due.rows, keys_of=due.keys_of, batch_size=batch_size
@@ -165,7 +166,7 @@ def _sweep_offboarded(queryset: QuerySet, now: datetime) -> int:
     return sum(_offboard_one(queryset, member_id, now) for member_id in list(queryset.values_list("pk", flat=True)))
 
 
-def _offboard_one(queryset: QuerySet, member_id, now: datetime) -> int:
+def _offboard_one(queryset: QuerySet[Membership], member_id: UUID | str, now: datetime) -> int:
     with transaction.atomic():
         member = queryset.select_for_update(skip_locked=True).filter(pk=member_id).first()
         if member is None:  # another sweep has it, or it was erased meanwhile
@@ -183,7 +184,7 @@ def offboarding_start(*, member: Membership) -> None:
         transaction.on_commit(lambda: tasks.offboarding_erase_task.delay(str(member.pk)))
 
 
-def offboarding_erase(*, member_id, now: datetime | None = None) -> int:
+def offboarding_erase(*, member_id: UUID | str, now: datetime | None = None) -> int:
     """Erase one ended membership if its grace period is over and it was not erased yet."""
     member = Membership.objects.select_related("organization").filter(pk=member_id).first()
     if member is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from rest_framework import serializers
 
 from core.exceptions import ApplicationError
@@ -12,12 +13,12 @@ from generation.models import Export, GenerationJob, Headshot, Selfie
 class SelfieUploadSerializer(serializers.Serializer):
     image = serializers.FileField(help_text="A JPEG, PNG, WebP or HEIC photo, at most 20 MB and 50 megapixels.")
 
-    def validate_image(self, upload):
+    def validate_image(self, upload: UploadedFile) -> UploadedFile:
         # Refuse a huge upload before reading it into memory; the service checks the bytes again.
-        if upload.size > settings.SELFIE_MAX_BYTES:
+        if (upload.size or 0) > settings.SELFIE_MAX_BYTES:
             limit = settings.SELFIE_MAX_BYTES // (1024 * 1024)
             raise ApplicationError(
-                f"The file is {upload.size / 1048576:.1f} MB; the limit is {limit} MB.", code="too_large"
+                f"The file is {(upload.size or 0) / 1048576:.1f} MB; the limit is {limit} MB.", code="too_large"
             )
         return upload
 
@@ -56,14 +57,14 @@ class ProgressSerializer(serializers.Serializer):
     total = serializers.IntegerField(source="progress_total")
     percent = serializers.SerializerMethodField()
 
-    def get_percent(self, job) -> int:
+    def get_percent(self, job: GenerationJob) -> int:
         return round(100 * job.progress_step / job.progress_total) if job.progress_total else 0
 
 
 class JobSerializer(serializers.ModelSerializer):
     style_version = serializers.IntegerField(source="style.version", read_only=True)
     progress = ProgressSerializer(source="*", read_only=True)
-    headshots = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    headshots = serializers.PrimaryKeyRelatedField[Headshot](many=True, read_only=True)
 
     class Meta:
         model = GenerationJob

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -46,7 +48,7 @@ class SelfieViewSet(
     parser_classes = [MultiPartParser, FormParser]
     lookup_value_regex = UUID_PATTERN
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Selfie]:
         return selectors.selfies_of(actor=self.actor)
 
     @extend_schema(request=s.SelfieUploadSerializer, responses={201: s.SelfieSerializer})
@@ -62,7 +64,7 @@ class SelfieViewSet(
         selfie.image_url = services.selfie_view_url(actor=self.actor, selfie=selfie)
         return Response(s.SelfieDetailSerializer(selfie).data)
 
-    def perform_destroy(self, selfie):
+    def perform_destroy(self, selfie: Selfie) -> None:
         services.selfie_delete(actor=self.actor, selfie=selfie)
 
 
@@ -83,7 +85,7 @@ class JobViewSet(MemberView, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     permission_classes = [IsMember]
     lookup_value_regex = UUID_PATTERN
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[GenerationJob]:
         return selectors.jobs_visible_to(actor=self.actor).prefetch_related("headshots")
 
     @extend_schema(
@@ -122,13 +124,13 @@ class HeadshotViewSet(MemberView, mixins.ListModelMixin, mixins.RetrieveModelMix
     permission_classes = [IsMember]
     lookup_value_regex = UUID_PATTERN
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Headshot]:
         qs = selectors.headshots_visible_to(actor=self.actor)
         if self.action == "choose":  # only your own, even for HR
             return qs.filter(member=self.actor)
         return qs if self.action != "list" else self._filtered(qs)
 
-    def _filtered(self, qs):
+    def _filtered(self, qs: QuerySet[Headshot]) -> QuerySet[Headshot]:
         params = self.request.query_params
         state = params.get("review_state")
         if state and state not in ReviewState.values:
@@ -142,7 +144,7 @@ class HeadshotViewSet(MemberView, mixins.ListModelMixin, mixins.RetrieveModelMix
         return qs
 
     @extend_schema(parameters=REVIEW_FILTERS)
-    def list(self, request, *args, **kwargs):
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
     @extend_schema(request=None, responses=s.HeadshotSerializer)
@@ -182,7 +184,7 @@ class ExportViewSet(MemberView, mixins.ListModelMixin, mixins.RetrieveModelMixin
     permission_classes = [IsHR]
     lookup_value_regex = UUID_PATTERN
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Export]:
         return selectors.exports_of(actor=self.actor)
 
     @extend_schema(request=s.ExportCreateSerializer, responses={201: s.ExportSerializer})
@@ -194,5 +196,5 @@ class ExportViewSet(MemberView, mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     @extend_schema(responses={302: OpenApiResponse(description="Redirect to a link that works for a few minutes.")})
     @action(detail=True, methods=["get"])
-    def download(self, request: Request, pk: str | None = None) -> Response:
+    def download(self, request: Request, pk: str | None = None) -> HttpResponseRedirect:
         return HttpResponseRedirect(services.export_download_url(actor=self.actor, export=self.get_object()))

@@ -8,6 +8,8 @@ copy and are upsampled: the band is thin, so detail is kept and 12 MP stays fast
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from PIL import Image
 from scipy.ndimage import distance_transform_edt, uniform_filter
@@ -22,7 +24,7 @@ ICHOL_SHIFTS = [1e-4, 1e-3, 1e-2, 0.1, 1.0]
 SURE_FG, SURE_BG = 0.85, 0.15
 
 
-def _scaled(array: np.ndarray, size: tuple[int, int], resample=Image.BILINEAR) -> np.ndarray:
+def _scaled(array: np.ndarray, size: tuple[int, int], resample: Any = Image.BILINEAR) -> np.ndarray:
     if array.ndim == 2:
         return np.asarray(
             Image.fromarray(array.astype(np.float32), mode="F").resize(size, resample),

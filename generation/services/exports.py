@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
@@ -47,7 +48,7 @@ def export_create(*, actor: Membership, department: str = "") -> Export:
     return export
 
 
-def _approved_headshots(export: Export):
+def _approved_headshots(export: Export) -> list[Headshot]:
     qs = (
         Headshot.objects.filter(
             organization=export.organization,
@@ -95,7 +96,7 @@ def _zip(headshots: list[Headshot]) -> bytes:
     return buffer.getvalue()
 
 
-def export_build(*, export_id) -> None:
+def export_build(*, export_id: UUID | str) -> None:
     """Build the zip. Idempotent: only a queued export is claimed."""
     claimed = Export.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(status=ExportStatus.RUNNING)
     if not claimed:

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.biometric import biometric_grant
+from compliance.biometric import BiometricGrant, biometric_grant
 from compliance.crypto import descriptor_decrypt, descriptor_encrypt, rotate
 from compliance.models import SweepRun
 from compliance.services import retention_policy_get, retention_rows_delete
@@ -77,19 +78,19 @@ def _label(selfie: Selfie | None) -> str:
     return "This photo" if selfie is None else f"your photo from {selfie.uploaded_at:%d %b %Y %H:%M}"
 
 
-def descriptor_of(selfie: Selfie, *, grant) -> np.ndarray | None:
+def descriptor_of(selfie: Selfie, *, grant: BiometricGrant) -> np.ndarray | None:
     """The selfie's face descriptor, decrypted (needs a compliance.biometric grant)."""
     return None if not selfie.descriptor else descriptor_decrypt(selfie.descriptor, grant=grant)
 
 
-def _others(actor: Membership, grant) -> list[OtherSelfie]:
+def _others(actor: Membership, grant: BiometricGrant) -> list[OtherSelfie]:
     return [
         OtherSelfie(label=_label(s), descriptor=descriptor_of(s, grant=grant), phash=s.phash)
         for s in actor.selfies.filter(usable=True).order_by("uploaded_at")
     ]
 
 
-def _stored_figures(analysis: SelfieAnalysis, grant) -> dict:
+def _stored_figures(analysis: SelfieAnalysis, grant: BiometricGrant) -> dict[str, Any]:
     # Biometric data at rest: the descriptor is stored encrypted (compliance.crypto).
     descriptor = None if analysis.descriptor is None else descriptor_encrypt(analysis.descriptor, grant=grant)
     return {"descriptor": descriptor, "phash": analysis.phash, "skin_lab": analysis.skin_lab}
@@ -142,6 +143,8 @@ def selfie_descriptors_rotate(*, batch_size: int = 500) -> int:
     rows = Selfie.objects.exclude(descriptor__isnull=True).values_list("pk", "descriptor")
     count = 0
     for pk, token in rows.iterator(chunk_size=batch_size):
+        if token is None:
+            continue
         Selfie.objects.filter(pk=pk, descriptor=token).update(descriptor=rotate(token))
         count += 1
     return count

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import authenticate
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -46,7 +49,7 @@ class AuthTokenView(APIView):
         return Response(signed_in(member))
 
 
-def _valid(serializer_class, data) -> dict:
+def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -61,7 +64,7 @@ class InvitationViewSet(MemberView, mixins.ListModelMixin, mixins.RetrieveModelM
     permission_classes = [IsAdmin]
     lookup_value_regex = UUID_PATTERN
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Invitation]:
         return selectors.invitations_of(actor=self.actor)
 
     @extend_schema(request=s.InvitationCreateSerializer, responses={201: s.IssuedInvitationSerializer})
@@ -97,7 +100,7 @@ class JoinLinkViewSet(MemberView, mixins.ListModelMixin, mixins.RetrieveModelMix
     permission_classes = [IsAdmin]
     lookup_value_regex = UUID_PATTERN
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[JoinLink]:
         return selectors.join_links_of(actor=self.actor)
 
     @extend_schema(request=s.JoinLinkCreateSerializer, responses={201: s.IssuedJoinLinkSerializer})

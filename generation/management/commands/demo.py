@@ -142,7 +142,10 @@ class Command(BaseCommand):
             job.refresh_from_db()
             if job.status != JobStatus.SUCCEEDED:
                 raise CommandError(f"rendering failed for {member.display_name}: {job.error}")
-            chosen = gen.headshot_choose(actor=member, headshot=job.headshots.order_by("variant_index").first())
+            first = job.headshots.order_by("variant_index").first()
+            if first is None:
+                raise CommandError(f"rendering made no headshot for {member.display_name}")
+            chosen = gen.headshot_choose(actor=member, headshot=first)
             gen.headshot_approve(actor=hr, headshot=chosen)
             self.stdout.write(f"  {member.display_name}: {job.headshots.count()} headshots, one approved")
         export = gen.export_create(actor=hr)
