@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
+from core.http import AppRequest
 from teams.access import client_ip, member_view, refuse
 from teams.models import Membership
 from teams.selectors import membership_for_user
@@ -20,7 +21,7 @@ from .models import ConsentMethod, ConsentRecord
 
 
 @member_view()
-def consent(request: HttpRequest, actor: Membership) -> HttpResponse:
+def consent(request: AppRequest, actor: Membership) -> HttpResponse:
     text = services.consent_text_current(organization=actor.organization)
     if request.method == "POST":
         if not request.POST.get("agree"):
@@ -37,7 +38,7 @@ def consent(request: HttpRequest, actor: Membership) -> HttpResponse:
     return render(request, "compliance/consent.html", context, status=400 if request.method == "POST" else 200)
 
 
-def _grant(request: HttpRequest, actor: Membership) -> ConsentRecord:
+def _grant(request: AppRequest, actor: Membership) -> ConsentRecord:
     # The version and hash come back from the form: they are what this member was shown.
     return services.consent_grant(
         member=actor,
@@ -49,7 +50,7 @@ def _grant(request: HttpRequest, actor: Membership) -> ConsentRecord:
     )
 
 
-def _member(request: HttpRequest) -> Membership:
+def _member(request: AppRequest) -> Membership:
     member = membership_for_user(request.user)
     if member is None:
         raise Http404("No membership.")
@@ -57,7 +58,7 @@ def _member(request: HttpRequest) -> Membership:
 
 
 @login_required
-def privacy(request: HttpRequest) -> HttpResponse:
+def privacy(request: AppRequest) -> HttpResponse:
     member = _member(request)
     context = {
         "policy": services.retention_policy_get(organization=member.organization),
@@ -69,7 +70,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw(request: HttpRequest) -> HttpResponse:
+def withdraw(request: AppRequest) -> HttpResponse:
     member = _member(request)
     if not request.POST.get("confirm"):
         return redirect("compliance:privacy")
@@ -78,5 +79,5 @@ def withdraw(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AppRequest) -> HttpResponse:
     return zip_response(services.subject_access_export(member=_member(request)))

@@ -17,13 +17,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from core.exceptions import ApplicationError, NotAllowed, NotFound
+from core.http import AppRequest
 
 from .models import Membership
 from .selectors import membership_for_user
 
 P = ParamSpec("P")
-MemberPage = Callable[Concatenate[HttpRequest, Membership, P], HttpResponse]
-Page = Callable[Concatenate[HttpRequest, P], HttpResponse]
+MemberPage = Callable[Concatenate[AppRequest, Membership, P], HttpResponse]
+Page = Callable[Concatenate[AppRequest, P], HttpResponse]
 
 _ROLE_CHECKS: dict[str | None, Callable[[Membership], bool]] = {
     None: lambda member: True,
@@ -39,7 +40,7 @@ def member_view(role: str | None = None) -> Callable[[MemberPage[P]], Page[P]]:
 
     def decorator(view: MemberPage[P]) -> Page[P]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        def wrapped(request: AppRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             actor = membership_for_user(request.user)

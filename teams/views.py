@@ -8,13 +8,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
+from core.http import AppRequest
 
 from . import services
 from .access import member_view, refuse
@@ -33,21 +34,21 @@ def home_section_register(section: HomeSection) -> None:
 
 
 @member_view()
-def home(request: HttpRequest, actor: Membership) -> HttpResponse:
+def home(request: AppRequest, actor: Membership) -> HttpResponse:
     context: dict[str, Any] = {}
     for section in _home_sections:
         context |= section(actor)
     return render(request, "teams/home.html", context)
 
 
-def _passwords(request: HttpRequest) -> str:
+def _passwords(request: AppRequest) -> str:
     password = request.POST.get("password", "")
     if password != request.POST.get("password2", ""):
         raise ApplicationError("The two passwords do not match.", code="password_mismatch")
     return password
 
 
-def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invite_accept(request: AppRequest, token: str) -> HttpResponse:
     """Set a password for an invitation; the account is created and signed in."""
     try:
         invitation = services.invitation_preview(token=token)
@@ -60,7 +61,7 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "teams/invite_accept.html", {"invitation": invitation}, status=_status(request))
 
 
-def join(request: HttpRequest, token: str) -> HttpResponse:
+def join(request: AppRequest, token: str) -> HttpResponse:
     """Join through an open link with an address in the organisation's domains."""
     if request.method == "POST":
         email = request.POST.get("email", "")
@@ -70,7 +71,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "teams/join.html", {"form": request.POST}, status=_status(request))
 
 
-def _accept_and_sign_in(request: HttpRequest, accept: Callable[..., Membership], **fields: str) -> HttpResponse | None:
+def _accept_and_sign_in(request: AppRequest, accept: Callable[..., Membership], **fields: str) -> HttpResponse | None:
     """Run an accept service with the posted password and names; sign the new member in."""
     try:
         member = accept(
@@ -86,22 +87,22 @@ def _accept_and_sign_in(request: HttpRequest, accept: Callable[..., Membership],
     return redirect("compliance:consent")
 
 
-def _status(request: HttpRequest) -> int:
+def _status(request: AppRequest) -> int:
     # A POST that comes back to its own form was refused.
     return 400 if request.method == "POST" else 200
 
 
-def _link(request: HttpRequest, name: str, token: str) -> str:
+def _link(request: AppRequest, name: str, token: str) -> str:
     return request.build_absolute_uri(reverse(name, kwargs={"token": token}))
 
 
 @member_view("admin")
-def invitations(request: HttpRequest, actor: Membership) -> HttpResponse:
+def invitations(request: AppRequest, actor: Membership) -> HttpResponse:
     return _invitations_page(request, actor)
 
 
 def _invitations_page(
-    request: HttpRequest,
+    request: AppRequest,
     actor: Membership,
     *,
     created: list[dict[str, str]] | None = None,
@@ -122,7 +123,7 @@ def _invitations_page(
 
 @require_POST
 @member_view("admin")
-def invitation_create(request: HttpRequest, actor: Membership) -> HttpResponse:
+def invitation_create(request: AppRequest, actor: Membership) -> HttpResponse:
     try:
         issued = services.invitation_create(
             actor=actor,
@@ -140,7 +141,7 @@ def invitation_create(request: HttpRequest, actor: Membership) -> HttpResponse:
     return _invitations_page(request, actor, created=created)
 
 
-def _csv_text(request: HttpRequest) -> str:
+def _csv_text(request: AppRequest) -> str:
     upload = request.FILES.get("csv_file")
     if upload is None:
         return request.POST.get("csv_text", "")
@@ -152,7 +153,7 @@ def _csv_text(request: HttpRequest) -> str:
 
 @require_POST
 @member_view("admin")
-def invitations_import(request: HttpRequest, actor: Membership) -> HttpResponse:
+def invitations_import(request: AppRequest, actor: Membership) -> HttpResponse:
     try:
         result = services.invitations_import_csv(
             actor=actor,
@@ -181,7 +182,7 @@ def _int(value: str, name: str) -> int:
 
 @require_POST
 @member_view("admin")
-def join_link_create(request: HttpRequest, actor: Membership) -> HttpResponse:
+def join_link_create(request: AppRequest, actor: Membership) -> HttpResponse:
     try:
         days = _int(request.POST.get("expires_in_days", ""), "The expiry (days)")
         issued = services.join_link_create(
