@@ -15,7 +15,9 @@ from .selectors import review_queue
 class BulkApproveForm(forms.Form):
     """The headshots HR ticked in the review queue; only the actor's own queue is offered."""
 
-    headshots = forms.ModelMultipleChoiceField[Headshot](queryset=Headshot.objects.none())
+    headshots: forms.ModelMultipleChoiceField[Headshot] = forms.ModelMultipleChoiceField(
+        queryset=Headshot.objects.none()
+    )
 
     def __init__(self, *args: Any, actor: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -64,7 +64,7 @@ class ProgressSerializer(serializers.Serializer):
 class JobSerializer(serializers.ModelSerializer):
     style_version = serializers.IntegerField(source="style.version", read_only=True)
     progress = ProgressSerializer(source="*", read_only=True)
-    headshots = serializers.PrimaryKeyRelatedField[Headshot](many=True, read_only=True)
+    headshots = serializers.ManyRelatedField(child_relation=serializers.PrimaryKeyRelatedField(read_only=True))
 
     class Meta:
         model = GenerationJob
