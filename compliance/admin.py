@@ -8,18 +8,9 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from core.admin import ReadOnlyAdmin
+
 from .models import AuditEvent, ConsentRecord, ConsentText, DeletionReceipt, RetentionPolicy, SweepRun
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ConsentRecord)
@@ -54,25 +45,8 @@ class AuditEventAdmin(ReadOnlyAdmin):
         return {}  # not even the bulk delete action
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        return {}
-
-
 @admin.register(DeletionReceipt)
-class DeletionReceiptAdmin(_ReadOnly):
+class DeletionReceiptAdmin(ReadOnlyAdmin):
     list_display = [
         "requested_at",
         "member_id",
@@ -88,13 +62,13 @@ class DeletionReceiptAdmin(_ReadOnly):
 
 
 @admin.register(SweepRun)
-class SweepRunAdmin(_ReadOnly):
+class SweepRunAdmin(ReadOnlyAdmin):
     list_display = ["started_at", "finished_at", "deleted"]
     date_hierarchy = "started_at"
 
 
 @admin.register(RetentionPolicy)
-class RetentionPolicyAdmin(_ReadOnly):
+class RetentionPolicyAdmin(ReadOnlyAdmin):
     list_display = [
         "organization",
         "jurisdiction",
@@ -110,7 +84,7 @@ class RetentionPolicyAdmin(_ReadOnly):
 
 
 @admin.register(ConsentText)
-class ConsentTextAdmin(_ReadOnly):
+class ConsentTextAdmin(ReadOnlyAdmin):
     list_display = [
         "organization",
         "jurisdiction",

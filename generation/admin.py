@@ -1,7 +1,8 @@
 """Operators' view of styles, selfies, jobs, headshots and exports.
 
-Rows here are made and changed by the services (uploads, renders, reviews,
-exports), so the admin shows them and does not add them.
+Rows here are made, changed and deleted by the services (uploads, renders,
+reviews, exports, erasure), which write audit rows and remove files; the admin
+shows them and changes nothing (core.admin.ReadOnlyAdmin).
 """
 
 from __future__ import annotations
@@ -11,16 +12,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from core.admin import ReadOnlyAdmin
+
 from .models import BrandStyle, Export, GenerationJob, Headshot, Selfie
 
 
-class ServiceMadeAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-
 @admin.register(BrandStyle)
-class BrandStyleAdmin(ServiceMadeAdmin):
+class BrandStyleAdmin(ReadOnlyAdmin):
     list_display = [
         "name",
         "version",
@@ -35,14 +33,11 @@ class BrandStyleAdmin(ServiceMadeAdmin):
     search_fields = ["name", "organization__name", "organization__slug"]
     list_select_related = ["organization"]
     raw_id_fields = ["organization", "created_by"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        # A style change makes a new version (generation.services.brand_style_update).
-        return [field.name for field in self.model._meta.fields]
+    # A style change makes a new version (generation.services.brand_style_update).
 
 
 @admin.register(Selfie)
-class SelfieAdmin(ServiceMadeAdmin):
+class SelfieAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
         "member",
@@ -82,7 +77,7 @@ class HeadshotInline(admin.TabularInline):
 
 
 @admin.register(GenerationJob)
-class GenerationJobAdmin(ServiceMadeAdmin):
+class GenerationJobAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
         "member",
@@ -116,7 +111,7 @@ class GenerationJobAdmin(ServiceMadeAdmin):
 
 
 @admin.register(Headshot)
-class HeadshotAdmin(ServiceMadeAdmin):
+class HeadshotAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
         "member",
@@ -154,7 +149,7 @@ class HeadshotAdmin(ServiceMadeAdmin):
 
 
 @admin.register(Export)
-class ExportAdmin(ServiceMadeAdmin):
+class ExportAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
         "organization",

@@ -1,4 +1,4 @@
-"""The Django admin: every model is there; audit and consent cannot be edited."""
+"""The Django admin: every model is there, read-only; the services make every change."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from compliance.models import AuditEvent, ConsentRecord
+from generation.models import Headshot, Selfie
+from teams.models import Membership
 from tests import factories
 from tests.page_helpers import approved_headshot, browser
 
@@ -78,3 +80,18 @@ def test_consent_records_are_read_only(operator, consented):
 def test_organisation_members_who_are_not_staff_cannot_open_the_admin(admin):
     response = browser(admin).get(reverse("admin:index"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_operators_cannot_delete_or_edit_member_data_that_services_own(operator, admin, hr, consented):
+    """A delete here would leave the photos in storage with no audit row: the services own writes."""
+    approved_headshot(consented, admin=admin, hr=hr)
+    selfie = Selfie.objects.first()
+    assert operator.post(_admin_url(Selfie, "delete", selfie.pk), {"post": "yes"}).status_code == 403
+    bulk = {"action": "delete_selected", "_selected_action": [selfie.pk], "post": "yes"}
+    operator.post(_admin_url(Selfie, "changelist"), bulk)
+    assert Selfie.objects.filter(pk=selfie.pk).exists()
+    headshot = Headshot.objects.first()
+    assert operator.post(_admin_url(Headshot, "delete", headshot.pk), {"post": "yes"}).status_code == 403
+    assert operator.post(_admin_url(Membership, "change", hr.pk), {"role": "admin"}).status_code == 403
+    hr.refresh_from_db()
+    assert hr.role == "hr"
