@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
 from core.http import AppRequest
-from teams.access import client_ip, member_view, refuse
+from teams.access import client_ip, invalid, member_view, refuse
 from teams.models import Membership
 from teams.selectors import membership_for_user
 
 from . import selectors, services
 from .api.views import zip_response
+from .forms import ConsentForm, WithdrawForm
 from .models import ConsentMethod, ConsentRecord
 
 
@@ -24,11 +25,12 @@ from .models import ConsentMethod, ConsentRecord
 def consent(request: AppRequest, actor: Membership) -> HttpResponse:
     text = services.consent_text_current(organization=actor.organization)
     if request.method == "POST":
-        if not request.POST.get("agree"):
-            messages.error(request, "Tick the box to confirm that you give your consent.")
+        form = ConsentForm(request.POST)
+        if not form.is_valid():
+            refuse(request, invalid(form))
         else:
             try:
-                _grant(request, actor)
+                _grant(request, actor, form)
             except ApplicationError as exc:
                 refuse(request, exc)
             else:
@@ -38,12 +40,11 @@ def consent(request: AppRequest, actor: Membership) -> HttpResponse:
     return render(request, "compliance/consent.html", context, status=400 if request.method == "POST" else 200)
 
 
-def _grant(request: AppRequest, actor: Membership) -> ConsentRecord:
-    # The version and hash come back from the form: they are what this member was shown.
+def _grant(request: AppRequest, actor: Membership, form: ConsentForm) -> ConsentRecord:
     return services.consent_grant(
         member=actor,
-        text_version=request.POST.get("text_version", ""),
-        text_sha256=request.POST.get("text_sha256", ""),
+        text_version=form.cleaned_data["text_version"],
+        text_sha256=form.cleaned_data["text_sha256"],
         method=ConsentMethod.WEB,
         ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
@@ -72,7 +73,7 @@ def privacy(request: AppRequest) -> HttpResponse:
 @require_POST
 def withdraw(request: AppRequest) -> HttpResponse:
     member = _member(request)
-    if not request.POST.get("confirm"):
+    if not WithdrawForm(request.POST).is_valid():  # the confirmation box was not ticked
         return redirect("compliance:privacy")
     services.consent_withdraw(member=member, method=ConsentMethod.WEB)
     return redirect("compliance:privacy")

@@ -32,3 +32,16 @@ class BulkApproveForm(forms.Form):
         return (
             "Some of the ticked headshots are no longer waiting for review, so nothing was approved. Reload the page."
         )
+
+
+class JobRequestForm(forms.Form):
+    # The page's one-time key: a double submit finds the job the first one made.
+    idempotency_key = forms.CharField(required=False, max_length=100)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=500)  # the service says when one is needed
+
+
+class ExportForm(forms.Form):
+    department = forms.CharField(required=False, max_length=120)

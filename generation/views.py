@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 from compliance.services import consent_active
 from core.exceptions import ApplicationError
 from core.http import AppRequest
-from teams.access import member_view, refuse
+from teams.access import invalid, member_view, refuse
 from teams.models import Membership
 from teams.selectors import members_of
 
 from . import services
-from .forms import BulkApproveForm
+from .forms import BulkApproveForm, ExportForm, JobRequestForm, RejectForm
 from .models import GenerationJob, JobStatus, Selfie
 from .selectors import (
     exports_of,
@@ -141,8 +141,10 @@ def selfie_delete(request: AppRequest, actor: Membership, selfie_id: UUID) -> Ht
 @member_view()
 def job_request(request: AppRequest, actor: Membership) -> HttpResponse:
     try:
-        key = request.POST.get("idempotency_key", "")
-        job = services.job_enqueue(actor=actor, idempotency_key=key)
+        form = JobRequestForm(request.POST)
+        if not form.is_valid():
+            raise invalid(form)
+        job = services.job_enqueue(actor=actor, idempotency_key=form.cleaned_data["idempotency_key"])
     except ApplicationError as exc:
         refuse(request, exc)
         return redirect("generation:selfies")
@@ -283,8 +285,10 @@ def review_bulk_approve(request: AppRequest, actor: Membership) -> HttpResponse:
 def review_reject(request: AppRequest, actor: Membership, headshot_id: UUID) -> HttpResponse:
     headshot = get_object_or_404(headshots_visible_to(actor=actor), pk=headshot_id)
     try:
-        reason = request.POST.get("reason", "")
-        services.headshot_reject(actor=actor, headshot=headshot, reason=reason)
+        form = RejectForm(request.POST)
+        if not form.is_valid():
+            raise invalid(form)
+        services.headshot_reject(actor=actor, headshot=headshot, reason=form.cleaned_data["reason"])
     except ApplicationError as exc:
         refuse(request, exc)
     else:
@@ -296,7 +300,10 @@ def review_reject(request: AppRequest, actor: Membership, headshot_id: UUID) -> 
 def exports(request: AppRequest, actor: Membership) -> HttpResponse:
     if request.method == "POST":
         try:
-            services.export_create(actor=actor, department=request.POST.get("department", ""))
+            form = ExportForm(request.POST)
+            if not form.is_valid():
+                raise invalid(form)
+            services.export_create(actor=actor, department=form.cleaned_data["department"])
         except ApplicationError as exc:
             refuse(request, exc)
         else:

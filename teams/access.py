@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Concatenate, ParamSpec
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -62,6 +63,11 @@ def refuse(request: HttpRequest, exc: ApplicationError) -> None:
     if isinstance(exc, NotAllowed):
         raise PermissionDenied(exc.message)
     messages.error(request, exc.message)
+
+
+def invalid(form: forms.Form) -> ApplicationError:
+    """A form's errors as the refusal a page shows (the same path as a service's refusal)."""
+    return ApplicationError(" ".join(str(m) for errors in form.errors.values() for m in errors), code="invalid_form")
 
 
 def client_ip(request: HttpRequest) -> str | None:
