@@ -22,3 +22,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests run tasks in-process; the worker tests start a real worker and send to Redis.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+
+# The embedded test portrait is 512 px with the eyes 43 px apart; checklist tests set the production value.
+HEADSHOT_MIN_EYE_PX = 40
