@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from rest_framework import serializers
@@ -35,7 +37,7 @@ class ChecklistSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
     checks = CheckSerializer(many=True, help_text="Failed checks first: what to fix, then what passed.")
 
-    def to_representation(self, instance):
+    def to_representation(self, instance: Any) -> Any:
         data = super().to_representation(instance)
         data["checks"] = failed_first(data["checks"])  # reports stored before this order existed too
         return data
