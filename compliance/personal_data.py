@@ -73,6 +73,9 @@ class PersonalData(Protocol):
     def due(self, *, organization: Organization, policy: RetentionPolicy, now: datetime) -> list[Due]:
         """What the organisation's retention policy makes due for deletion at ``now``."""
 
+    def owned_keys(self) -> set[str]:
+        """Every storage key this app's rows point at (storage reconciliation keeps these)."""
+
 
 _handlers: list[PersonalData] = []
 

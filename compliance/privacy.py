@@ -12,13 +12,13 @@ from datetime import datetime
 
 from teams.models import Invitation, JoinLink, Membership, Organization
 
-from .models import ConsentRecord, RetentionPolicy
+from .models import ConsentRecord, MemberJurisdiction, RetentionPolicy
 from .personal_data import Due, Erased, Exported
 from .services import consent_active
 
 
 class ComplianceData:
-    models = (ConsentRecord, Invitation, JoinLink)
+    models = (ConsentRecord, MemberJurisdiction, Invitation, JoinLink)
 
     def stop(self, *, member: Membership, reason: str) -> int:
         return 0
@@ -31,6 +31,9 @@ class ComplianceData:
 
     def due(self, *, organization: Organization, policy: RetentionPolicy, now: datetime) -> list[Due]:
         return []
+
+    def owned_keys(self) -> set[str]:
+        return set()
 
 
 def home_section(actor: Membership) -> dict[str, object]:

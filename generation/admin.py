@@ -1,24 +1,35 @@
 """Operators' view of styles, selfies, jobs, headshots and exports.
 
-Rows here are made, changed and deleted by the services (uploads, renders,
-reviews, exports, erasure), which write audit rows and remove files; the admin
-shows them and changes nothing (core.admin.ReadOnlyAdmin).
+Rows here are made and changed by the services (uploads, renders, reviews,
+exports), so the admin shows them and does not add them.
 """
-
-from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.admin import ReadOnlyAdmin
-
 from .models import BrandStyle, Export, GenerationJob, Headshot, Selfie
+from .services.removal import media_rows_delete
+
+
+class ServiceMadeAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+class DeletesMediaAdmin(ServiceMadeAdmin):
+    """Deleting here deletes the row's files too (after commit), with an audit row."""
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        media_rows_delete(rows=[obj], requested_by=f"admin {request.user.get_username()}")
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        media_rows_delete(rows=list(queryset), requested_by=f"admin {request.user.get_username()}")
 
 
 @admin.register(BrandStyle)
-class BrandStyleAdmin(ReadOnlyAdmin):
+class BrandStyleAdmin(ServiceMadeAdmin):
     list_display = [
         "name",
         "version",
@@ -33,11 +44,14 @@ class BrandStyleAdmin(ReadOnlyAdmin):
     search_fields = ["name", "organization__name", "organization__slug"]
     list_select_related = ["organization"]
     raw_id_fields = ["organization", "created_by"]
-    # A style change makes a new version (generation.services.brand_style_update).
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # A style change makes a new version (generation.services.brand_style_update).
+        return [field.name for field in self.model._meta.fields]
 
 
 @admin.register(Selfie)
-class SelfieAdmin(ReadOnlyAdmin):
+class SelfieAdmin(DeletesMediaAdmin):
     list_display = [
         "id",
         "member",
@@ -77,7 +91,7 @@ class HeadshotInline(admin.TabularInline):
 
 
 @admin.register(GenerationJob)
-class GenerationJobAdmin(ReadOnlyAdmin):
+class GenerationJobAdmin(DeletesMediaAdmin):
     list_display = [
         "id",
         "member",
@@ -111,7 +125,7 @@ class GenerationJobAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Headshot)
-class HeadshotAdmin(ReadOnlyAdmin):
+class HeadshotAdmin(DeletesMediaAdmin):
     list_display = [
         "id",
         "member",
@@ -149,7 +163,7 @@ class HeadshotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Export)
-class ExportAdmin(ReadOnlyAdmin):
+class ExportAdmin(DeletesMediaAdmin):
     list_display = [
         "id",
         "organization",

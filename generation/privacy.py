@@ -62,8 +62,10 @@ class GenerationData:
         for export in Export.objects.filter(organization_id=member.organization_id):
             if str(member.pk) not in (export.member_ids or []):
                 continue
+            # A running export has no storage_key yet but may be writing its zip: delete where it goes.
+            key = export.storage_key or keys.export_key(organization_id=export.organization_id, export_id=export.pk)
             try:
-                media.delete(export.storage_key)
+                media.delete(key)
             except Exception:  # retried by the sweep: the row stays
                 failed += 1
                 continue
@@ -98,6 +100,14 @@ class GenerationData:
             part.retention["selfies_deleted_after"] = "3 years after upload unless a job uses them first"
         return part
 
+    def owned_keys(self) -> set[str]:
+        keys: list[str | None] = [
+            *Selfie.objects.values_list("storage_key", flat=True),
+            *Headshot.objects.values_list("storage_key", flat=True),
+            *Export.objects.exclude(storage_key="").values_list("storage_key", flat=True),
+        ]
+        return {k for k in keys if k}
+
     def due(self, *, organization: Organization, policy: RetentionPolicy, now: datetime) -> list[Due]:
         return [
             Due(
@@ -109,6 +119,15 @@ class GenerationData:
                     f"last job finished {_day(s.last_finished)}, policy {policy.selfie_days} days"
                     if s.last_finished and s.last_finished >= s.uploaded_at
                     else f"uploaded {_day(s.uploaded_at)}, never rendered: BIPA ceiling {BIPA_CEILING_DAYS} days"
+                ),
+            ),
+            Due(
+                "rejected_selfie",
+                "rejected_selfies",
+                rejected_selfies_due(organization=organization, policy=policy, now=now),
+                keys.selfie_object_keys,
+                lambda s: (
+                    f"failed the checklist, uploaded {_day(s.uploaded_at)}, policy {policy.rejected_selfie_days} days"
                 ),
             ),
             Due(
@@ -149,6 +168,12 @@ def selfies_due(*, organization: Organization, policy: RetentionPolicy, now: dat
             | Q(uploaded_at__lte=now - timedelta(days=BIPA_CEILING_DAYS))
         )
     )
+
+
+def rejected_selfies_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet[Selfie]:
+    """Photos that failed the checklist, R days after upload (policy, default 1)."""
+    cutoff = now - timedelta(days=policy.rejected_selfie_days)
+    return Selfie.objects.filter(organization=organization, usable=False, uploaded_at__lte=cutoff)
 
 
 def unchosen_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet[Headshot]:

@@ -29,7 +29,7 @@ class ConsentViewSet(MemberView, viewsets.ViewSet):
     @extend_schema(responses=s.ConsentStateSerializer)
     def current(self, request: Request) -> Response:
         member = self.actor
-        text = services.consent_text_current(organization=member.organization)
+        text = services.consent_text_for(member=member)
         state = {
             "version": text.version,
             "sha256": text.sha256,

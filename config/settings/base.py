@@ -145,6 +145,10 @@ CELERY_BEAT_SCHEDULE = {
     # Retention (compliance.services.retention): idempotent and safe to overlap, so hourly is fine;
     # hourly also makes a policy of "0 days" mean "within the hour" for anything the job hook missed.
     "retention-sweep": {"task": "compliance.tasks.retention_sweep_task", "schedule": crontab(minute=17)},
+    # Organisations whose contract ended (compliance.services.organization_deletion).
+    # Storage against the database: objects no row owns are deleted and reported (daily).
+    "storage-reconcile": {"task": "compliance.tasks.storage_reconcile_task", "schedule": crontab(minute=31, hour=3)},
+    "organization-deletions": {"task": "compliance.tasks.organization_deletions_task", "schedule": crontab(minute=47)},
 }
 CELERY_RESULT_BACKEND: str | None
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {}

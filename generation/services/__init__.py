@@ -2,6 +2,7 @@
 
 from .exports import export_build, export_create, export_download_url
 from .jobs import job_cancel_for_member, job_enqueue, job_retry, job_run
+from .provided import headshot_provide
 from .review import headshot_approve, headshot_choose, headshot_reject, headshot_view_url
 from .selfies import (
     selfie_delete,
@@ -13,6 +14,7 @@ from .selfies import (
 from .styles import brand_style_create_default, brand_style_update
 
 __all__ = [
+    "headshot_provide",
     "brand_style_create_default",
     "brand_style_update",
     "export_build",

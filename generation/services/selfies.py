@@ -7,8 +7,8 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.biometric import BiometricGrant, biometric_grant
-from compliance.crypto import descriptor_decrypt, descriptor_encrypt, rotate
+from compliance.biometric import BiometricGrant, biometric_grant, grant_check
+from compliance.crypto import column_rotate, descriptor_decrypt, descriptor_encrypt
 from compliance.models import SweepRun
 from compliance.services import retention_policy_get, retention_rows_delete
 from core import media
@@ -49,6 +49,7 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
             # Serialises with member_erase, which takes the same lock: either this row is in
             # before the erasure lists what to delete, or the grant below sees consent gone.
             Membership.objects.select_for_update().filter(pk=actor.pk).first()
+            grant_check(grant)  # consent still there now that the lock is held
             selfie = Selfie.objects.create(
                 id=selfie_id,
                 organization=actor.organization,
@@ -59,7 +60,8 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
                 original_format=decoded.original_format,
                 checks=report,
                 usable=report["passed"],
-                **_stored_figures(analysis, grant),
+                # A photo that fails the checklist may show bystanders: no face figures are kept.
+                **(_stored_figures(analysis, grant) if report["passed"] else {}),
             )
             audit_event_record(
                 actor=actor,
@@ -71,7 +73,26 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
     except Exception:
         media.delete(key)  # no orphan file when the row is not written
         raise
+    if selfie.usable:
+        transaction.on_commit(lambda: rejected_selfies_release(member=actor))
     return selfie
+
+
+def rejected_selfies_release(*, member: Membership) -> int:
+    """A photo passed: the member's earlier photos that failed the checklist go now."""
+    rejected = list(member.selfies.filter(usable=False))
+    for selfie in rejected:
+        with transaction.atomic():
+            audit_event_record(
+                actor=None,
+                organization=member.organization,
+                verb=Verb.SELFIE_DELETED,
+                target=selfie,
+                data={"why": "failed the checklist; a later photo passed"},
+            )
+            selfie.delete()
+        media.delete(selfie.storage_key)
+    return len(rejected)
 
 
 def _label(selfie: Selfie | None) -> str:
@@ -139,12 +160,7 @@ def selfies_release_after_render(*, job: GenerationJob) -> None:
 
 
 def selfie_descriptors_rotate(*, batch_size: int = 500) -> int:
-    """Re-encrypt every stored face descriptor with the newest key. Idempotent."""
-    rows = Selfie.objects.exclude(descriptor__isnull=True).values_list("pk", "descriptor")
-    count = 0
-    for pk, token in rows.iterator(chunk_size=batch_size):
-        if token is None:
-            continue
-        Selfie.objects.filter(pk=pk, descriptor=token).update(descriptor=rotate(token))
-        count += 1
-    return count
+    """Re-encrypt every stored face figure (descriptor, perceptual hash, skin colour) with the
+    newest key. Idempotent; returns how many values were re-encrypted."""
+    names = {field.name for field in Selfie._meta.fields}
+    return sum(column_rotate(Selfie, name, batch_size) for name in ("descriptor", "phash", "skin_lab") if name in names)
