@@ -5,7 +5,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,6 +16,7 @@ from teams.selectors import members_of
 
 from . import services, storage
 from .models import JobStatus
+from .platform_sizes import PLATFORM_SIZES
 from .selectors import exports_of, headshots_visible_to, jobs_visible_to, review_queue, selfies_of
 from .services.selfies import MAX_SELFIES
 
@@ -220,3 +221,40 @@ def export_download(request, actor, export_id):
     except ApplicationError as exc:
         refuse(request, exc)
         return redirect("exports")
+
+
+# --- The employee's own approved headshot, in every size ---------------------
+
+
+@member_view()
+def my_headshot(request, actor):
+    try:
+        headshot = services.headshot_approved_of(actor=actor)
+    except ApplicationError:
+        headshot = None
+    sizes = [(name, f"{w} × {h}") for name, (w, h) in PLATFORM_SIZES.items()]
+    preview = _url_or_none(services.headshot_view_url, actor=actor, headshot=headshot) if headshot else None
+    return render(request, "generation/my_headshot.html", {"headshot": headshot, "sizes": sizes, "preview": preview})
+
+
+def _attachment(download) -> HttpResponse:
+    response = HttpResponse(download.data, content_type=download.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@member_view()
+def my_headshot_download(request, actor, platform: str):
+    try:
+        return _attachment(services.headshot_download(actor=actor, platform=platform))
+    except ApplicationError as exc:
+        raise Http404(exc.message) from None
+
+
+@member_view()
+def my_headshot_zip(request, actor):
+    try:
+        return _attachment(services.headshot_download_zip(actor=actor))
+    except ApplicationError as exc:
+        raise Http404(exc.message) from None

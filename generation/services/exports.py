@@ -13,10 +13,9 @@ from config.exceptions import ApplicationError, NotAllowed
 from teams.models import Membership
 
 from .. import storage
-from ..imaging.disclosure import disclose_derived
-from ..imaging.io import open_rgb
 from ..models import Export, ExportStatus, Headshot, ReviewState
-from ..platform_sizes import PLATFORM_SIZES, derive
+from ..platform_sizes import PLATFORM_SIZES
+from .downloads import platform_size_render
 
 MANIFEST_COLUMNS = ["name", "email", "department", "title", "file", "approved_by", "approved_at"]
 
@@ -75,9 +74,8 @@ def _zip(headshots: list[Headshot]) -> bytes:
             used.add(name)
             master_bytes = storage.get(headshot.storage_key)
             archive.writestr(f"{name}.jpg", master_bytes, compress_type=zipfile.ZIP_STORED)
-            master = open_rgb(master_bytes)
-            for platform, size in PLATFORM_SIZES.items():
-                sized = disclose_derived(derive(master, size), master=master_bytes, title=f"{name}.jpg")
+            for platform in PLATFORM_SIZES:
+                sized = platform_size_render(master=master_bytes, platform=platform, title=f"{name}.jpg")
                 archive.writestr(f"sizes/{platform}/{name}.jpg", sized, zipfile.ZIP_STORED)
             writer.writerow(
                 [

@@ -5,12 +5,14 @@ import logging
 import uuid
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from compliance.biometric import biometric_grant
 from compliance.services import ConsentRequired, audit_event_record, consent_require
 from compliance.services.retention import selfies_release_after_render
 from config.exceptions import ApplicationError, NotAllowed
+from teams.mail import mail_after_commit, site_link
 from teams.models import Membership
 
 from .. import storage
@@ -264,3 +266,12 @@ def _store(job: GenerationJob, rendered) -> None:
             return
         _finish(job, JobStatus.SUCCEEDED)
         selfies_release_after_render(job=job)
+        mail_after_commit(
+            message="headshots_ready",
+            to=job.member.user.email,
+            context={
+                "name": job.member.display_name,
+                "count": len(rendered),
+                "link": site_link(reverse("job-detail", kwargs={"job_id": job.id})),
+            },
+        )

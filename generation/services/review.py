@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from compliance.services import audit_event_record
 from config.exceptions import ApplicationError, NotAllowed
+from teams.mail import mail_after_commit, site_link
 from teams.models import Membership
 
 from .. import storage
@@ -59,7 +61,14 @@ def headshot_approve(*, actor: Membership, headshot: Headshot) -> Headshot:
     headshot.reviewed_by, headshot.reviewed_at = actor, timezone.now()
     headshot.save(update_fields=["review_state", "reviewed_by", "reviewed_at"])
     audit_event_record(actor=actor, organization=actor.organization, verb="headshot.approved", target=headshot)
+    _notify(headshot, "headshot_approved", link=site_link(reverse("my-headshot")))
     return headshot
+
+
+def _notify(headshot: Headshot, message: str, *, link: str, **extra: str) -> None:
+    member = Membership.objects.select_related("user").get(pk=headshot.member_id)
+    context = {"name": member.display_name, "link": link, **extra}
+    mail_after_commit(message=message, to=member.user.email, context=context)
 
 
 @transaction.atomic
@@ -79,6 +88,8 @@ def headshot_reject(*, actor: Membership, headshot: Headshot, reason: str) -> He
         target=headshot,
         data={"reason": headshot.rejection_reason},
     )
+    link = site_link(reverse("job-detail", kwargs={"job_id": headshot.job_id}))
+    _notify(headshot, "headshot_rejected", link=link, reason=headshot.rejection_reason)
     return headshot
 
 

@@ -1,0 +1,95 @@
+"""An employee's own approved headshot, in every platform size, one at a time or as a zip.
+
+``platform_size_render`` is the one place a platform size is made from a
+master; the HR export uses it too. Each size keeps the master's disclosure
+(IPTC DigitalSourceType and a C2PA manifest naming the master as ingredient).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from django.utils.text import slugify
+
+from compliance.services import audit_event_record
+from config.exceptions import ApplicationError
+from teams.models import Membership
+
+from .. import storage
+from ..imaging.disclosure import disclose_derived
+from ..imaging.io import open_rgb
+from ..models import Headshot, ReviewState
+from ..platform_sizes import PLATFORM_SIZES, derive
+
+MASTER = "original"
+
+
+@dataclass(frozen=True)
+class Download:
+    filename: str
+    data: bytes
+    content_type: str
+
+
+def platform_size_render(*, master: bytes, platform: str, title: str) -> bytes:
+    """One platform size of a master JPEG, with the master's disclosure carried over."""
+    size = PLATFORM_SIZES[platform]
+    return disclose_derived(derive(open_rgb(master), size), master=master, title=title)
+
+
+def headshot_approved_of(*, actor: Membership) -> Headshot:
+    headshot = (
+        Headshot.objects.filter(member=actor, chosen=True, review_state=ReviewState.APPROVED)
+        .select_related("member__user")
+        .first()
+    )
+    if headshot is None:
+        raise ApplicationError("You have no approved headshot yet.", code="not_found")
+    return headshot
+
+
+def _base_name(member: Membership) -> str:
+    return slugify(member.display_name) or "headshot"
+
+
+def headshot_download(*, actor: Membership, platform: str) -> Download:
+    """The actor's approved headshot in one size (``original`` is the master)."""
+    if platform != MASTER and platform not in PLATFORM_SIZES:
+        raise ApplicationError(f"Unknown size {platform!r}.", code="not_found")
+    headshot = headshot_approved_of(actor=actor)
+    master = storage.get(headshot.storage_key)
+    base = _base_name(actor)
+    if platform == MASTER:
+        data, name = master, f"{base}.jpg"
+    else:
+        name = f"{base}-{platform}.jpg"
+        data = platform_size_render(master=master, platform=platform, title=name)
+    audit_event_record(
+        actor=actor,
+        organization=actor.organization,
+        verb="headshot.downloaded",
+        target=headshot,
+        data={"size": platform},
+    )
+    return Download(filename=name, data=data, content_type="image/jpeg")
+
+
+def headshot_download_zip(*, actor: Membership) -> Download:
+    headshot = headshot_approved_of(actor=actor)
+    master = storage.get(headshot.storage_key)
+    base = _base_name(actor)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        # JPEGs do not compress; storing them keeps the zip quick to build.
+        archive.writestr(f"{base}.jpg", master, zipfile.ZIP_STORED)
+        for platform in PLATFORM_SIZES:
+            name = f"{base}-{platform}.jpg"
+            archive.writestr(
+                name, platform_size_render(master=master, platform=platform, title=name), zipfile.ZIP_STORED
+            )
+    audit_event_record(
+        actor=actor, organization=actor.organization, verb="headshot.downloaded", target=headshot, data={"size": "zip"}
+    )
+    return Download(filename=f"{base}-headshots.zip", data=buffer.getvalue(), content_type="application/zip")
