@@ -138,7 +138,9 @@ def team_roster(*, actor: Membership, filters: RosterFilter | None = None) -> Qu
         members = members.none()
     elif filters.status:
         members, invitations = members.filter(status=filters.status), invitations.none()
-    return members.values(*COLUMNS).union(invitations.values(*COLUMNS), all=True).order_by("name", "email")
+    # Each side drops its model's default ordering: a compound statement sorts only as a whole.
+    members, invitations = members.order_by().values(*COLUMNS), invitations.order_by().values(*COLUMNS)
+    return members.union(invitations, all=True).order_by("name", "email")
 
 
 def team_status_counts(*, actor: Membership) -> dict[str, int]:
