@@ -107,6 +107,8 @@ def brand_style_preview(
     _require_admin(actor)
     _validate(changes)
     image = open_rgb(brand_image_check(backdrop_image)) if backdrop_image else None
+    if image is not None:
+        changes = changes | {"backdrop": {**changes.get("backdrop", {}), "kind": "image", "image_key": "unsaved"}}
     spec = _spec(actor, changes)
     notes = []
     if spec.engine != Engine.STUDIO:
