@@ -522,6 +522,10 @@ def invitation_mail_send(*, invitation_id: str, kind: str) -> None:
     )
     if invitation is None:
         return
+    token_hash = _hash_token(_invitation_token(invitation.id))
+    if invitation.token_hash != token_hash:
+        # Made before tokens were derived from the id: give it a link that a mail can carry.
+        Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash)
     context = {
         "invitation": invitation,
         "organization": invitation.organization,

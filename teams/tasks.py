@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Task, shared_task
+from django.conf import settings
 
 from . import services
 from .mail import MailBounced, mail_send
@@ -13,11 +14,12 @@ MAIL_RETRIES = 5
 
 
 def _retry_later(task: Task, exc: Exception) -> None:
-    """Back off 30 s, 1 min, 2 min, ... A task run eagerly (embedded defaults) or out of
+    """Back off MAIL_RETRY_SECONDS (30 s), then twice that, and so on. A task run eagerly (embedded defaults) or out of
     retries gives up quietly: the failure is already recorded where it can be seen."""
     if task.request.is_eager or task.request.retries >= MAIL_RETRIES:
         return
-    raise task.retry(exc=exc, countdown=min(30 * 2**task.request.retries, 3600), max_retries=MAIL_RETRIES)
+    countdown = min(settings.MAIL_RETRY_SECONDS * 2**task.request.retries, 3600)
+    raise task.retry(exc=exc, countdown=countdown, max_retries=MAIL_RETRIES)
 
 
 @shared_task(bind=True, acks_late=True)

@@ -62,9 +62,9 @@ def link_in(message: EmailMessage, path_prefix: str) -> str:
 
 
 class SmtpServer:
-    def __init__(self) -> None:
+    def __init__(self, port: int | None = None) -> None:
         self.inbox = Inbox()
-        self.port = free_port()
+        self.port = port or free_port()
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
 
     def start(self) -> None:

@@ -231,6 +231,7 @@ elif env("EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 30)  # first retry of a failed send; doubles each time
 
 # Invitation reminders (teams.services.invitation_reminders_send, run by beat): every
 # INVITATION_REMINDER_DAYS days after the last mail, at most INVITATION_REMINDER_MAX times.
