@@ -5,19 +5,21 @@ import uuid
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from compliance.services import consent_active
 from config.exceptions import ApplicationError
 from teams.access import member_view, refuse
+from teams.models import Membership
 from teams.selectors import members_of
 
 from . import services, storage
 from .models import JobStatus
 from .platform_sizes import PLATFORM_SIZES
 from .selectors import exports_of, headshots_visible_to, jobs_visible_to, review_queue, selfies_of
+from .services.downloads import Download
 from .services.selfies import MAX_SELFIES
 
 
@@ -227,7 +229,7 @@ def export_download(request, actor, export_id):
 
 
 @member_view()
-def my_headshot(request, actor):
+def my_headshot(request: HttpRequest, actor: Membership) -> HttpResponse:
     try:
         headshot = services.headshot_approved_of(actor=actor)
     except ApplicationError:
@@ -237,7 +239,7 @@ def my_headshot(request, actor):
     return render(request, "generation/my_headshot.html", {"headshot": headshot, "sizes": sizes, "preview": preview})
 
 
-def _attachment(download) -> HttpResponse:
+def _attachment(download: Download) -> HttpResponse:
     response = HttpResponse(download.data, content_type=download.content_type)
     response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
     response["Cache-Control"] = "private, no-store"
@@ -245,7 +247,7 @@ def _attachment(download) -> HttpResponse:
 
 
 @member_view()
-def my_headshot_download(request, actor, platform: str):
+def my_headshot_download(request: HttpRequest, actor: Membership, platform: str) -> HttpResponse:
     try:
         return _attachment(services.headshot_download(actor=actor, platform=platform))
     except ApplicationError as exc:
@@ -253,7 +255,7 @@ def my_headshot_download(request, actor, platform: str):
 
 
 @member_view()
-def my_headshot_zip(request, actor):
+def my_headshot_zip(request: HttpRequest, actor: Membership) -> HttpResponse:
     try:
         return _attachment(services.headshot_download_zip(actor=actor))
     except ApplicationError as exc:

@@ -197,3 +197,20 @@ def test_an_admin_changes_a_role_and_offboards_from_the_dashboard(admin, employe
     assert page.post(reverse("member-offboard", args=[employee.id])).status_code == 302
     employee.refresh_from_db()
     assert not employee.active
+
+
+def test_an_admin_resends_several_invitations_at_once_and_returns_to_the_filtered_list(admin, commit):
+    from django.core import mail
+
+    domain = admin.organization.allowed_domains[0]
+    first = services.invitation_create(actor=admin, email=f"a@{domain}", send=False).invitation
+    second = services.invitation_create(actor=admin, email=f"b@{domain}", send=False).invitation
+    back = reverse("team") + "?status=invited"
+    with commit():
+        response = browser(admin).post(
+            reverse("invitations-resend"), {"invitation": [first.id, second.id], "next": back}
+        )
+    assert response.status_code == 302 and response.url == back
+    assert sorted(m.to[0] for m in mail.outbox) == [f"a@{domain}", f"b@{domain}"]
+    response = browser(admin).post(reverse("invitations-resend"), {"next": "https://evil.example/"})
+    assert response.url == reverse("team")  # never off-site
