@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from teams.access import member_view, refuse
 from teams.models import Membership
 
@@ -146,4 +146,4 @@ def _save(request: HttpRequest, actor: Membership, form: BrandStyleForm, current
         messages.success(request, f"Queued {result.queued} re-render(s) of approved headshots.")
         for line in result.skipped[:20]:
             messages.warning(request, f"Not re-rendered: {line}")
-    return redirect("brand-style")
+    return redirect("generation:brand-style")

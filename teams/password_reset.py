@@ -16,6 +16,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
 
 from .mail import mail_after_commit
 
@@ -54,6 +55,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
+    success_url = reverse_lazy("teams:password_reset_done")
 
     def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         ip = request.META.get("REMOTE_ADDR", "unknown")

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from compliance.services import audit_event_record
 from compliance.services.retention import offboarding_start
-from config.exceptions import ApplicationError, NotAllowed
+from core.audit import Verb, audit_event_record
+from core.exceptions import ApplicationError, NotAllowed, NotFound
 
 from .mail import MailBounced, mail_send
 from .models import Delivery, Invitation, JoinLink, Membership, Organization, Role
@@ -40,7 +40,7 @@ def _invitation_token(invitation_id: object) -> str:
 
 
 def invitation_link(invitation: Invitation) -> str:
-    return settings.SITE_URL + reverse("invite-accept", kwargs={"token": _invitation_token(invitation.id)})
+    return settings.SITE_URL + reverse("teams:invite-accept", kwargs={"token": _invitation_token(invitation.id)})
 
 
 def _require_admin(actor: Membership) -> None:
@@ -96,7 +96,7 @@ def organization_create(
         last_name=admin_last_name,
     )
     admin = Membership.objects.create(user=user, organization=org, role=Role.ADMIN)
-    audit_event_record(actor=admin, organization=org, verb="organization.created", target=org)
+    audit_event_record(actor=admin, organization=org, verb=Verb.ORGANIZATION_CREATED, target=org)
     brand_style_create_default(organization=org, actor=admin)
     return admin
 
@@ -191,7 +191,7 @@ def invitation_create(
     audit_event_record(
         actor=actor,
         organization=actor.organization,
-        verb="invitation.created",
+        verb=Verb.INVITATION_CREATED,
         target=invitation,
         data={"role": invitation.role, "domain_override": invitation.domain_override},
     )
@@ -275,7 +275,7 @@ def invitations_import_csv(
         audit_event_record(
             actor=actor,
             organization=actor.organization,
-            verb="invitation.imported",
+            verb=Verb.INVITATION_IMPORTED,
             data={"created": len(pending), "skipped_lines": [e["line"] for e in result.errors]},
         )
     return result
@@ -320,7 +320,7 @@ def invitation_accept(*, token: str, password: str, first_name: str = "", last_n
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    audit_event_record(actor=member, organization=member.organization, verb="invitation.accepted", target=invitation)
+    audit_event_record(actor=member, organization=member.organization, verb=Verb.INVITATION_ACCEPTED, target=invitation)
     return member
 
 
@@ -352,7 +352,7 @@ def join_link_create(*, actor: Membership, max_uses: int, expires_at: datetime) 
     audit_event_record(
         actor=actor,
         organization=actor.organization,
-        verb="join_link.created",
+        verb=Verb.JOIN_LINK_CREATED,
         target=link,
         data={"max_uses": max_uses, "expires_at": expires_at.isoformat()},
     )
@@ -382,7 +382,7 @@ def join_link_accept(*, token: str, email: str, password: str, first_name: str =
     user = _user_create(email=email, password=password, first_name=first_name, last_name=last_name)
     member = Membership.objects.create(user=user, organization=link.organization, role=link.role)
     JoinLink.objects.filter(pk=link.pk).update(uses=F("uses") + 1)
-    audit_event_record(actor=member, organization=member.organization, verb="join_link.used", target=link)
+    audit_event_record(actor=member, organization=member.organization, verb=Verb.JOIN_LINK_USED, target=link)
     return member
 
 
@@ -390,13 +390,13 @@ def join_link_accept(*, token: str, email: str, password: str, first_name: str =
 def membership_deactivate(*, actor: Membership, member: Membership) -> Membership:
     _require_admin(actor)
     if member.organization_id != actor.organization_id:
-        raise ApplicationError("No such member.", code="not_found")
+        raise NotFound("No such member.")
     member.active = False
     member.deactivated_at = timezone.now()
     member.save(update_fields=["active", "deactivated_at"])
     member.user.is_active = False
     member.user.save(update_fields=["is_active"])
-    audit_event_record(actor=actor, organization=member.organization, verb="membership.deactivated", target=member)
+    audit_event_record(actor=actor, organization=member.organization, verb=Verb.MEMBERSHIP_DEACTIVATED, target=member)
     offboarding_start(member=member)  # the erasure cascade follows after the grace period
     return member
 
@@ -406,7 +406,7 @@ def membership_deactivate(*, actor: Membership, member: Membership) -> Membershi
 
 def _open_invitation(*, actor: Membership, invitation: Invitation) -> Invitation:
     if invitation.organization_id != actor.organization_id:
-        raise ApplicationError("No such invitation.", code="not_found")
+        raise NotFound("No such invitation.")
     _require_admin(actor)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.revoked_at:
@@ -423,7 +423,7 @@ def invitation_resend(*, actor: Membership, invitation: Invitation) -> Invitatio
     invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS)
     invitation.delivery, invitation.delivery_error = Delivery.PENDING, ""
     invitation.save(update_fields=["expires_at", "delivery", "delivery_error"])
-    audit_event_record(actor=actor, organization=actor.organization, verb="invitation.resent", target=invitation)
+    audit_event_record(actor=actor, organization=actor.organization, verb=Verb.INVITATION_RESENT, target=invitation)
     _mail_after_commit(invitation, "invitation")
     return invitation
 
@@ -441,7 +441,7 @@ def invitation_remind(*, actor: Membership, invitation: Invitation) -> Invitatio
     audit_event_record(
         actor=actor,
         organization=actor.organization,
-        verb="invitation.reminded",
+        verb=Verb.INVITATION_REMINDED,
         target=invitation,
         data={"manual": True},
     )
@@ -464,7 +464,7 @@ def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitatio
     invitation = _open_invitation(actor=actor, invitation=invitation)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    audit_event_record(actor=actor, organization=actor.organization, verb="invitation.revoked", target=invitation)
+    audit_event_record(actor=actor, organization=actor.organization, verb=Verb.INVITATION_REVOKED, target=invitation)
     return invitation
 
 
@@ -500,7 +500,7 @@ def invitation_reminders_send(*, now: datetime | None = None) -> int:
             audit_event_record(
                 actor=None,
                 organization=invitation.organization,
-                verb="invitation.reminded",
+                verb=Verb.INVITATION_REMINDED,
                 target=invitation,
                 data={"reminder": invitation.reminders_sent + 1},
             )
@@ -556,7 +556,7 @@ def invitation_mail_send(*, invitation_id: str, kind: str) -> None:
 def membership_role_change(*, actor: Membership, member: Membership, role: str) -> Membership:
     _require_admin(actor)
     if member.organization_id != actor.organization_id:
-        raise ApplicationError("No such member.", code="not_found")
+        raise NotFound("No such member.")
     if role not in Role.values:
         raise ApplicationError(f"Unknown role {role!r}; use one of {', '.join(Role.values)}.", code="bad_role")
     if member.pk == actor.pk and role != Role.ADMIN:
@@ -567,7 +567,7 @@ def membership_role_change(*, actor: Membership, member: Membership, role: str) 
     audit_event_record(
         actor=actor,
         organization=actor.organization,
-        verb="membership.role_changed",
+        verb=Verb.MEMBERSHIP_ROLE_CHANGED,
         target=member,
         data={"from": previous, "to": role},
     )

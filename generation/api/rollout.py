@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from generation import services
 from generation.models import BrandStyle, Engine
 from generation.platform_sizes import PLATFORM_SIZES

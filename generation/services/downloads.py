@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
-from compliance.services import audit_event_record
-from config.exceptions import ApplicationError
+from core import media
+from core.audit import Verb, audit_event_record
+from core.exceptions import NotFound
 from teams.models import Membership
 
-from .. import storage
 from ..imaging.disclosure import disclose_derived
 from ..imaging.io import open_rgb
 from ..models import Headshot, ReviewState
@@ -46,7 +46,7 @@ def headshot_approved_of(*, actor: Membership) -> Headshot:
         .first()
     )
     if headshot is None:
-        raise ApplicationError("You have no approved headshot yet.", code="not_found")
+        raise NotFound("You have no approved headshot yet.")
     return headshot
 
 
@@ -57,9 +57,9 @@ def _base_name(member: Membership) -> str:
 def headshot_download(*, actor: Membership, platform: str) -> Download:
     """The actor's approved headshot in one size (``original`` is the master)."""
     if platform != MASTER and platform not in PLATFORM_SIZES:
-        raise ApplicationError(f"Unknown size {platform!r}.", code="not_found")
+        raise NotFound(f"Unknown size {platform!r}.")
     headshot = headshot_approved_of(actor=actor)
-    master = storage.get(headshot.storage_key)
+    master = media.get(headshot.storage_key)
     base = _base_name(actor)
     if platform == MASTER:
         data, name = master, f"{base}.jpg"
@@ -69,7 +69,7 @@ def headshot_download(*, actor: Membership, platform: str) -> Download:
     audit_event_record(
         actor=actor,
         organization=actor.organization,
-        verb="headshot.downloaded",
+        verb=Verb.HEADSHOT_DOWNLOADED,
         target=headshot,
         data={"size": platform},
     )
@@ -78,7 +78,7 @@ def headshot_download(*, actor: Membership, platform: str) -> Download:
 
 def headshot_download_zip(*, actor: Membership) -> Download:
     headshot = headshot_approved_of(actor=actor)
-    master = storage.get(headshot.storage_key)
+    master = media.get(headshot.storage_key)
     base = _base_name(actor)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -90,6 +90,10 @@ def headshot_download_zip(*, actor: Membership) -> Download:
                 name, platform_size_render(master=master, platform=platform, title=name), zipfile.ZIP_STORED
             )
     audit_event_record(
-        actor=actor, organization=actor.organization, verb="headshot.downloaded", target=headshot, data={"size": "zip"}
+        actor=actor,
+        organization=actor.organization,
+        verb=Verb.HEADSHOT_DOWNLOADED,
+        target=headshot,
+        data={"size": "zip"},
     )
     return Download(filename=f"{base}-headshots.zip", data=buffer.getvalue(), content_type="application/zip")

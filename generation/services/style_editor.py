@@ -19,11 +19,12 @@ from django.db import transaction
 from PIL import Image, UnidentifiedImageError
 
 from compliance.biometric import biometric_grant
-from compliance.services import ConsentRequired, audit_event_record
-from config.exceptions import ApplicationError, NotAllowed
+from compliance.services import ConsentRequired
+from core import media
+from core.audit import Verb, audit_event_record
+from core.exceptions import ApplicationError, NotAllowed, NotFound
 from teams.models import Membership
 
-from .. import storage
 from ..engines import RenderError, RenderInput, StyleSpec, get_engine
 from ..imaging.io import open_rgb
 from ..models import BrandStyle, Engine, Headshot, ReviewState
@@ -89,7 +90,7 @@ def _own_photo(actor: Membership) -> Image.Image:
     selfie = actor.selfies.filter(usable=True).order_by("-uploaded_at").first()
     if selfie is None:
         raise ApplicationError("Upload a selfie that passes the checklist first.", code="no_usable_selfies")
-    return open_rgb(storage.get(selfie.storage_key, grant=grant), min_long_side=1024)
+    return open_rgb(media.get(selfie.storage_key, grant=grant), min_long_side=1024)
 
 
 @dataclass
@@ -146,11 +147,11 @@ def brand_style_save(*, actor: Membership, changes: dict[str, Any], backdrop_ima
         return brand_style_update(actor=actor, changes=changes)
     key = _brand_key(actor)
     changes = changes | {"backdrop": {**changes.get("backdrop", {}), "kind": "image", "image_key": key}}
-    storage.put(key, jpeg)
+    media.put(key, jpeg)
     try:
         return brand_style_update(actor=actor, changes=changes)
     except Exception:
-        storage.delete(key)
+        media.delete(key)
         raise
 
 
@@ -164,7 +165,7 @@ def brand_style_rerender_approved(*, actor: Membership, style: BrandStyle) -> Re
     """Queue a job in ``style`` for everyone with an approved headshot (one per person and version)."""
     _require_admin(actor)
     if style.organization_id != actor.organization_id:
-        raise ApplicationError("No such style.", code="not_found")
+        raise NotFound("No such style.")
     result = RerenderResult()
     approved = (
         Headshot.objects.filter(organization=actor.organization, chosen=True, review_state=ReviewState.APPROVED)
@@ -182,7 +183,7 @@ def brand_style_rerender_approved(*, actor: Membership, style: BrandStyle) -> Re
         audit_event_record(
             actor=actor,
             organization=actor.organization,
-            verb="style.rerender_requested",
+            verb=Verb.STYLE_RERENDER_REQUESTED,
             target=style,
             data={"queued": result.queued, "skipped": len(result.skipped)},
         )

@@ -22,9 +22,9 @@ def approved(admin, hr, consented):
 
 def test_every_size_is_one_click_and_keeps_the_disclosure(approved):
     page = browser(approved)
-    listing = page.get(reverse("my-headshot")).content.decode()
+    listing = page.get(reverse("generation:my-headshot")).content.decode()
     for name, size in PLATFORM_SIZES.items():
-        url = reverse("my-headshot-download", args=[name])
+        url = reverse("generation:my-headshot-download", args=[name])
         assert url in listing
         response = page.get(url)
         assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
@@ -34,7 +34,7 @@ def test_every_size_is_one_click_and_keeps_the_disclosure(approved):
 
 
 def test_the_zip_holds_the_original_and_every_size(approved):
-    response = browser(approved).get(reverse("my-headshot-zip"))
+    response = browser(approved).get(reverse("generation:my-headshot-zip"))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     names = archive.namelist()
@@ -53,14 +53,14 @@ def test_the_api_lists_sizes_and_serves_them(approved, api):
 
 def test_without_an_approved_headshot_there_is_nothing_to_download(employee, api):
     page = browser(employee)
-    assert "no approved headshot yet" in page.get(reverse("my-headshot")).content.decode()
-    assert page.get(reverse("my-headshot-download", args=["slack"])).status_code == 404
-    assert page.get(reverse("my-headshot-zip")).status_code == 404
+    assert "no approved headshot yet" in page.get(reverse("generation:my-headshot")).content.decode()
+    assert page.get(reverse("generation:my-headshot-download", args=["slack"])).status_code == 404
+    assert page.get(reverse("generation:my-headshot-zip")).status_code == 404
     assert api(employee).get("/api/me/headshot/").status_code == 404
 
 
 def test_an_unknown_size_is_a_404(approved):
-    assert browser(approved).get(reverse("my-headshot-download", args=["billboard"])).status_code == 404
+    assert browser(approved).get(reverse("generation:my-headshot-download", args=["billboard"])).status_code == 404
 
 
 def test_a_chosen_but_unapproved_headshot_cannot_be_downloaded(admin, consented):
@@ -69,4 +69,4 @@ def test_a_chosen_but_unapproved_headshot_cannot_be_downloaded(admin, consented)
 
     job = rendered_job(consented, admin=admin)
     services.headshot_choose(actor=consented, headshot=job.headshots.first())
-    assert browser(consented).get(reverse("my-headshot-download", args=["original"])).status_code == 404
+    assert browser(consented).get(reverse("generation:my-headshot-download", args=["original"])).status_code == 404

@@ -10,7 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from compliance.models import AuditEvent
-from generation import storage
+from core import media
 from generation.models import BrandStyle, GenerationJob
 from tests import factories
 from tests.page_helpers import approved_headshot, browser, messages_of
@@ -44,13 +44,13 @@ def _state(admin) -> tuple[int, int, list[str]]:
     return (
         BrandStyle.objects.filter(organization=org).count(),
         AuditEvent.objects.count(),
-        storage.list_prefix(f"orgs/{org.id}/brand/"),
+        media.list_prefix(f"orgs/{org.id}/brand/"),
     )
 
 
 def test_the_preview_is_rendered_by_the_studio_engine_and_saves_nothing(admin):
     before = _state(admin)
-    response = browser(admin).post(reverse("brand-style"), _form(preview="1"))
+    response = browser(admin).post(reverse("generation:brand-style"), _form(preview="1"))
     assert response.status_code == 200
     preview = response.context["preview"]
     image = Image.open(io.BytesIO(preview.jpeg))
@@ -66,7 +66,7 @@ def test_a_preview_with_an_uploaded_backdrop_uses_it_and_stores_nothing(admin):
     before = _state(admin)
     upload = SimpleUploadedFile("brand.png", _png(colour=(10, 200, 10)), content_type="image/png")
     response = browser(admin).post(
-        reverse("brand-style"), _form(preview="1", backdrop_kind="image", backdrop_image=upload)
+        reverse("generation:brand-style"), _form(preview="1", backdrop_kind="image", backdrop_image=upload)
     )
     assert response.status_code == 200
     corner = Image.open(io.BytesIO(response.context["preview"].jpeg)).convert("RGB").getpixel((3, 3))
@@ -75,28 +75,30 @@ def test_a_preview_with_an_uploaded_backdrop_uses_it_and_stores_nothing(admin):
 
 
 def test_a_preview_on_the_admins_own_photo_needs_their_consent(admin):
-    response = browser(admin).post(reverse("brand-style"), _form(preview="1", preview_on_own_photo="on"))
+    response = browser(admin).post(reverse("generation:brand-style"), _form(preview="1", preview_on_own_photo="on"))
     assert response.status_code == 400
     assert any("needs your consent" in m for m in messages_of(response))
     factories.consent(admin)
     from generation import services
 
     services.selfie_upload(actor=admin, data=factories.astronaut_png())
-    response = browser(admin).post(reverse("brand-style"), _form(preview="1", preview_on_own_photo="on"))
+    response = browser(admin).post(reverse("generation:brand-style"), _form(preview="1", preview_on_own_photo="on"))
     assert response.status_code == 200 and response.context["preview"]
 
 
 def test_saving_makes_a_new_version_with_the_uploaded_backdrop(admin):
     old = BrandStyle.objects.get(organization=admin.organization, is_current=True)
     upload = SimpleUploadedFile("brand.png", _png(), content_type="image/png")
-    response = browser(admin).post(reverse("brand-style"), _form(backdrop_kind="image", backdrop_image=upload))
+    response = browser(admin).post(
+        reverse("generation:brand-style"), _form(backdrop_kind="image", backdrop_image=upload)
+    )
     assert response.status_code == 302
     new = BrandStyle.objects.get(organization=admin.organization, is_current=True)
     assert new.version == old.version + 1 and new.backdrop["kind"] == "image"
-    assert storage.list_prefix(f"orgs/{admin.organization.id}/brand/") == [new.backdrop["image_key"]]
+    assert media.list_prefix(f"orgs/{admin.organization.id}/brand/") == [new.backdrop["image_key"]]
     assert new.framing == {"eye_line": 0.4, "eye_distance": 0.2} and new.output_height == 640
     # Saving again without a new file keeps the stored image.
-    browser(admin).post(reverse("brand-style"), _form(backdrop_kind="image", backdrop_color="#000000"))
+    browser(admin).post(reverse("generation:brand-style"), _form(backdrop_kind="image", backdrop_color="#000000"))
     newer = BrandStyle.objects.get(organization=admin.organization, is_current=True)
     assert newer.backdrop["image_key"] == new.backdrop["image_key"] and newer.version == new.version + 1
 
@@ -113,7 +115,7 @@ def test_saving_makes_a_new_version_with_the_uploaded_backdrop(admin):
 )
 def test_out_of_range_values_are_named_and_nothing_changes(admin, overrides, field):
     before = _state(admin)
-    response = browser(admin).post(reverse("brand-style"), _form(**overrides))
+    response = browser(admin).post(reverse("generation:brand-style"), _form(**overrides))
     assert response.status_code == 400
     assert response.context["form"].errors[field]
     assert _state(admin) == before
@@ -122,7 +124,9 @@ def test_out_of_range_values_are_named_and_nothing_changes(admin, overrides, fie
 def test_a_backdrop_that_is_not_an_image_is_refused_and_nothing_changes(admin):
     before = _state(admin)
     upload = SimpleUploadedFile("brand.png", b"%PDF-1.7 not a picture", content_type="image/png")
-    response = browser(admin).post(reverse("brand-style"), _form(backdrop_kind="image", backdrop_image=upload))
+    response = browser(admin).post(
+        reverse("generation:brand-style"), _form(backdrop_kind="image", backdrop_image=upload)
+    )
     assert response.status_code == 400
     assert any("not an image we can read" in m for m in messages_of(response))
     assert _state(admin) == before
@@ -134,7 +138,9 @@ def test_a_backdrop_over_the_size_cap_is_refused_and_nothing_changes(admin, sett
     big = factories.astronaut_png()  # a real picture, well over 10 kB
     assert len(big) > 10_000
     upload = SimpleUploadedFile("big.png", big, content_type="image/png")
-    response = browser(admin).post(reverse("brand-style"), _form(backdrop_kind="image", backdrop_image=upload))
+    response = browser(admin).post(
+        reverse("generation:brand-style"), _form(backdrop_kind="image", backdrop_image=upload)
+    )
     assert response.status_code == 400
     assert any("the limit is" in m for m in messages_of(response))
     assert _state(admin) == before
@@ -159,9 +165,9 @@ def test_the_api_saves_a_version_and_previews(admin, api):
 def test_saving_with_rerender_queues_a_job_for_each_approved_headshot(admin, hr, consented, commit):
     approved_headshot(consented, admin=admin, hr=hr)
     with commit():
-        response = browser(admin).post(reverse("brand-style"), _form(rerender="on"), follow=True)
+        response = browser(admin).post(reverse("generation:brand-style"), _form(rerender="on"), follow=True)
     style = BrandStyle.objects.get(organization=admin.organization, is_current=True)
     jobs = GenerationJob.objects.filter(style=style, member=consented)
     assert "Queued 1 re-render(s) of approved headshots." in messages_of(response)
     assert jobs.get().status == "succeeded"  # the job ran after commit, in the new style
-    assert "1 done" in browser(admin).get(reverse("brand-style")).content.decode()
+    assert "1 done" in browser(admin).get(reverse("generation:brand-style")).content.decode()

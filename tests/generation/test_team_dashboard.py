@@ -62,7 +62,7 @@ def test_each_person_shows_where_they_are(admin, hr, consented, api):
     assert statuses[leaver.user.email] == "left"
     assert body["counts"]["approved"] == 1 and body["counts"]["invited"] == 1
 
-    page = browser(hr).get(reverse("team"))
+    page = browser(hr).get(reverse("generation:team"))
     assert page.status_code == 200
     assert "1 of 8 approved" in page.content.decode()  # admin, hr, and six members still here
 
@@ -75,19 +75,19 @@ def test_filters_and_search_narrow_the_list(admin, hr, api):
     assert [r["name"].split()[0] for r in client.get("/api/team/?search=amy").json()["results"]] == ["Amy"]
     assert {r["role"] for r in client.get("/api/team/?role=hr").json()["results"]} == {"hr"}
     assert client.get("/api/team/?status=nonsense").status_code == 400
-    page = browser(hr).get(reverse("team"), {"department": "Legal"})
+    page = browser(hr).get(reverse("generation:team"), {"department": "Legal"})
     assert "Zed" in page.content.decode() and "Amy" not in page.content.decode()
 
 
 def test_the_csv_has_everyone_who_matches(admin, hr):
     factories.member(admin=admin, first_name="Zed", department="Legal")
     services.invitation_create(actor=admin, email=f"new@{admin.organization.allowed_domains[0]}")
-    response = browser(hr).get(reverse("team-csv"))
+    response = browser(hr).get(reverse("generation:team-csv"))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert {r["status"] for r in rows} >= {"invited", "joined"}
     assert len(rows) == 4  # admin, hr, Zed, the invitation
-    legal = browser(hr).get(reverse("team-csv"), {"department": "Legal"})
+    legal = browser(hr).get(reverse("generation:team-csv"), {"department": "Legal"})
     assert len(list(csv.DictReader(io.StringIO(b"".join(legal.streaming_content).decode())))) == 1
 
 
@@ -102,7 +102,7 @@ def test_a_thousand_members_are_listed_in_pages_of_fifty(admin, hr, api):
     for number in range(1, 22):
         seen |= {r["id"] for r in client.get(f"/api/team/?page={number}").json()["results"]}
     assert len(seen) == 1002  # every row once, none twice
-    page = browser(hr).get(reverse("team"), {"page": 2})
+    page = browser(hr).get(reverse("generation:team"), {"page": 2})
     assert page.status_code == 200 and "Page 2 of 21" in page.content.decode()
     assert len(page.context["rows"]) == 50
 
@@ -111,14 +111,14 @@ def test_the_page_and_the_api_cost_the_same_queries_for_any_team_size(admin, hr,
     client, page = api(hr), browser(hr)
     _bulk_members(admin, 5)
     with django_assert_max_num_queries(12) as small_page:
-        page.get(reverse("team"))
+        page.get(reverse("generation:team"))
     with django_assert_max_num_queries(8) as small_api:
         client.get("/api/team/")
     _bulk_members(admin, 300, department="Support")
     for number in range(3):
         services.invitation_create(actor=admin, email=f"inv{number}@{admin.organization.allowed_domains[0]}")
     with django_assert_max_num_queries(len(small_page.captured_queries)):
-        assert page.get(reverse("team")).status_code == 200
+        assert page.get(reverse("generation:team")).status_code == 200
     with django_assert_max_num_queries(len(small_api.captured_queries)):
         assert client.get("/api/team/").status_code == 200
 
@@ -126,15 +126,15 @@ def test_the_page_and_the_api_cost_the_same_queries_for_any_team_size(admin, hr,
 # --- Who may see and do what -------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["team", "team-csv", "brand-style"])
+@pytest.mark.parametrize("name", ["generation:team", "generation:team-csv", "generation:brand-style"])
 def test_an_employee_gets_403_on_every_dashboard_and_style_page(employee, name):
     assert browser(employee).get(reverse(name)).status_code == 403
 
 
 def test_hr_cannot_edit_the_style_or_act_on_members(admin, hr):
     page = browser(hr)
-    assert page.get(reverse("brand-style")).status_code == 403
-    assert page.post(reverse("member-role", args=[admin.id]), {"role": "employee"}).status_code == 403
+    assert page.get(reverse("generation:brand-style")).status_code == 403
+    assert page.post(reverse("teams:member-role", args=[admin.id]), {"role": "employee"}).status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -154,7 +154,7 @@ def _acme_invitation(admin):
     return services.invitation_create(actor=admin, email=f"x@{admin.organization.allowed_domains[0]}").invitation
 
 
-@pytest.mark.parametrize("action", ["invitation-resend", "invitation-remind", "invitation-revoke"])
+@pytest.mark.parametrize("action", ["teams:invitation-resend", "teams:invitation-remind", "teams:invitation-revoke"])
 def test_another_organisations_invitation_is_a_404(admin, outsider, action):
     invitation = _acme_invitation(admin)
     assert browser(outsider).post(reverse(action, args=[invitation.id])).status_code == 404
@@ -168,7 +168,7 @@ def test_another_organisations_invitation_is_a_404_in_the_api(admin, outsider, a
     assert api(outsider).post(f"/api/invitations/{invitation.id}/{action}/").status_code == 404
 
 
-@pytest.mark.parametrize("action", ["member-role", "member-offboard"])
+@pytest.mark.parametrize("action", ["teams:member-role", "teams:member-offboard"])
 def test_another_organisations_member_is_a_404(employee, outsider, action):
     response = browser(outsider).post(reverse(action, args=[employee.id]), {"role": "admin"})
     assert response.status_code == 404
@@ -186,15 +186,15 @@ def test_bulk_resend_ignores_another_organisations_ids(admin, outsider, api, com
 def test_another_organisation_never_sees_our_people(admin, employee, outsider, api):
     emails = {r["email"] for r in api(outsider).get("/api/team/").json()["results"]}
     assert employee.user.email not in emails and admin.user.email not in emails
-    assert employee.user.email not in browser(outsider).get(reverse("team")).content.decode()
+    assert employee.user.email not in browser(outsider).get(reverse("generation:team")).content.decode()
 
 
 def test_an_admin_changes_a_role_and_offboards_from_the_dashboard(admin, employee):
     page = browser(admin)
-    assert page.post(reverse("member-role", args=[employee.id]), {"role": "hr"}).status_code == 302
+    assert page.post(reverse("teams:member-role", args=[employee.id]), {"role": "hr"}).status_code == 302
     employee.refresh_from_db()
     assert employee.role == "hr"
-    assert page.post(reverse("member-offboard", args=[employee.id])).status_code == 302
+    assert page.post(reverse("teams:member-offboard", args=[employee.id])).status_code == 302
     employee.refresh_from_db()
     assert not employee.active
 
@@ -205,12 +205,12 @@ def test_an_admin_resends_several_invitations_at_once_and_returns_to_the_filtere
     domain = admin.organization.allowed_domains[0]
     first = services.invitation_create(actor=admin, email=f"a@{domain}", send=False).invitation
     second = services.invitation_create(actor=admin, email=f"b@{domain}", send=False).invitation
-    back = reverse("team") + "?status=invited"
+    back = reverse("generation:team") + "?status=invited"
     with commit():
         response = browser(admin).post(
-            reverse("invitations-resend"), {"invitation": [first.id, second.id], "next": back}
+            reverse("teams:invitations-resend"), {"invitation": [first.id, second.id], "next": back}
         )
     assert response.status_code == 302 and response.url == back
     assert sorted(m.to[0] for m in mail.outbox) == [f"a@{domain}", f"b@{domain}"]
-    response = browser(admin).post(reverse("invitations-resend"), {"next": "https://evil.example/"})
-    assert response.url == reverse("team")  # never off-site
+    response = browser(admin).post(reverse("teams:invitations-resend"), {"next": "https://evil.example/"})
+    assert response.url == reverse("generation:team")  # never off-site

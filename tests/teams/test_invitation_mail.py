@@ -20,7 +20,7 @@ def _join_with(link_path: str) -> Membership:
     assert page.get(link_path).status_code == 200
     response = page.post(link_path, {"password": "a-new-secret-123", "password2": "a-new-secret-123"})
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert page.get(reverse("home")).status_code == 200  # signed in
+    assert page.get(reverse("teams:home")).status_code == 200  # signed in
     return Membership.objects.get(user__email=response.wsgi_request.user.email)
 
 
@@ -29,7 +29,7 @@ def test_an_invitation_mail_arrives_and_its_link_joins(admin, smtp, commit):
     domain = admin.organization.allowed_domains[0]
     with commit():
         response = page.post(
-            reverse("invitation-create"), {"email": f"new.hire@{domain}", "first_name": "Nia", "role": "employee"}
+            reverse("teams:invitation-create"), {"email": f"new.hire@{domain}", "first_name": "Nia", "role": "employee"}
         )
     assert response.status_code == 200
     [mail] = smtp.to(f"new.hire@{domain}")
@@ -69,7 +69,7 @@ def test_a_mail_server_that_is_down_is_recorded_and_the_page_still_works(admin, 
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
     domain = admin.organization.allowed_domains[0]
     with commit():
-        response = browser(admin).post(reverse("invitation-create"), {"email": f"later@{domain}"})
+        response = browser(admin).post(reverse("teams:invitation-create"), {"email": f"later@{domain}"})
     assert response.status_code == 200
     invitation = Invitation.objects.get(email=f"later@{domain}")
     assert invitation.delivery == Delivery.FAILED
@@ -81,7 +81,7 @@ def test_resend_sends_the_same_working_link_again(admin, smtp, commit):
     with commit():
         issued = services.invitation_create(actor=admin, email=f"lost@{domain}")
     with commit():
-        response = browser(admin).post(reverse("invitation-resend", args=[issued.invitation.id]))
+        response = browser(admin).post(reverse("teams:invitation-resend", args=[issued.invitation.id]))
     assert response.status_code == 302
     first, second = smtp.to(f"lost@{domain}")
     assert link_in(first, "/invite/") == link_in(second, "/invite/")
@@ -93,7 +93,7 @@ def test_a_revoked_invitation_gets_no_mail_and_its_link_is_dead(admin, smtp, com
     with commit():
         issued = services.invitation_create(actor=admin, email=f"gone@{domain}")
     link = link_in(smtp.to(f"gone@{domain}")[0], "/invite/")
-    assert browser(admin).post(reverse("invitation-revoke", args=[issued.invitation.id])).status_code == 302
+    assert browser(admin).post(reverse("teams:invitation-revoke", args=[issued.invitation.id])).status_code == 302
     assert browser().get(link).status_code == 400
     assert services.invitation_reminders_send(now=timezone.now() + timedelta(days=4)) == 0
     with pytest.raises(Exception, match="revoked"):
@@ -103,7 +103,7 @@ def test_a_revoked_invitation_gets_no_mail_and_its_link_is_dead(admin, smtp, com
 def test_password_reset_mail_arrives_and_sets_a_new_password(employee, smtp, commit):
     page = browser()
     with commit():
-        response = page.post(reverse("password_reset"), {"email": employee.user.email})
+        response = page.post(reverse("teams:password_reset"), {"email": employee.user.email})
     assert response.status_code == 302
     [mail] = smtp.to(employee.user.email)
     link = link_in(mail, "/password-reset/")

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from compliance.models import AuditEvent
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from teams import services
 from teams.models import Invitation
 from tests.page_helpers import browser, messages_of
@@ -23,14 +23,14 @@ def test_an_address_outside_the_domains_is_refused_unless_the_admin_overrides(ad
     before = Invitation.objects.count(), AuditEvent.objects.count()
     page = browser(admin)
     with commit():
-        response = page.post(reverse("invitation-create"), {"email": "someone@gmail.example"})
+        response = page.post(reverse("teams:invitation-create"), {"email": "someone@gmail.example"})
     assert response.status_code == 400
     assert any("outside the organisation's domains" in m for m in messages_of(response))
     _nothing_changed(*before)
 
     with commit():
         response = page.post(
-            reverse("invitation-create"), {"email": "contractor@gmail.example", "allow_outside_domain": "1"}
+            reverse("teams:invitation-create"), {"email": "contractor@gmail.example", "allow_outside_domain": "1"}
         )
     assert response.status_code == 200
     assert any("outside your organisation's domains" in m for m in messages_of(response))
@@ -44,7 +44,7 @@ def test_an_address_outside_the_domains_is_refused_unless_the_admin_overrides(ad
 def test_an_address_that_does_not_parse_is_refused_and_nothing_changes(admin, commit, address):
     before = Invitation.objects.count(), AuditEvent.objects.count()
     with commit():
-        response = browser(admin).post(reverse("invitation-create"), {"email": address})
+        response = browser(admin).post(reverse("teams:invitation-create"), {"email": address})
     assert response.status_code == 400
     assert any("is not a valid e-mail address" in m for m in messages_of(response))
     _nothing_changed(*before)
@@ -55,7 +55,7 @@ def test_a_csv_with_unknown_columns_is_refused_by_name_and_nothing_changes(admin
     before = Invitation.objects.count(), AuditEvent.objects.count()
     csv_text = f"email,first_name,salary,shoe_size\nann@{domain},Ann,100,42\n"
     with commit():
-        response = browser(admin).post(reverse("invitations-import"), {"csv_text": csv_text})
+        response = browser(admin).post(reverse("teams:invitations-import"), {"csv_text": csv_text})
     assert response.status_code == 400
     [message] = messages_of(response)
     assert "Unknown CSV column(s): salary, shoe_size" in message

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from teams.services import organization_create
 
 
