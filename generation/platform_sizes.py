@@ -14,6 +14,15 @@ PLATFORM_SIZES: dict[str, tuple[int, int]] = {
 }
 
 
+PLATFORM_LABELS: dict[str, str] = {
+    "slack": "Slack",
+    "microsoft": "Microsoft Teams and Outlook",
+    "linkedin": "LinkedIn",
+    "web": "Website",
+    "print": "Print",
+}
+
+
 def derive(master: Image.Image, size: tuple[int, int]) -> Image.Image:
     # Top-weighted crop keeps the head in place when the aspect changes.
     return ImageOps.fit(master, size, Image.LANCZOS, centering=(0.5, 0.3))
