@@ -16,6 +16,7 @@ from teams.models import Membership
 
 from . import services
 from .models import BrandStyle, Engine, GenerationJob
+from .platform_sizes import sizes_for, sizes_format, sizes_parse
 
 HEX = r"^#[0-9A-Fa-f]{6}$"
 
@@ -38,6 +39,11 @@ class BrandStyleForm(forms.Form):
     output_width = forms.IntegerField(min_value=256, max_value=4096)
     output_height = forms.IntegerField(min_value=256, max_value=4096)
     variant_count = forms.IntegerField(label="Variants per person", min_value=1, max_value=12)
+    platform_sizes = forms.CharField(
+        label="Platform sizes (one per line: name WIDTHxHEIGHT)",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=2000,
+    )
     preview_on_own_photo = forms.BooleanField(
         label="Preview on my own photo (uses your selfie; needs your consent)", required=False
     )
@@ -59,7 +65,14 @@ class BrandStyleForm(forms.Form):
             "output_width": style.output_width,
             "output_height": style.output_height,
             "variant_count": style.variant_count,
+            "platform_sizes": sizes_format(sizes_for(style.options)),
         }
+
+    def clean_platform_sizes(self) -> dict[str, tuple[int, int]]:
+        try:
+            return sizes_parse(self.cleaned_data["platform_sizes"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -85,6 +98,8 @@ class BrandStyleForm(forms.Form):
             "output_width": data["output_width"],
             "output_height": data["output_height"],
             "variant_count": data["variant_count"],
+            "options": dict(current.options or {})
+            | {"platform_sizes": {name: [w, h] for name, (w, h) in data["platform_sizes"].items()}},
         }
 
     def image_bytes(self) -> bytes | None:

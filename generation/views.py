@@ -15,7 +15,7 @@ from teams.selectors import members_of
 
 from . import services
 from .models import JobStatus
-from .platform_sizes import PLATFORM_LABELS, PLATFORM_SIZES
+from .platform_sizes import PLATFORM_LABELS
 from .selectors import exports_of, headshots_visible_to, jobs_visible_to, review_queue, selfies_of
 from .services.downloads import Download
 from .services.selfies import MAX_SELFIES
@@ -217,7 +217,8 @@ def my_headshot(request: HttpRequest, actor: Membership) -> HttpResponse:
         headshot = services.headshot_approved_of(actor=actor)
     except ApplicationError:
         headshot = None
-    sizes = [(name, PLATFORM_LABELS.get(name, name), f"{w} × {h}") for name, (w, h) in PLATFORM_SIZES.items()]
+    available = services.headshot_sizes(headshot) if headshot else {}
+    sizes = [(name, PLATFORM_LABELS.get(name, name.capitalize()), f"{w} × {h}") for name, (w, h) in available.items()]
     preview = _url_or_none(services.headshot_view_url, actor=actor, headshot=headshot) if headshot else None
     return render(request, "generation/my_headshot.html", {"headshot": headshot, "sizes": sizes, "preview": preview})
 

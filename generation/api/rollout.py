@@ -19,7 +19,6 @@ from rest_framework.views import APIView
 from core.exceptions import ApplicationError
 from generation import services
 from generation.models import BrandStyle, Engine
-from generation.platform_sizes import PLATFORM_SIZES
 from generation.roster import STATUSES, RosterFilter, team_roster, team_status_counts
 from teams.api.permissions import IsAdmin, IsHR, IsMember
 from teams.models import Role
@@ -186,7 +185,8 @@ class MyHeadshotView(APIView):
             raise NotFound(exc.message) from None
         base = request.build_absolute_uri("/api/me/headshot/")
         sizes = [{"name": "original", "width": headshot.width, "height": headshot.height, "url": base + "original/"}]
-        sizes += [{"name": n, "width": w, "height": h, "url": f"{base}{n}/"} for n, (w, h) in PLATFORM_SIZES.items()]
+        available = services.headshot_sizes(headshot).items()
+        sizes += [{"name": n, "width": w, "height": h, "url": f"{base}{n}/"} for n, (w, h) in available]
         return Response({"id": str(headshot.id), "sizes": sizes, "zip": base + "zip/"})
 
 

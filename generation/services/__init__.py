@@ -1,6 +1,12 @@
 """Every write in the generation app. Split by topic; import from here."""
 
-from .downloads import headshot_approved_of, headshot_download, headshot_download_zip, platform_size_render
+from .downloads import (
+    headshot_approved_of,
+    headshot_download,
+    headshot_download_zip,
+    headshot_sizes,
+    platform_size_render,
+)
 from .exports import export_build, export_create, export_download_url
 from .jobs import job_cancel_for_member, job_enqueue, job_retry, job_run
 from .review import headshot_approve, headshot_choose, headshot_reject, headshot_view_url
@@ -18,6 +24,7 @@ __all__ = [
     "headshot_approved_of",
     "headshot_download",
     "headshot_download_zip",
+    "headshot_sizes",
     "platform_size_render",
     "export_create",
     "export_download_url",

@@ -21,7 +21,7 @@ from teams.models import Membership
 from ..imaging.disclosure import disclose_derived
 from ..imaging.io import open_rgb
 from ..models import Headshot, ReviewState
-from ..platform_sizes import PLATFORM_SIZES, derive
+from ..platform_sizes import derive, sizes_for
 
 MASTER = "original"
 
@@ -33,16 +33,20 @@ class Download:
     content_type: str
 
 
-def platform_size_render(*, master: bytes, platform: str, title: str) -> bytes:
+def platform_size_render(*, master: bytes, size: tuple[int, int], title: str) -> bytes:
     """One platform size of a master JPEG, with the master's disclosure carried over."""
-    size = PLATFORM_SIZES[platform]
     return disclose_derived(derive(open_rgb(master), size), master=master, title=title)
+
+
+def headshot_sizes(headshot: Headshot) -> dict[str, tuple[int, int]]:
+    """The platform sizes of the style the headshot was rendered in."""
+    return sizes_for(headshot.job.style.options)
 
 
 def headshot_approved_of(*, actor: Membership) -> Headshot:
     headshot = (
         Headshot.objects.filter(member=actor, chosen=True, review_state=ReviewState.APPROVED)
-        .select_related("member__user")
+        .select_related("member__user", "job__style")
         .first()
     )
     if headshot is None:
@@ -56,16 +60,17 @@ def _base_name(member: Membership) -> str:
 
 def headshot_download(*, actor: Membership, platform: str) -> Download:
     """The actor's approved headshot in one size (``original`` is the master)."""
-    if platform != MASTER and platform not in PLATFORM_SIZES:
-        raise NotFound(f"Unknown size {platform!r}.")
     headshot = headshot_approved_of(actor=actor)
+    sizes = headshot_sizes(headshot)
+    if platform != MASTER and platform not in sizes:
+        raise NotFound(f"Unknown size {platform!r}.")
     master = media.get(headshot.storage_key)
     base = _base_name(actor)
     if platform == MASTER:
         data, name = master, f"{base}.jpg"
     else:
         name = f"{base}-{platform}.jpg"
-        data = platform_size_render(master=master, platform=platform, title=name)
+        data = platform_size_render(master=master, size=sizes[platform], title=name)
     audit_event_record(
         actor=actor,
         organization=actor.organization,
@@ -84,11 +89,9 @@ def headshot_download_zip(*, actor: Membership) -> Download:
     with zipfile.ZipFile(buffer, "w") as archive:
         # JPEGs do not compress; storing them keeps the zip quick to build.
         archive.writestr(f"{base}.jpg", master, zipfile.ZIP_STORED)
-        for platform in PLATFORM_SIZES:
+        for platform, size in headshot_sizes(headshot).items():
             name = f"{base}-{platform}.jpg"
-            archive.writestr(
-                name, platform_size_render(master=master, platform=platform, title=name), zipfile.ZIP_STORED
-            )
+            archive.writestr(name, platform_size_render(master=master, size=size, title=name), zipfile.ZIP_STORED)
     audit_event_record(
         actor=actor,
         organization=actor.organization,

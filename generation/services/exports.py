@@ -15,8 +15,7 @@ from generation import keys
 from teams.models import Membership
 
 from ..models import Export, ExportStatus, Headshot, ReviewState
-from ..platform_sizes import PLATFORM_SIZES
-from .downloads import platform_size_render
+from .downloads import headshot_sizes, platform_size_render
 
 MANIFEST_COLUMNS = ["name", "email", "department", "title", "file", "approved_by", "approved_at"]
 
@@ -54,7 +53,7 @@ def _approved_headshots(export: Export):
             review_state=ReviewState.APPROVED,
             member__active=True,
         )
-        .select_related("member__user", "reviewed_by__user")
+        .select_related("member__user", "reviewed_by__user", "job__style")
         .order_by("member__user__last_name", "member__user__first_name")
     )
     if export.department:
@@ -75,8 +74,8 @@ def _zip(headshots: list[Headshot]) -> bytes:
             used.add(name)
             master_bytes = media.get(headshot.storage_key)
             archive.writestr(f"{name}.jpg", master_bytes, compress_type=zipfile.ZIP_STORED)
-            for platform in PLATFORM_SIZES:
-                sized = platform_size_render(master=master_bytes, platform=platform, title=f"{name}.jpg")
+            for platform, size in headshot_sizes(headshot).items():
+                sized = platform_size_render(master=master_bytes, size=size, title=f"{name}.jpg")
                 archive.writestr(f"sizes/{platform}/{name}.jpg", sized, zipfile.ZIP_STORED)
             writer.writerow(
                 [

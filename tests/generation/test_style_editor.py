@@ -29,6 +29,7 @@ def _form(**overrides) -> dict:
         "output_width": "512",
         "output_height": "640",
         "variant_count": "2",
+        "platform_sizes": "slack 512x512\nlinkedin 400x400\nprint 2400x3000",
     }
     return values | overrides
 
@@ -111,6 +112,8 @@ def test_saving_makes_a_new_version_with_the_uploaded_backdrop(admin):
         ({"output_width": "99999"}, "output_width"),
         ({"backdrop_color": "blue"}, "backdrop_color"),
         ({"variant_count": "0"}, "variant_count"),
+        ({"platform_sizes": "slack 512 by 512"}, "platform_sizes"),
+        ({"platform_sizes": "huge 99999x10"}, "platform_sizes"),
     ],
 )
 def test_out_of_range_values_are_named_and_nothing_changes(admin, overrides, field):
@@ -171,3 +174,22 @@ def test_saving_with_rerender_queues_a_job_for_each_approved_headshot(admin, hr,
     assert "Queued 1 re-render(s) of approved headshots." in messages_of(response)
     assert jobs.get().status == "succeeded"  # the job ran after commit, in the new style
     assert "1 done" in browser(admin).get(reverse("generation:brand-style")).content.decode()
+
+
+def test_a_framing_value_that_is_not_a_number_is_refused_by_the_api(admin, api):
+    before = _state(admin)
+    response = api(admin).patch("/api/brand-style/", {"framing": {"eye_line": "high"}}, format="json")
+    assert response.status_code == 400 and response.json()["error"] == "bad_framing"
+    assert _state(admin) == before
+
+
+def test_the_styles_platform_sizes_are_what_people_download(admin, hr, consented):
+    response = browser(admin).post(
+        reverse("generation:brand-style"), _form(platform_sizes="badge 300x400\nslack 512x512")
+    )
+    assert response.status_code == 302
+    approved_headshot(consented, admin=admin, hr=hr)  # rendered in the new version
+    page = browser(consented)
+    badge = page.get(reverse("generation:my-headshot-download", args=["badge"]))
+    assert badge.status_code == 200 and Image.open(io.BytesIO(badge.content)).size == (300, 400)
+    assert page.get(reverse("generation:my-headshot-download", args=["linkedin"])).status_code == 404
