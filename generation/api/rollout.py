@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -172,12 +173,25 @@ class BrandStylePreviewView(APIView):
         )
 
 
+class HeadshotSizeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    url = serializers.URLField()
+
+
+class MyHeadshotSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    sizes = HeadshotSizeSerializer(many=True)
+    zip = serializers.URLField()
+
+
 class MyHeadshotView(APIView):
     """The caller's approved headshot: a download link per platform size and for the zip."""
 
     permission_classes = [IsMember]
 
-    @extend_schema(tags=["headshots"])
+    @extend_schema(tags=["headshots"], responses=MyHeadshotSerializer)
     def get(self, request: Request) -> Response:
         try:
             headshot = services.headshot_approved_of(actor=request.membership)
@@ -193,7 +207,11 @@ class MyHeadshotView(APIView):
 class MyHeadshotFileView(APIView):
     permission_classes = [IsMember]
 
-    @extend_schema(tags=["headshots"], responses={(200, "image/jpeg"): bytes})
+    @extend_schema(
+        tags=["headshots"],
+        operation_id="me_headshot_file",
+        responses={(200, "image/jpeg"): OpenApiTypes.BINARY, (200, "application/zip"): OpenApiTypes.BINARY},
+    )
     def get(self, request: Request, platform: str) -> HttpResponse:
         try:
             if platform == "zip":

@@ -102,7 +102,9 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         invitation = services.invitation_revoke(actor=request.membership, invitation=self.get_object())
         return Response(s.InvitationSerializer(invitation).data)
 
-    @extend_schema(request=s.BulkResendSerializer, responses=s.BulkResendResultSerializer)
+    @extend_schema(
+        request=s.BulkResendSerializer, responses=s.BulkResendResultSerializer, operation_id="invitations_resend_many"
+    )
     @action(detail=False, methods=["post"], url_path="resend")
     def resend_many(self, request):
         ids = _valid(s.BulkResendSerializer, request.data)["ids"]
