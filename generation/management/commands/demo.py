@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -24,6 +25,8 @@ from generation import services as gen
 from generation.models import Export, ExportStatus, GenerationJob, JobStatus
 from teams import services as teams
 from teams.models import Organization, Role
+
+from ._worker import background_worker, wait_until_finished
 
 DEMO_SLUG = "demo"
 DOMAIN = "acme.example"
@@ -71,6 +74,10 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         photo_sets = self._photo_sets(options["selfies"])
         self._reset()
+        with background_worker(self.stdout):
+            self._serve_after_flow(photo_sets, options)
+
+    def _serve_after_flow(self, photo_sets: list[list[bytes]], options: dict) -> None:
         export = self._run_flow(photo_sets)
         path = media.local_path(export.storage_key)
         self.stdout.write(f"export: {path}")
@@ -117,6 +124,16 @@ class Command(BaseCommand):
             return None
         return Path(settings.EMAIL_FILE_PATH)
 
+    def _wait_for_queued_mail(self, timeout: float = 60) -> None:
+        """With the background worker, the last notifications may still be in the broker's queue."""
+        queue = getattr(settings, "BROKER_DIR", None)
+        if settings.CELERY_TASK_ALWAYS_EAGER or queue is None:
+            return
+        deadline = time.monotonic() + timeout
+        while any((Path(queue) / "queue").glob("*")) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        time.sleep(0.5)  # the message is taken off the queue before its mail is written
+
     def _clear_mail(self) -> None:
         folder = self._mail_folder()
         if folder and folder.is_dir():
@@ -124,6 +141,7 @@ class Command(BaseCommand):
                 mail.unlink()
 
     def _print_mail(self) -> None:
+        self._wait_for_queued_mail()
         folder = self._mail_folder()
         if folder is None:
             self.stdout.write(f"mail: sent through {settings.EMAIL_BACKEND}")
@@ -166,15 +184,13 @@ class Command(BaseCommand):
                 if not selfie.usable:
                     failed = [c["message"] for c in selfie.checks["checks"] if not c["passed"]]
                     self.stdout.write(f"  {member.display_name}: a selfie failed the checklist: {'; '.join(failed)}")
-            job = gen.job_enqueue(actor=member, idempotency_key="demo")
-            job.refresh_from_db()
+            job = wait_until_finished(gen.job_enqueue(actor=member, idempotency_key="demo"))
             if job.status != JobStatus.SUCCEEDED:
                 raise CommandError(f"rendering failed for {member.display_name}: {job.error}")
             chosen = gen.headshot_choose(actor=member, headshot=job.headshots.order_by("variant_index").first())
             gen.headshot_approve(actor=hr, headshot=chosen)
             self.stdout.write(f"  {member.display_name}: {job.headshots.count()} headshots, one approved")
-        export = gen.export_create(actor=hr)
-        export.refresh_from_db()
+        export = wait_until_finished(gen.export_create(actor=hr))
         if export.status != ExportStatus.SUCCEEDED:
             raise CommandError(f"export failed: {export.error}")
         return export
