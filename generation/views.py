@@ -363,3 +363,20 @@ def my_headshot_zip(request: HttpRequest, actor: Membership) -> HttpResponse:
         return _attachment(services.headshot_download_zip(actor=actor))
     except ApplicationError as exc:
         raise Http404(exc.message) from None
+
+
+@member_view()
+@require_POST
+def headshot_provide(request: HttpRequest, actor: Membership) -> HttpResponse:
+    """The alternative to face processing: the member's own finished photo, resized only."""
+    upload = request.FILES.get("photo")
+    if upload is None:
+        messages.error(request, "Choose a photo to upload.")
+        return redirect("generation:selfies")
+    try:
+        services.headshot_provide(actor=actor, data=upload.read())
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("generation:selfies")
+    messages.success(request, "Thank you. HR will review your photo.")
+    return redirect("teams:home")

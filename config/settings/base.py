@@ -142,6 +142,10 @@ CELERY_BEAT_SCHEDULE = {
     "retention-sweep": {"task": "compliance.tasks.retention_sweep_task", "schedule": crontab(minute=17)},
     # Reminders are due by day; hourly keeps each one within the hour of when it falls due.
     "invitation-reminders": {"task": "teams.tasks.invitation_reminders_task", "schedule": crontab(minute=41)},
+    # Organisations whose contract ended (compliance.services.organization_deletion).
+    # Storage against the database: objects no row owns are deleted and reported (daily).
+    "storage-reconcile": {"task": "compliance.tasks.storage_reconcile_task", "schedule": crontab(minute=31, hour=3)},
+    "organization-deletions": {"task": "compliance.tasks.organization_deletions_task", "schedule": crontab(minute=47)},
 }
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
