@@ -295,6 +295,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Team headshots API",
     "DESCRIPTION": "Invite staff, record consent, upload selfies, render and review headshots, export.",
     "VERSION": "0.1.0",
+    # A style's engines and a job's engines (which add "provided") are different choice sets.
+    "ENUM_NAME_OVERRIDES": {
+        "StyleEngineEnum": "generation.models.Engine",
+        "JobEngineEnum": "generation.models.JOB_ENGINES",
+    },
     # Swagger UI and ReDoc served from our own static files (drf-spectacular-sidecar), not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
