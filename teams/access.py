@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from core.exceptions import ApplicationError, NotAllowed, NotFound
 from core.http import AppRequest
@@ -46,7 +47,7 @@ def member_view(role: str | None = None) -> Callable[[MemberPage[P]], Page[P]]:
                 return redirect_to_login(request.get_full_path())
             actor = membership_for_user(request.user)
             if actor is None:
-                raise PermissionDenied("Your account is not part of an organisation.")
+                return no_organization(request)
             if not allowed(actor):
                 raise PermissionDenied(f"This page is for the {role} role.")
             return view(request, actor, *args, **kwargs)
@@ -54,6 +55,14 @@ def member_view(role: str | None = None) -> Callable[[MemberPage[P]], Page[P]]:
         return wrapped
 
     return decorator
+
+
+def no_organization(request: HttpRequest) -> HttpResponse:
+    """Staff without an organisation work in the Django admin; anyone else is told why
+    they cannot go on, on a page that signs out (no loop back to the sign-in page)."""
+    if request.user.is_staff:
+        return redirect("admin:index")
+    return render(request, "teams/no_organization.html", status=403)
 
 
 def refuse(request: HttpRequest, exc: ApplicationError) -> None:
