@@ -153,6 +153,8 @@ class Headshot(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
+    # Platform sizes made once, when HR approves: {platform: {"key", "width", "height"}}.
+    sizes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -168,7 +170,11 @@ class Headshot(models.Model):
 
 
 class ExportStatus(models.TextChoices):
-    """queued → running → succeeded | failed"""
+    """queued → running → succeeded | failed
+
+    A running export is built in chunks; each holds a lease (``lease_until``). A chunk
+    whose worker died leaves the lease to expire, and the next claim resumes from the
+    last checkpoint (``upload_state``, ``members_done``)."""
 
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
@@ -186,10 +192,16 @@ class Export(models.Model):
     status = models.CharField(max_length=20, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
     storage_key = models.CharField(max_length=300, blank=True)
     headshot_count = models.PositiveIntegerField(default=0)
-    # Which members' headshots are in the zip, so erasure can find exports to delete.
-    member_ids = models.JSONField(default=list, blank=True)
+    # Progress of the build: members written so far (of headshot_count), bytes in the zip.
+    members_done = models.PositiveIntegerField(default=0)
+    bytes_written = models.PositiveBigIntegerField(default=0)
+    # The resumable upload's checkpoint (storage.ResumableUpload.state).
+    upload_state = models.JSONField(default=dict, blank=True, editable=False)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -197,3 +209,31 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.id} ({self.status})"
+
+    @property
+    def progress(self) -> int:
+        """Per cent of members written."""
+        return 100 * self.members_done // self.headshot_count if self.headshot_count else 0
+
+
+class ExportMember(models.Model):
+    """Who is in an export (so erasure finds the exports holding a person with one indexed
+    query), and where their files sit in the zip (for its central directory)."""
+
+    export = models.ForeignKey(Export, on_delete=models.CASCADE, related_name="members")
+    member = models.ForeignKey("teams.Membership", on_delete=models.CASCADE, related_name="export_entries")
+    headshot = models.ForeignKey(Headshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)  # file name stem in the zip, unique within the export
+    # [[name, crc32, size, offset], ...] once written.
+    entries = models.JSONField(default=list, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["export", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["export", "position"], name="export_member_position"),
+            models.UniqueConstraint(fields=["export", "member"], name="export_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.export_id}#{self.position}"

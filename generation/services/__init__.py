@@ -1,9 +1,10 @@
 """Every write in the generation app. Split by topic; import from here."""
 
-from .exports import export_build, export_create, export_download_url
+from .exports import export_build, export_create, export_download_url, exports_resume_stalled
 from .jobs import job_cancel_for_member, job_enqueue, job_retry, job_run
 from .review import headshot_approve, headshot_choose, headshot_reject, headshot_view_url
 from .selfies import selfie_delete, selfie_upload, selfie_view_url
+from .sizes import headshot_sizes_make
 from .styles import brand_style_create_default, brand_style_update
 
 __all__ = [
@@ -12,6 +13,8 @@ __all__ = [
     "export_build",
     "export_create",
     "export_download_url",
+    "exports_resume_stalled",
+    "headshot_sizes_make",
     "headshot_approve",
     "headshot_choose",
     "headshot_reject",
