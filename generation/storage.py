@@ -123,6 +123,8 @@ class ResumableUpload:
     5 MiB but the last); on local storage a ``.partial`` file renamed at the end.
     """
 
+    min_part_bytes = 0  # the smallest part the store accepts (but the last)
+
     def __init__(self, key: str, state: dict) -> None:
         self.key, self.state = key, state
         self._buffer = bytearray()
@@ -195,6 +197,8 @@ class _LocalUpload(ResumableUpload):
 
 
 class _S3Upload(ResumableUpload):
+    min_part_bytes = 5 * 1024 * 1024
+
     def __init__(self, key: str, state: dict) -> None:
         super().__init__(key, state)
         self.client = default_storage.connection.meta.client

@@ -139,6 +139,7 @@ def _write_members(export: Export, upload: storage.ResumableUpload) -> bool:
     The last members stay in the upload's buffer (S3 wants parts of 5 MiB but the last):
     their entries are saved, and the directory written, in the chunk that completes it."""
     started, done = time.monotonic(), export.members_done
+    part_bytes = max(settings.EXPORT_PART_BYTES, upload.min_part_bytes)
     written: list[ExportMember] = []
     rows = (
         ExportMember.objects.filter(export=export, position__gte=done)
@@ -154,7 +155,7 @@ def _write_members(export: Export, upload: storage.ResumableUpload) -> bool:
             entries.append(list(entry))
         row.entries, done = entries, row.position + 1
         written.append(row)
-        if upload.buffered >= settings.EXPORT_PART_BYTES:
+        if upload.buffered >= part_bytes:
             _checkpoint(export, upload, written, done)
             over = done - export.members_done >= settings.EXPORT_CHUNK_MEMBERS
             if over or time.monotonic() - started >= settings.EXPORT_CHUNK_SECONDS:
@@ -207,7 +208,7 @@ def _write_directory(export: Export, upload: storage.ResumableUpload) -> None:
     for record in zipstream.central_directory(_all_entries(export), stamp=_stamp(export)):
         upload.write(record)
         count += 1
-        if upload.buffered >= settings.EXPORT_PART_BYTES:
+        if upload.buffered >= max(settings.EXPORT_PART_BYTES, upload.min_part_bytes):
             upload.flush()
     for record in zipstream.central_directory([manifest], stamp=_stamp(export)):
         upload.write(record)
