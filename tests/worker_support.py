@@ -64,14 +64,17 @@ def celery_worker_process(*, queues: str, log: Path, pool: str = "solo") -> Iter
         _wait_for(log, "ready.", process, timeout=120)
         yield process
     finally:
-        if process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)  # warm shutdown: finish the current task, then exit
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process.poll() is None:  # a fault test may have killed it already
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)  # warm shutdown: finish the current task, then exit
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @contextmanager
