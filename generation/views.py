@@ -7,10 +7,12 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from compliance.services import consent_active
 from config.exceptions import ApplicationError
+from config.pagination import page_number, page_of
 from teams.access import member_view, refuse
 from teams.selectors import members_of
 
@@ -153,9 +155,14 @@ def headshot_choose(request, actor, headshot_id):
 
 @member_view("hr")
 def review(request, actor):
-    queue = review_queue(actor=actor).order_by("chosen_at")
-    items = [(h, _url_or_none(services.headshot_view_url, actor=actor, headshot=h)) for h in queue]
-    return render(request, "generation/review.html", {"items": items})
+    page = page_of(request, review_queue(actor=actor).order_by("chosen_at", "pk"))
+    items = [(h, _url_or_none(services.headshot_view_url, actor=actor, headshot=h)) for h in page]
+    return render(request, "generation/review.html", {"items": items, "page": page})
+
+
+def _back_to_review(request):
+    # The same slice of the queue, not the whole queue again: a review costs the same at any size.
+    return redirect(f"{reverse('review')}?page={page_number(request.POST)}")
 
 
 @require_POST
@@ -168,7 +175,7 @@ def review_approve(request, actor, headshot_id):
         refuse(request, exc)
     else:
         messages.success(request, f"Approved the headshot of {headshot.member.display_name}.")
-    return redirect("review")
+    return _back_to_review(request)
 
 
 @require_POST
@@ -182,7 +189,7 @@ def review_reject(request, actor, headshot_id):
         refuse(request, exc)
     else:
         messages.success(request, f"Rejected the headshot of {headshot.member.display_name}.")
-    return redirect("review")
+    return _back_to_review(request)
 
 
 @member_view("hr")
@@ -206,7 +213,8 @@ def exports(request, actor):
         request,
         "generation/exports.html",
         {
-            "exports": exports_of(actor=actor)[:100],
+            "page": (page := page_of(request, exports_of(actor=actor).order_by("-created_at", "pk"))),
+            "exports": page,
             "departments": departments,
         },
     )

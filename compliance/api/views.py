@@ -27,7 +27,7 @@ class ConsentViewSet(viewsets.ViewSet):
             "version": text.version,
             "sha256": text.sha256,
             "text": text.body,
-            "active": services.consent_active(member=member),
+            "active": services.consent_active(member=member, text=text),
         }
         return Response(s.ConsentStateSerializer(state).data)
 

@@ -7,7 +7,7 @@ from config.exceptions import ApplicationError, NotAllowed
 from teams.models import Membership, Organization
 
 from .. import consent_texts
-from ..models import ConsentMethod, ConsentRecord, ConsentText
+from ..models import ConsentMethod, ConsentRecord, ConsentText, RetentionPolicy
 from .audit import audit_event_record
 from .policy import retention_policy_get
 
@@ -26,11 +26,17 @@ def _latest(organization: Organization, jurisdiction: str) -> ConsentText | None
     return ConsentText.objects.filter(organization=organization, jurisdiction=jurisdiction).order_by("-number").first()
 
 
-def _snapshot(organization: Organization, jurisdiction: str, template: str, *, material: bool) -> ConsentText:
+def _snapshot(
+    organization: Organization,
+    jurisdiction: str,
+    template: str,
+    *,
+    material: bool,
+    policy: RetentionPolicy,
+    latest: ConsentText | None,
+) -> ConsentText:
     """Store the filled text as the next version (races resolve to one row)."""
-    policy = retention_policy_get(organization=organization)
     body = consent_texts.render(template, organization_name=organization.name, policy=policy)
-    latest = _latest(organization, jurisdiction)
     if latest is not None and latest.body == body and latest.template == template:
         return latest
     material_version = (latest.material_version if latest else 0) + (1 if material or latest is None else 0)
@@ -56,10 +62,11 @@ def consent_text_current(*, organization: Organization, jurisdiction: str | None
     name or retention policy changed), a new material version is stored:
     the retention term is part of what the member agrees to.
     """
-    jurisdiction = jurisdiction or retention_policy_get(organization=organization).jurisdiction
+    policy = retention_policy_get(organization=organization)
+    jurisdiction = jurisdiction or policy.jurisdiction
     latest = _latest(organization, jurisdiction)
     template = latest.template if latest else consent_texts.DEFAULT_TEMPLATES[jurisdiction]
-    return _snapshot(organization, jurisdiction, template, material=True)
+    return _snapshot(organization, jurisdiction, template, material=True, policy=policy, latest=latest)
 
 
 @transaction.atomic
@@ -81,7 +88,14 @@ def consent_text_publish(*, actor: Membership, jurisdiction: str, template: str,
         raise ApplicationError(
             f"The text has an unknown placeholder ({exc}); use {names}.", code="bad_template"
         ) from None
-    text = _snapshot(actor.organization, jurisdiction, template, material=material)
+    text = _snapshot(
+        actor.organization,
+        jurisdiction,
+        template,
+        material=material,
+        policy=retention_policy_get(organization=actor.organization),
+        latest=_latest(actor.organization, jurisdiction),
+    )
     audit_event_record(
         actor=actor,
         organization=actor.organization,
@@ -92,9 +106,10 @@ def consent_text_publish(*, actor: Membership, jurisdiction: str, template: str,
     return text
 
 
-def consent_active(*, member: Membership) -> ConsentRecord | None:
-    """The member's consent to the current material version of their text, if any."""
-    text = consent_text_current(organization=member.organization)
+def consent_active(*, member: Membership, text: ConsentText | None = None) -> ConsentRecord | None:
+    """The member's consent to the current material version of their text, if any
+    (``text``: the current text, when the caller has it already)."""
+    text = text or consent_text_current(organization=member.organization)
     return (
         member.consents.filter(
             withdrawn_at__isnull=True,
