@@ -6,7 +6,7 @@ exports), so the admin shows them and does not add them.
 
 from django.contrib import admin
 
-from .models import BrandStyle, Export, GenerationJob, Headshot, Selfie
+from .models import BrandStyle, Export, ExportMember, GenerationJob, Headshot, Selfie
 
 
 class ServiceMadeAdmin(admin.ModelAdmin):
@@ -178,3 +178,14 @@ class ExportAdmin(ServiceMadeAdmin):
         "created_at",
         "finished_at",
     ]
+
+
+@admin.register(ExportMember)
+class ExportMemberAdmin(ServiceMadeAdmin):
+    """Who is in which export (erasure follows these rows to the zips holding a person)."""
+
+    list_display = ["export", "position", "name", "member"]
+    search_fields = ["export__id", "member__user__email", "name"]
+    list_select_related = ["export", "member__user"]
+    raw_id_fields = ["export", "member", "headshot"]
+    readonly_fields = ["export", "member", "headshot", "position", "name", "entries"]

@@ -75,12 +75,23 @@ class Selfie(models.Model):
     descriptor = models.BinaryField(null=True, blank=True, editable=False)
     phash = models.CharField(max_length=16, blank=True)  # perceptual hash, for near-duplicates
     skin_lab = models.JSONField(null=True, blank=True)  # mean CIELAB of the facial skin, for the skin-tone guard
+    # The checklist runs on a worker after the upload answers; until then the selfie is not usable.
+    checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
 
     def __str__(self) -> str:
         return f"selfie {self.id} of {self.member_id}"
+
+    @property
+    def is_checked(self) -> bool:
+        return self.checked_at is not None
+
+    @property
+    def checklist(self) -> dict | None:
+        """The checklist's report, or None while it is still running."""
+        return self.checks if self.checked_at is not None else None
 
 
 class JobStatus(models.TextChoices):

@@ -25,3 +25,9 @@ def make_sizes_task(headshot_id: str) -> None:
 @shared_task
 def exports_resume_task() -> int:
     return services.exports_resume_stalled()
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=3)
+def check_selfie_task(selfie_id: str) -> None:
+    """The selfie checklist, off the upload's request path (default queue)."""
+    services.selfie_check(selfie_id=selfie_id)

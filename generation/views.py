@@ -81,7 +81,10 @@ def _upload(request, actor) -> None:
         except ApplicationError as exc:
             messages.error(request, f"{upload.name}: {exc.message}")
             continue
-        if selfie.usable:
+        selfie.refresh_from_db()  # where tasks run in-process (embedded defaults) the checklist is done
+        if not selfie.is_checked:
+            messages.info(request, f"{upload.name}: uploaded; the checklist is running (reload to see it).")
+        elif selfie.usable:
             messages.success(request, f"{upload.name}: uploaded, and it passes the checklist.")
         else:
             note = "uploaded, but it cannot be used (see why below)."

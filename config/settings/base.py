@@ -139,6 +139,8 @@ CELERY_BEAT_SCHEDULE = {
     # An export chunk whose worker died holds its lease until it expires; this picks it up again.
     "exports-resume": {"task": "generation.tasks.exports_resume_task", "schedule": crontab(minute="*")},
 }
+# Uploads store a selfie decoded at no less than this long side (renders decode at 2,000 px).
+SELFIE_STORED_LONG_SIDE = env_int("SELFIE_STORED_LONG_SIDE", 2000)
 # Exports are built in chunks far below the task time limit (generation.services.exports).
 EXPORT_PART_BYTES = env_int("EXPORT_PART_BYTES", 8 * 1024 * 1024)  # S3 parts: at least 5 MiB
 EXPORT_CHUNK_MEMBERS = env_int("EXPORT_CHUNK_MEMBERS", 500)

@@ -3,46 +3,51 @@ from __future__ import annotations
 import uuid
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from compliance.biometric import biometric_grant
 from compliance.crypto import descriptor_decrypt, descriptor_encrypt
-from compliance.services import audit_event_record
+from compliance.services import ConsentRequired, audit_event_record
 from config.exceptions import ApplicationError
 from teams.models import Membership
 
 from .. import storage
 from ..imaging.checks import OtherSelfie, SelfieAnalysis, analyse_selfie, set_checks
-from ..imaging.io import ImageRejected, decode_upload, encode_jpeg
+from ..imaging.io import ImageRejected, decode_upload, encode_jpeg, open_rgb
 from ..models import Selfie
 
 MAX_SELFIES = 12
 
 
 def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
-    """Check, strip and store one selfie for the actor themself.
+    """Strip and store one selfie for the actor themself, and answer at once: the checklist
+    runs after the commit, on a worker (``selfie_check``), and the selfie is usable once it passes.
 
     Nothing is decoded before consent, and nothing is stored when the file is
-    refused. The stored copy is a fresh JPEG: EXIF (GPS included) is gone.
+    refused. The stored copy is a fresh JPEG: EXIF (GPS included) is gone. A large
+    photo is decoded at the resolution renders use (libjpeg's draft mode), which is
+    what keeps a 12 MP upload quick.
     """
+    from ..tasks import check_selfie_task
+
     grant = biometric_grant(member=actor)  # refuses without an active consent
     if actor.selfies.count() >= MAX_SELFIES:
         raise ApplicationError(f"You can keep at most {MAX_SELFIES} selfies; delete one first.", code="too_many")
     try:
-        decoded = decode_upload(data)
+        decoded = decode_upload(data, min_long_side=settings.SELFIE_STORED_LONG_SIDE)
     except ImageRejected as exc:
         raise ApplicationError(exc.message, code=exc.code) from None
-    analysis = analyse_selfie(decoded.image)
-    analysis.checks += set_checks(analysis, _label(None), _others(actor, grant))
-    report = analysis.report
     selfie_id = uuid.uuid4()
     key = storage.selfie_key(organization_id=actor.organization_id, member_id=actor.id, selfie_id=selfie_id)
-    storage.put(key, encode_jpeg(decoded.image), grant=grant)
+    storage.put(key, encode_jpeg(decoded.image, optimize=False), grant=grant)
     try:
         with transaction.atomic():
             # Serialises with member_erase, which takes the same lock: either this row is in
             # before the erasure lists what to delete, or the grant below sees consent gone.
             Membership.objects.select_for_update().filter(pk=actor.pk).first()
+            biometric_grant(member=actor)
             selfie = Selfie.objects.create(
                 id=selfie_id,
                 organization=actor.organization,
@@ -51,20 +56,44 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
                 width=decoded.image.width,
                 height=decoded.image.height,
                 original_format=decoded.original_format,
-                checks=report,
-                usable=report["passed"],
-                **_stored_figures(analysis, grant),
             )
-            audit_event_record(
-                actor=actor,
-                organization=actor.organization,
-                verb="selfie.uploaded",
-                target=selfie,
-                data={"usable": selfie.usable, "failed": [c["code"] for c in report["checks"] if not c["passed"]]},
-            )
+            audit_event_record(actor=actor, organization=actor.organization, verb="selfie.uploaded", target=selfie)
+            transaction.on_commit(lambda: check_selfie_task.delay(str(selfie_id)))
     except Exception:
         storage.delete(key)  # no orphan file when the row is not written
         raise
+    return selfie
+
+
+def selfie_check(*, selfie_id: uuid.UUID | str) -> Selfie | None:
+    """Run the checklist on a stored selfie and record it. Idempotent: a checked selfie is left
+    as it is; a selfie erased, or whose member withdrew consent, is skipped quietly."""
+    selfie = Selfie.objects.select_related("member__organization").filter(pk=selfie_id, checked_at=None).first()
+    if selfie is None:
+        return None
+    member = selfie.member
+    try:
+        grant = biometric_grant(member=member)
+    except ConsentRequired:
+        return None  # withdrawal and erasure delete the selfie themselves
+    analysis = analyse_selfie(open_rgb(storage.get(selfie.storage_key, grant=grant)))
+    analysis.checks += set_checks(analysis, _label(None), _others(member, grant))
+    report = analysis.report
+    with transaction.atomic():
+        updated = Selfie.objects.filter(pk=selfie.pk, checked_at=None).update(
+            checks=report, usable=report["passed"], checked_at=timezone.now(), **_stored_figures(analysis, grant)
+        )
+        if not updated:
+            return None
+        audit_event_record(
+            actor=None,
+            organization=member.organization,
+            verb="selfie.checked",
+            target=selfie,
+            subject=member,
+            data={"usable": report["passed"], "failed": [c["code"] for c in report["checks"] if not c["passed"]]},
+        )
+    selfie.refresh_from_db()
     return selfie
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_requesting_a_job_twice_with_the_same_form_makes_one_job(consented, astronaut_png):
-    services.selfie_upload(actor=consented, data=astronaut_png)
+    factories.selfie(actor=consented, data=astronaut_png)
     page = browser(consented)
     key = page.get(reverse("selfies")).context["job_key"]
     first = page.post(reverse("job-request"), {"idempotency_key": key})
@@ -24,7 +24,7 @@ def test_requesting_a_job_twice_with_the_same_form_makes_one_job(consented, astr
 
 
 def test_a_queued_job_shows_its_progress_and_refreshes(consented, astronaut_png):
-    services.selfie_upload(actor=consented, data=astronaut_png)
+    factories.selfie(actor=consented, data=astronaut_png)
     job = services.job_enqueue(actor=consented, idempotency_key="k")
     GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress_step=1, progress_total=4)
     response = browser(consented).get(reverse("job-detail", args=[job.id]))
@@ -61,7 +61,7 @@ def test_the_employee_sees_hrs_rejection_reason(admin, hr, consented):
 
 
 def test_a_failed_job_shows_its_error_and_can_be_retried(consented, astronaut_png):
-    services.selfie_upload(actor=consented, data=astronaut_png)
+    factories.selfie(actor=consented, data=astronaut_png)
     job = services.job_enqueue(actor=consented, idempotency_key="k")
     GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error="Rendering failed: no face")
     page = browser(consented)

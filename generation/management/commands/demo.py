@@ -131,6 +131,7 @@ class Command(BaseCommand):
             consent_grant(member=member, text_version=text.version, text_sha256=text.sha256, user_agent="demo")
             for data in photos:
                 selfie = gen.selfie_upload(actor=member, data=data)
+                selfie.refresh_from_db()  # the checklist ran after the commit (in-process here)
                 if not selfie.usable:
                     failed = [c["message"] for c in selfie.checks["checks"] if not c["passed"]]
                     self.stdout.write(f"  {member.display_name}: a selfie failed the checklist: {'; '.join(failed)}")
