@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo serve test test-fast bench bench-gpu lint models clean
+.PHONY: install demo serve test test-fast bench bench-scale bench-gpu lint models clean
 
 install: $(STAMP)
 
@@ -19,9 +19,12 @@ $(STAMP): pyproject.toml
 models: install
 	$(PY) manage.py fetch_models
 
+# One compute thread per process, as in every worker entry point (config/threads.py).
+PINNED := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 NUMBA_NUM_THREADS=1
+
 demo: install
 	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py demo
+	$(PINNED) $(PY) manage.py demo
 
 test: install
 	$(PY) -m pytest -q
@@ -31,6 +34,9 @@ test-fast: install
 
 bench: install
 	$(PY) tests/bench/run.py
+
+bench-scale: install
+	$(PINNED) $(PY) tests/bench/scale.py
 
 bench-gpu: install
 	$(PY) tests/bench/gpu.py
