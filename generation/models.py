@@ -133,7 +133,10 @@ class GenerationJob(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["member", "idempotency_key"], name="job_idempotency_key")]
-        indexes = [models.Index(fields=["organization", "status"])]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            models.Index(fields=["organization", "-created_at"], name="job_org_newest"),  # the paginated list
+        ]
 
     def __str__(self) -> str:
         return f"job {self.id} ({self.status})"
@@ -174,7 +177,10 @@ class Headshot(models.Model):
             models.UniqueConstraint(fields=["job", "variant_index"], name="one_headshot_per_variant"),
             models.UniqueConstraint(fields=["member"], condition=models.Q(chosen=True), name="one_chosen_headshot"),
         ]
-        indexes = [models.Index(fields=["organization", "review_state", "chosen"])]
+        indexes = [
+            models.Index(fields=["organization", "review_state", "chosen"]),
+            models.Index(fields=["organization", "job", "variant_index"], name="headshot_org_list"),
+        ]
 
     def __str__(self) -> str:
         return f"headshot {self.job_id}#{self.variant_index}"
@@ -217,6 +223,7 @@ class Export(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "-created_at"], name="export_org_newest")]
 
     def __str__(self) -> str:
         return f"export {self.id} ({self.status})"

@@ -50,25 +50,3 @@ def warm_diffusion_pipelines(**_kwargs) -> None:
             log.info("warm diffusion model %s for style %s", warm_style(style), style.style_id)
         except Exception:
             log.exception("could not warm diffusion style %s", style.style_id)
-
-
-@worker_process_init.connect
-def load_cpu_models(**_kwargs) -> None:
-    """The face models and the segmenter load once per worker process, here, not in its first task
-    (a cold checklist took 1.3 s against 0.6 s warm)."""
-    if "default" not in (_queues() or {}):
-        return
-    try:
-        from .imaging.faces import _models
-        from .imaging.segment import default_segmenter
-
-        _models()
-        default_segmenter()
-    except Exception:  # the first task reports a missing model with its own clear error
-        log.exception("could not preload the CPU models")
-
-
-def _queues() -> dict | None:
-    from config.celery import app
-
-    return app.amqp.queues.consume_from
