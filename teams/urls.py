@@ -3,6 +3,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "teams"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -8,7 +8,8 @@ import io
 import numpy as np
 from PIL import Image
 
-from generation import services, storage
+from core import media
+from generation import keys, services
 from generation.models import BrandStyle, GenerationJob, Headshot, JobStatus
 from teams.models import Membership
 from tests import factories
@@ -37,10 +38,8 @@ def rendered_headshot(member: Membership, master: bytes) -> Headshot:
         idempotency_key="synthetic",
         status=JobStatus.SUCCEEDED,
     )
-    key = storage.headshot_key(
-        organization_id=member.organization_id, member_id=member.id, job_id=job.id, variant_index=0
-    )
-    storage.put(key, master)
+    key = keys.headshot_key(organization_id=member.organization_id, member_id=member.id, job_id=job.id, variant_index=0)
+    media.put(key, master)
     width, height = Image.open(io.BytesIO(master)).size
     return Headshot.objects.create(
         organization=member.organization,

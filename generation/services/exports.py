@@ -25,11 +25,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
-from compliance.services import audit_event_record
-from config.exceptions import ApplicationError, NotAllowed
+from core import media, uploads
+from core.audit import Verb, audit_event_record
+from core.exceptions import ApplicationError, NotAllowed, NotFound
+from generation import keys
 from teams.models import Membership
 
-from .. import storage, zipstream
+from .. import zipstream
 from ..models import Export, ExportMember, ExportStatus, Headshot, ReviewState
 from ..platform_sizes import PLATFORM_SIZES
 from .sizes import headshot_sizes_make
@@ -61,7 +63,7 @@ def export_create(*, actor: Membership, department: str = "") -> Export:
     audit_event_record(
         actor=actor,
         organization=actor.organization,
-        verb="export.created",
+        verb=Verb.EXPORT_CREATED,
         target=export,
         data={"department": department},
     )
@@ -114,18 +116,18 @@ def _files(row: ExportMember) -> Iterator[tuple[str, bytes]]:
     headshot = row.headshot
     if headshot is None:
         raise ApplicationError(f"The headshot of {row.name} is gone.", code="headshot_gone")
-    yield f"{row.name}.jpg", storage.get(headshot.storage_key)
+    yield f"{row.name}.jpg", media.get(headshot.storage_key)
     if not set(PLATFORM_SIZES) <= set(headshot.sizes):
         headshot = headshot_sizes_make(headshot_id=headshot.pk) or headshot
     for platform in PLATFORM_SIZES:
-        yield f"sizes/{platform}/{row.name}.jpg", storage.get(headshot.sizes[platform]["key"])
+        yield f"sizes/{platform}/{row.name}.jpg", media.get(headshot.sizes[platform]["key"])
 
 
 def _stamp(export: Export) -> tuple[int, int]:
     return zipstream.dos_time(export.created_at)
 
 
-def _checkpoint(export: Export, upload: storage.ResumableUpload, written: list[ExportMember], done: int) -> None:
+def _checkpoint(export: Export, upload: uploads.ResumableUpload, written: list[ExportMember], done: int) -> None:
     state = upload.flush()
     with transaction.atomic():
         ExportMember.objects.bulk_update(written, ["entries"], batch_size=BATCH)
@@ -133,7 +135,7 @@ def _checkpoint(export: Export, upload: storage.ResumableUpload, written: list[E
     written.clear()
 
 
-def _write_members(export: Export, upload: storage.ResumableUpload) -> bool:
+def _write_members(export: Export, upload: uploads.ResumableUpload) -> bool:
     """Write members from the checkpoint on, for about one chunk; True when all are written.
 
     The last members stay in the upload's buffer (S3 wants parts of 5 MiB but the last):
@@ -199,7 +201,7 @@ def _all_entries(export: Export) -> Iterator[zipstream.Entry]:
             yield zipstream.Entry(*entry)
 
 
-def _write_directory(export: Export, upload: storage.ResumableUpload) -> None:
+def _write_directory(export: Export, upload: uploads.ResumableUpload) -> None:
     piece, manifest = zipstream.local_file(
         "manifest.csv", _manifest(export), offset=upload.position, stamp=_stamp(export)
     )
@@ -222,14 +224,14 @@ def export_build(*, export_id: UUID | str) -> None:
     if not _claim(export_id):
         return
     export = Export.objects.select_related("organization").get(pk=export_id)
-    key = storage.export_key(organization_id=export.organization_id, export_id=export.id)
+    key = keys.export_key(organization_id=export.organization_id, export_id=export.id)
     upload = None
     try:
         if not export.upload_state and not ExportMember.objects.filter(export=export).exists():
             if not _snapshot(export):
                 raise ApplicationError("There are no approved headshots to export.")
             export.refresh_from_db()
-        upload = storage.resumable_upload(key, export.upload_state)
+        upload = uploads.resumable_upload(key, export.upload_state)
         finished = _write_members(export, upload)
         if finished:
             _write_directory(export, upload)
@@ -249,7 +251,7 @@ def export_build(*, export_id: UUID | str) -> None:
     _succeed(export, key, upload)
 
 
-def _succeed(export: Export, key: str, upload: storage.ResumableUpload) -> None:
+def _succeed(export: Export, key: str, upload: uploads.ResumableUpload) -> None:
     done = export.members_done
     with transaction.atomic():
         updated = Export.objects.filter(pk=export.pk, status=ExportStatus.RUNNING).update(
@@ -265,7 +267,7 @@ def _succeed(export: Export, key: str, upload: storage.ResumableUpload) -> None:
             audit_event_record(
                 actor=None,
                 organization=export.organization,
-                verb="export.built",
+                verb=Verb.EXPORT_BUILT,
                 target=export,
                 data={"headshots": done, "bytes": upload.position},
             )
@@ -284,11 +286,11 @@ def exports_resume_stalled() -> int:
 
 def export_download_url(*, actor: Membership, export: Export) -> str:
     if export.organization_id != actor.organization_id:
-        raise ApplicationError("No such export.", code="not_found")
+        raise NotFound("No such export.")
     if not actor.is_hr:
         raise NotAllowed("Only HR can download exports.", code="not_hr")
     if export.status != ExportStatus.SUCCEEDED:
         raise ApplicationError("This export is not ready.", code="not_ready")
-    audit_event_record(actor=actor, organization=actor.organization, verb="export.downloaded", target=export)
+    audit_event_record(actor=actor, organization=actor.organization, verb=Verb.EXPORT_DOWNLOADED, target=export)
     name = f"{actor.organization.slug}-headshots-{export.created_at:%Y%m%d}.zip"
-    return storage.media_url(export.storage_key, download_name=name)
+    return media.media_url(export.storage_key, download_name=name)

@@ -9,11 +9,13 @@ from django.utils import timezone
 
 from compliance.biometric import biometric_grant
 from compliance.crypto import descriptor_decrypt, descriptor_encrypt
-from compliance.services import ConsentRequired, audit_event_record
-from config.exceptions import ApplicationError
+from compliance.services import ConsentRequired
+from core import media
+from core.audit import Verb, audit_event_record
+from core.exceptions import ApplicationError, NotFound
+from generation import keys
 from teams.models import Membership
 
-from .. import storage
 from ..imaging.checks import OtherSelfie, SelfieAnalysis, analyse_selfie, set_checks
 from ..imaging.io import ImageRejected, decode_upload, encode_jpeg, open_rgb
 from ..models import Selfie
@@ -40,8 +42,8 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
     except ImageRejected as exc:
         raise ApplicationError(exc.message, code=exc.code) from None
     selfie_id = uuid.uuid4()
-    key = storage.selfie_key(organization_id=actor.organization_id, member_id=actor.id, selfie_id=selfie_id)
-    storage.put(key, encode_jpeg(decoded.image, optimize=False), grant=grant)
+    key = keys.selfie_key(organization_id=actor.organization_id, member_id=actor.id, selfie_id=selfie_id)
+    media.put(key, encode_jpeg(decoded.image, optimize=False), grant=grant)
     try:
         with transaction.atomic():
             # Serialises with member_erase, which takes the same lock: either this row is in
@@ -57,10 +59,10 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
                 height=decoded.image.height,
                 original_format=decoded.original_format,
             )
-            audit_event_record(actor=actor, organization=actor.organization, verb="selfie.uploaded", target=selfie)
+            audit_event_record(actor=actor, organization=actor.organization, verb=Verb.SELFIE_UPLOADED, target=selfie)
             transaction.on_commit(lambda: check_selfie_task.delay(str(selfie_id)))
     except Exception:
-        storage.delete(key)  # no orphan file when the row is not written
+        media.delete(key)  # no orphan file when the row is not written
         raise
     return selfie
 
@@ -76,7 +78,7 @@ def selfie_check(*, selfie_id: uuid.UUID | str) -> Selfie | None:
         grant = biometric_grant(member=member)
     except ConsentRequired:
         return None  # withdrawal and erasure delete the selfie themselves
-    analysis = analyse_selfie(open_rgb(storage.get(selfie.storage_key, grant=grant)))
+    analysis = analyse_selfie(open_rgb(media.get(selfie.storage_key, grant=grant)))
     analysis.checks += set_checks(analysis, _label(None), _others(member, grant))
     report = analysis.report
     with transaction.atomic():
@@ -88,7 +90,7 @@ def selfie_check(*, selfie_id: uuid.UUID | str) -> Selfie | None:
         audit_event_record(
             actor=None,
             organization=member.organization,
-            verb="selfie.checked",
+            verb=Verb.SELFIE_CHECKED,
             target=selfie,
             subject=member,
             data={"usable": report["passed"], "failed": [c["code"] for c in report["checks"] if not c["passed"]]},
@@ -122,17 +124,17 @@ def _stored_figures(analysis: SelfieAnalysis, grant) -> dict:
 @transaction.atomic
 def selfie_delete(*, actor: Membership, selfie: Selfie) -> None:
     if selfie.member_id != actor.id:
-        raise ApplicationError("No such selfie.", code="not_found")
+        raise NotFound("No such selfie.")
     key = selfie.storage_key
-    audit_event_record(actor=actor, organization=actor.organization, verb="selfie.deleted", target=selfie)
+    audit_event_record(actor=actor, organization=actor.organization, verb=Verb.SELFIE_DELETED, target=selfie)
     selfie.delete()
-    transaction.on_commit(lambda: storage.delete(key))
+    transaction.on_commit(lambda: media.delete(key))
 
 
 def selfie_view_url(*, actor: Membership, selfie: Selfie) -> str:
     """A short-lived link; staff looking at someone else's selfie is audited."""
     if selfie.member_id != actor.id:
         if not actor.is_hr or selfie.organization_id != actor.organization_id:
-            raise ApplicationError("No such selfie.", code="not_found")
-        audit_event_record(actor=actor, organization=actor.organization, verb="selfie.viewed", target=selfie)
-    return storage.media_url(selfie.storage_key)
+            raise NotFound("No such selfie.")
+        audit_event_record(actor=actor, organization=actor.organization, verb=Verb.SELFIE_VIEWED, target=selfie)
+    return media.media_url(selfie.storage_key)

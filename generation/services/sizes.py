@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from .. import storage
+from core import media
+from generation import keys
+
 from ..imaging.disclosure import disclose_derived
 from ..imaging.io import open_rgb
 from ..models import Headshot, ReviewState
@@ -20,19 +22,19 @@ def headshot_sizes_make(*, headshot_id: UUID | str) -> Headshot | None:
         return None
     if set(PLATFORM_SIZES) <= set(headshot.sizes):
         return headshot
-    master_bytes = storage.get(headshot.storage_key)
+    master_bytes = media.get(headshot.storage_key)
     master = open_rgb(master_bytes)
     sizes = dict(headshot.sizes)
     for platform, wanted in PLATFORM_SIZES.items():
         if platform in sizes:
             continue
         image = derive(master, wanted)
-        key = storage.size_key(headshot_key_=headshot.storage_key, platform=platform)
-        storage.put(key, disclose_derived(image, master=master_bytes, title=f"{platform}.jpg"))
+        key = keys.size_key(headshot_key=headshot.storage_key, platform=platform)
+        media.put(key, disclose_derived(image, master=master_bytes, title=f"{platform}.jpg"))
         sizes[platform] = {"key": key, "width": image.width, "height": image.height}
     if not Headshot.objects.filter(pk=headshot.pk).update(sizes=sizes):  # erased meanwhile: take the files back
         for made in sizes.values():
-            storage.delete(made["key"])
+            media.delete(made["key"])
         return None
     headshot.sizes = sizes
     return headshot

@@ -12,7 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.exceptions import ApplicationError, NotAllowed
+from core.exceptions import ApplicationError, NotAllowed
 from teams import selectors, services
 from teams.models import Invitation, JoinLink, Membership
 

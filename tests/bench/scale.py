@@ -102,6 +102,7 @@ django.setup()
 import psutil  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
+from django.core.files.storage import default_storage  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -120,8 +121,9 @@ signals.request_started.disconnect(close_old_connections)
 signals.request_finished.disconnect(close_old_connections)
 
 from compliance.services import consent_grant, consent_text_current  # noqa: E402
+from core import media  # noqa: E402
+from generation import keys  # noqa: E402
 from generation import services as gen  # noqa: E402
-from generation import storage  # noqa: E402
 from generation.models import (  # noqa: E402
     BrandStyle,
     Export,
@@ -198,12 +200,12 @@ def _headshot_pool(hr: Membership) -> list[Headshot]:
     for n, member in enumerate(_people(hr, POOL, start=900_000)):
         job, head = _rows(
             member,
-            storage.headshot_key(
+            keys.headshot_key(
                 organization_id=member.organization_id, member_id=member.id, job_id=uuid.uuid4(), variant_index=0
             ),
         )
         GenerationJob.objects.bulk_create([job])
-        storage.put(head.storage_key, _master(n))
+        media.put(head.storage_key, _master(n))
         head.job = job
         Headshot.objects.bulk_create([head])
         gen.headshot_approve(actor=hr, headshot=gen.headshot_choose(actor=member, headshot=head))
@@ -324,9 +326,9 @@ def _read_floor(export: Export) -> float:
     rows = ExportMember.objects.filter(export=export).select_related("headshot").iterator(chunk_size=500)
     start = time.perf_counter()
     for row in rows:
-        storage.get(row.headshot.storage_key)
+        media.get(row.headshot.storage_key)
         for made in row.headshot.sizes.values():
-            storage.get(made["key"])
+            media.get(made["key"])
     return time.perf_counter() - start
 
 
@@ -352,7 +354,7 @@ def bench_export(hr: Membership, count: int, log_dir: Path) -> dict:
     export.refresh_from_db()
     assert export.status == ExportStatus.SUCCEEDED, export.error
     chunks = [float(s) for s in re.findall(r"build_export_task\[[^\]]+\] succeeded in ([0-9.]+)s", log.read_text())]
-    with storage.default_storage.open(export.storage_key, "rb") as fh:
+    with default_storage.open(export.storage_key, "rb") as fh:
         entries = len(zipfile.ZipFile(fh).namelist())
     floor = _read_floor(export)
     return {

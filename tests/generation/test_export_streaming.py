@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from compliance.services.erasure import _member_exports
-from generation import services, storage, zipstream
+from core import media, uploads
+from generation import keys, services, zipstream
 from generation.imaging import disclosure
 from generation.models import Export, ExportMember, ExportStatus, Headshot
 from generation.platform_sizes import PLATFORM_SIZES
@@ -20,7 +21,7 @@ from tests.export_support import approved_team
 def _zip(export: Export) -> zipfile.ZipFile:
     export.refresh_from_db()
     assert export.status == ExportStatus.SUCCEEDED, export.error
-    archive = zipfile.ZipFile(io.BytesIO(storage.get(export.storage_key)))
+    archive = zipfile.ZipFile(io.BytesIO(media.get(export.storage_key)))
     assert archive.testzip() is None
     return archive
 
@@ -31,7 +32,7 @@ def test_approval_makes_every_platform_size_once_never_upscaled(admin, hr, djang
     assert set(headshot.sizes) == set(PLATFORM_SIZES)
     assert (headshot.sizes["print"]["width"], headshot.sizes["print"]["height"]) == (819, 1024)  # 4:5 of 1024 px
     assert (headshot.sizes["slack"]["width"], headshot.sizes["slack"]["height"]) == (512, 512)
-    printed = storage.get(headshot.sizes["print"]["key"])
+    printed = media.get(headshot.sizes["print"]["key"])
     assert Image.open(io.BytesIO(printed)).size == (819, 1024)
     assert disclosure.read_manifest(printed)["title"] == "print.jpg"  # signed once, at approval
 
@@ -51,12 +52,12 @@ def test_a_chunked_export_is_one_valid_zip_with_every_file_stored_as_made(
     assert len(names) == 4 * (1 + len(PLATFORM_SIZES)) + 1
     first = ExportMember.objects.filter(export=export).order_by("position").first()
     headshot = Headshot.objects.get(pk=first.headshot_id)
-    assert archive.read(f"{first.name}.jpg") == storage.get(headshot.storage_key)  # no recompression
-    assert archive.read(f"sizes/print/{first.name}.jpg") == storage.get(headshot.sizes["print"]["key"])
+    assert archive.read(f"{first.name}.jpg") == media.get(headshot.storage_key)  # no recompression
+    assert archive.read(f"sizes/print/{first.name}.jpg") == media.get(headshot.sizes["print"]["key"])
     assert all(i.compress_type == zipfile.ZIP_STORED for i in archive.infolist())
     export.refresh_from_db()
     assert (export.members_done, export.headshot_count, export.progress) == (4, 4, 100)
-    assert export.bytes_written == len(storage.get(export.storage_key))
+    assert export.bytes_written == len(media.get(export.storage_key))
     assert {row.member_id for row in export.members.all()} == {h.member_id for h in team}
 
 
@@ -84,8 +85,8 @@ def test_a_build_that_died_resumes_from_its_checkpoint(admin, hr, settings, djan
         export.refresh_from_db()
         assert (export.status, export.members_done, len(sent)) == (ExportStatus.RUNNING, 2, 1)
         # The next chunk's worker dies after writing past the checkpoint and holding the lease.
-        upload = storage.resumable_upload(
-            storage.export_key(organization_id=export.organization_id, export_id=export.id), export.upload_state
+        upload = uploads.resumable_upload(
+            keys.export_key(organization_id=export.organization_id, export_id=export.id), export.upload_state
         )
         upload.write(b"half a member")
         upload.flush()

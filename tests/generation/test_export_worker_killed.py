@@ -13,7 +13,8 @@ import zipfile
 import pytest
 
 from compliance.models import AuditEvent
-from generation import services, storage
+from core import media
+from generation import services
 from generation.models import Export, ExportStatus
 from generation.platform_sizes import PLATFORM_SIZES
 from tests.export_support import approved_team
@@ -56,7 +57,7 @@ def test_an_export_whose_worker_was_killed_completes_once_after_a_retry(
 
     export.refresh_from_db()
     assert export.status == ExportStatus.SUCCEEDED, export.error
-    archive = zipfile.ZipFile(io.BytesIO(storage.get(export.storage_key)))
+    archive = zipfile.ZipFile(io.BytesIO(media.get(export.storage_key)))
     assert archive.testzip() is None
     assert len(archive.namelist()) == MEMBERS * (1 + len(PLATFORM_SIZES)) + 1
     assert export.bytes_written == archive.fp.getbuffer().nbytes  # type: ignore[union-attr]
