@@ -20,7 +20,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
@@ -42,7 +42,7 @@ MANIFEST_COLUMNS = ["name", "email", "department", "title", "file", "approved_by
 BATCH = 500  # rows read per query while snapshotting and writing the directory
 
 
-def _approved(organization_id: UUID, department: str):  # noqa: ANN202 - a queryset
+def _approved(organization_id: UUID, department: str) -> QuerySet[Headshot]:
     qs = Headshot.objects.filter(
         organization_id=organization_id, chosen=True, review_state=ReviewState.APPROVED, member__active=True
     )
