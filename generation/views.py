@@ -23,7 +23,7 @@ from .selectors import (
     exports_of,
     headshots_visible_to,
     jobs_visible_to,
-    reference_selfie,
+    reference_selfies,
     review_queue,
     selfies_of,
 )
@@ -236,8 +236,9 @@ def headshot_choose(request, actor, headshot_id):
 def review(request, actor):
     page = page_of(request, review_queue(actor=actor).order_by("chosen_at", "pk"))
     items = []
-    for headshot in page:  # one page: the reference selfies cost a bounded number of queries
-        selfie = reference_selfie(actor=actor, member=headshot.member)
+    selfies = reference_selfies(actor=actor, members=[h.member for h in page])  # one query for the page
+    for headshot in page:
+        selfie = selfies.get(headshot.member_id)
         items.append(
             {
                 "headshot": headshot,

@@ -15,12 +15,21 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 
 
-def test_an_uploaded_photo_comes_back_as_its_card_with_the_checklist(consented, astronaut_png):
+def test_an_uploaded_photo_comes_back_as_its_card_and_its_checklist_arrives(
+    consented, astronaut_png, django_capture_on_commit_callbacks
+):
     photo = SimpleUploadedFile("me.png", astronaut_png, content_type="image/png")
-    response = browser(consented).post(reverse("generation:selfies"), {"photos": photo}, headers=HTMX)
+    page = browser(consented)
+    with django_capture_on_commit_callbacks() as checklist:
+        response = page.post(reverse("generation:selfies"), {"photos": photo}, headers=HTMX)
     assert response.status_code == 200 and b"<html" not in response.content
     selfie = Selfie.objects.get(member=consented)
-    assert f'id="selfie-{selfie.id}"'.encode() in response.content and b"checks passed" in response.content
+    # The upload answers at once: the card says the checklist is running and polls for it.
+    assert f'id="selfie-{selfie.id}"'.encode() in response.content and "Checking…".encode() in response.content
+    for task in checklist:  # the worker's part
+        task()
+    card = page.get(reverse("generation:selfie-card", args=[selfie.id]), headers=HTMX).content
+    assert b"checks passed" in card and "Checking…".encode() not in card
 
 
 def test_a_refused_photo_says_why_and_stores_nothing(consented):
