@@ -11,6 +11,7 @@ import time
 import zipfile
 
 import pytest
+from django.db import transaction
 
 from compliance.models import AuditEvent
 from core import media
@@ -43,9 +44,12 @@ def test_an_export_whose_worker_was_killed_completes_once_after_a_retry(
     monkeypatch.setenv("EXPORT_LEASE_SECONDS", "2")
     with celery_worker_process(queues="default", log=tmp_path / "first.log") as first, tasks_sent_to_redis():
         export = services.export_create(actor=hr)
-        _wait(lambda: Export.objects.get(pk=export.pk).members_done >= 1, 120, "the first checkpoint")
-        first.send_signal(signal.SIGKILL)
-        first.wait()
+        _wait(lambda: Export.objects.get(pk=export.pk).members_done >= 1, 300, "the first checkpoint")
+        with transaction.atomic():
+            # Holding the row: the worker cannot checkpoint or finish past this point, so it dies mid-export.
+            Export.objects.select_for_update().get(pk=export.pk)
+            first.send_signal(signal.SIGKILL)
+            first.wait()
     export.refresh_from_db()
     assert export.status == ExportStatus.RUNNING and 0 < export.members_done < MEMBERS, export.error
 
@@ -53,7 +57,7 @@ def test_an_export_whose_worker_was_killed_completes_once_after_a_retry(
         time.sleep(2.5)  # the dead chunk's lease expires
         assert services.exports_resume_stalled() == 1  # what beat runs every minute
         done = lambda: Export.objects.get(pk=export.pk).status != ExportStatus.RUNNING  # noqa: E731
-        _wait(done, 120, f"the resumed export\n{(tmp_path / 'second.log').read_text()}")
+        _wait(done, 300, f"the resumed export\n{(tmp_path / 'second.log').read_text()}")
 
     export.refresh_from_db()
     assert export.status == ExportStatus.SUCCEEDED, export.error
