@@ -127,7 +127,11 @@ def _upload_one(request: HttpRequest, actor: Membership) -> HttpResponse:
 def selfie_card(request: HttpRequest, actor: Membership, selfie_id: uuid.UUID) -> HttpResponse:
     """A selfie's card; polled while its checklist is still running in the background."""
     selfie = get_object_or_404(selfies_of(actor=actor), pk=selfie_id)
-    return render(request, "generation/_selfie_card.html", {"item": _selfie_item(actor, selfie), "tag": "li"})
+    response = render(request, "generation/_selfie_card.html", {"item": _selfie_item(actor, selfie), "tag": "li"})
+    if request.htmx and selfie.is_checked:
+        # The checklist arrived: the selfie area reloads, so the render button counts this photo.
+        response["HX-Trigger"] = "refresh"
+    return response
 
 
 @require_POST
