@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo serve test test-fast test-browser screenshots chromium bench bench-scale bench-gpu lint models clean
+.PHONY: install demo serve test test-fast test-browser screenshots chromium bench bench-quality bench-scale bench-gpu lint models clean
 
 install: $(STAMP)
 
@@ -19,7 +19,8 @@ $(STAMP): pyproject.toml
 
 # The browser tests drive Debian's chromium; Playwright cannot download its own browsers here.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+	  || echo "chromium could not be installed (apt-get install chromium as root); the browser tests will skip"
 
 models: install
 	$(PY) manage.py fetch_models
@@ -53,6 +54,9 @@ test-fast: install
 
 bench: install
 	$(PY) tests/bench/run.py
+
+bench-quality: install
+	$(PY) tests/bench/quality.py
 
 bench-scale: install
 	$(PINNED) $(PY) tests/bench/scale.py

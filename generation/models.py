@@ -14,7 +14,7 @@ class Engine(models.TextChoices):
 def default_framing() -> dict:
     # Fractions of the output: eye line height from the top, distance between
     # the eye centres as a share of the width.
-    return {"eye_line": 0.40, "eye_distance": 0.20}
+    return {"eye_line": 0.45, "eye_distance": 0.18}
 
 
 def default_backdrop() -> dict:

@@ -228,6 +228,9 @@ SELFIE_MAX_PIXELS = 50_000_000
 # The person segmenter: any class with person_mask(image) -> float32 HxW in [0, 1]
 # (generation.imaging.segment.Segmenter), for example an ONNX portrait-matting model.
 HEADSHOT_SEGMENTER = env("HEADSHOT_SEGMENTER", "generation.imaging.segment.MediaPipeSelfieSegmenter")
+# Face pixels the checklist asks for: the distance between the eye centres in the photo. A 1024 px
+# headshot sets the eyes about 184 px apart, so 80 px means at most about 2.3x enlargement.
+HEADSHOT_MIN_EYE_PX = env_int("HEADSHOT_MIN_EYE_PX", 80)
 
 C2PA_SIGNING_KEY = env("HEADSHOT_C2PA_SIGNING_KEY", "")
 C2PA_SIGNING_CERT = env("HEADSHOT_C2PA_SIGNING_CERT", "")

@@ -68,9 +68,19 @@
         var state = document.createElement("div");
         state.className = "state muted";
         state.textContent = "Ready to upload";
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "secondary remove";
+        remove.textContent = "Remove";
+        remove.setAttribute("aria-label", "Remove " + file.name + " before uploading");
+        remove.addEventListener("click", function () {
+          chosen.splice(index, 1);
+          render();
+        });
         body.appendChild(name);
         body.appendChild(bar);
         body.appendChild(state);
+        body.appendChild(remove);
         item.appendChild(img);
         item.appendChild(body);
         list.appendChild(item);
@@ -115,6 +125,8 @@
         xhr.upload.addEventListener("progress", function (e) {
           if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 90);
         });
+        var remove = item.querySelector("button.remove");
+        if (remove) remove.remove();
         xhr.upload.addEventListener("load", function () { state.textContent = "Checking the photo…"; });
         xhr.addEventListener("load", function () {
           bar.value = 100;

@@ -117,7 +117,9 @@ def test_every_role_walks_the_whole_journey(size, browser, live_server, celery_w
 
     with page.expect_file_chooser() as chooser:
         page.get_by_label("Choose from your library").click()
-    chooser.value.set_files([str(photos["first"]), str(photos["second"]), str(photos["dark"])])
+    chooser.value.set_files([str(photos["first"]), str(photos["second"]), str(photos["dark"]), str(photos["first"])])
+    expect(page.locator("#upload-list .upload")).to_have_count(4)
+    page.get_by_role("button", name="Remove me-1.png before uploading").last.click()  # picked twice by mistake
     expect(page.locator("#upload-list .upload")).to_have_count(3)
     expect(page.get_by_role("img", name="Preview of me-1.png")).to_be_visible()
     check(page, "selfies-previews")
@@ -138,6 +140,7 @@ def test_every_role_walks_the_whole_journey(size, browser, live_server, celery_w
     check(page, "job-progress")
     expect(page.locator(".gallery .card")).to_have_count(2, timeout=TIMEOUT_MS)
     expect(progress).to_have_count(0)
+    expect(page.locator("#job-announce")).to_have_text("Your headshots are ready: 2 variants.")
     check(page, "job-done")
 
     # Compare side by side, zoom to 100%, step with the keyboard.
