@@ -8,7 +8,7 @@ from core.exceptions import ApplicationError, NotAllowed
 from teams.models import Membership, Organization
 
 from .. import consent_texts
-from ..models import ConsentMethod, ConsentRecord, ConsentText, RetentionPolicy
+from ..models import ConsentMethod, ConsentRecord, ConsentText, Jurisdiction, MemberJurisdiction
 from .policy import retention_policy_get
 
 
@@ -26,17 +26,11 @@ def _latest(organization: Organization, jurisdiction: str) -> ConsentText | None
     return ConsentText.objects.filter(organization=organization, jurisdiction=jurisdiction).order_by("-number").first()
 
 
-def _snapshot(
-    organization: Organization,
-    jurisdiction: str,
-    template: str,
-    *,
-    material: bool,
-    policy: RetentionPolicy,
-    latest: ConsentText | None,
-) -> ConsentText:
+def _snapshot(organization: Organization, jurisdiction: str, template: str, *, material: bool) -> ConsentText:
     """Store the filled text as the next version (races resolve to one row)."""
+    policy = retention_policy_get(organization=organization)
     body = consent_texts.render(template, organization_name=organization.name, policy=policy)
+    latest = _latest(organization, jurisdiction)
     if latest is not None and latest.body == body and latest.template == template:
         return latest
     material_version = (latest.material_version if latest else 0) + (1 if material or latest is None else 0)
@@ -62,11 +56,45 @@ def consent_text_current(*, organization: Organization, jurisdiction: str | None
     name or retention policy changed), a new material version is stored:
     the retention term is part of what the member agrees to.
     """
-    policy = retention_policy_get(organization=organization)
-    jurisdiction = jurisdiction or policy.jurisdiction
+    jurisdiction = jurisdiction or retention_policy_get(organization=organization).jurisdiction
     latest = _latest(organization, jurisdiction)
     template = latest.template if latest else consent_texts.DEFAULT_TEMPLATES[jurisdiction]
-    return _snapshot(organization, jurisdiction, template, material=True, policy=policy, latest=latest)
+    if consent_texts.sha256(template) in consent_texts.RETIRED_DEFAULTS:
+        template = consent_texts.DEFAULT_TEMPLATES[jurisdiction]
+    return _snapshot(organization, jurisdiction, template, material=True)
+
+
+def member_jurisdiction(*, member: Membership) -> str:
+    """The law the member's consent follows: their own if set, else the organisation's default."""
+    own = MemberJurisdiction.objects.filter(member=member).values_list("jurisdiction", flat=True).first()
+    return own or retention_policy_get(organization=member.organization).jurisdiction
+
+
+def consent_text_for(*, member: Membership) -> ConsentText:
+    """The exact text this member must read now, in their jurisdiction."""
+    return consent_text_current(organization=member.organization, jurisdiction=member_jurisdiction(member=member))
+
+
+@transaction.atomic
+def member_jurisdiction_set(*, actor: Membership | None, member: Membership, jurisdiction: str) -> str:
+    """An admin records the law a member's consent follows. A different law is a different text:
+    a consent given under the old one no longer counts, and the member is asked again."""
+    # actor None: the operator, through the Django admin.
+    if actor is not None and (not actor.is_admin or actor.organization_id != member.organization_id):
+        raise NotAllowed("Only an admin of the member's organisation can set their jurisdiction.", code="not_admin")
+    if jurisdiction not in Jurisdiction.values:
+        raise ApplicationError(
+            f"Unknown jurisdiction; use one of {', '.join(Jurisdiction.values)}.", code="bad_jurisdiction"
+        )
+    MemberJurisdiction.objects.update_or_create(member=member, defaults={"jurisdiction": jurisdiction})
+    audit_event_record(
+        actor=actor,
+        organization=member.organization,
+        verb=Verb.MEMBER_JURISDICTION_SET,
+        target=member,
+        data={"jurisdiction": jurisdiction},
+    )
+    return jurisdiction
 
 
 @transaction.atomic
@@ -88,14 +116,7 @@ def consent_text_publish(*, actor: Membership, jurisdiction: str, template: str,
         raise ApplicationError(
             f"The text has an unknown placeholder ({exc}); use {names}.", code="bad_template"
         ) from None
-    text = _snapshot(
-        actor.organization,
-        jurisdiction,
-        template,
-        material=material,
-        policy=retention_policy_get(organization=actor.organization),
-        latest=_latest(actor.organization, jurisdiction),
-    )
+    text = _snapshot(actor.organization, jurisdiction, template, material=material)
     audit_event_record(
         actor=actor,
         organization=actor.organization,
@@ -106,10 +127,9 @@ def consent_text_publish(*, actor: Membership, jurisdiction: str, template: str,
     return text
 
 
-def consent_active(*, member: Membership, text: ConsentText | None = None) -> ConsentRecord | None:
-    """The member's consent to the current material version of their text, if any
-    (``text``: the current text, when the caller has it already)."""
-    text = text or consent_text_current(organization=member.organization)
+def consent_active(*, member: Membership) -> ConsentRecord | None:
+    """The member's consent to the current material version of their text, if any."""
+    text = consent_text_for(member=member)
     return (
         member.consents.filter(
             withdrawn_at__isnull=True,
@@ -147,7 +167,7 @@ def consent_grant(
     user_agent: str = "",
 ) -> ConsentRecord:
     """Record consent to the text the member was shown (version and hash must match)."""
-    text = consent_text_current(organization=member.organization)
+    text = consent_text_for(member=member)
     if text_version != text.version or text_sha256 != text.sha256:
         raise ApplicationError(
             "The consent text has changed since it was shown. Read the current text and consent again.",

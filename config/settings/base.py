@@ -142,6 +142,10 @@ CELERY_BEAT_SCHEDULE = {
     "retention-sweep": {"task": "compliance.tasks.retention_sweep_task", "schedule": crontab(minute=17)},
     # An export chunk whose worker died holds its lease until it expires; this picks it up again.
     "exports-resume": {"task": "generation.tasks.exports_resume_task", "schedule": crontab(minute="*")},
+    # Organisations whose contract ended (compliance.services.organization_deletion).
+    # Storage against the database: objects no row owns are deleted and reported (daily).
+    "storage-reconcile": {"task": "compliance.tasks.storage_reconcile_task", "schedule": crontab(minute=31, hour=3)},
+    "organization-deletions": {"task": "compliance.tasks.organization_deletions_task", "schedule": crontab(minute=47)},
 }
 # Uploads store a selfie decoded at no less than this long side (renders decode at 2,000 px).
 SELFIE_STORED_LONG_SIDE = env_int("SELFIE_STORED_LONG_SIDE", 2000)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.biometric import biometric_grant
+from compliance.biometric import biometric_grant, grant_check
 from compliance.crypto import descriptor_decrypt, descriptor_encrypt
 from compliance.services import ConsentRequired
 from core import media
@@ -49,7 +49,7 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
             # Serialises with member_erase, which takes the same lock: either this row is in
             # before the erasure lists what to delete, or the grant below sees consent gone.
             Membership.objects.select_for_update().filter(pk=actor.pk).first()
-            biometric_grant(member=actor)
+            grant_check(grant)  # consent still there now that the lock is held
             selfie = Selfie.objects.create(
                 id=selfie_id,
                 organization=actor.organization,
@@ -83,10 +83,16 @@ def selfie_check(*, selfie_id: uuid.UUID | str) -> Selfie | None:
     report = analysis.report
     with transaction.atomic():
         updated = Selfie.objects.filter(pk=selfie.pk, checked_at=None).update(
-            checks=report, usable=report["passed"], checked_at=timezone.now(), **_stored_figures(analysis, grant)
+            checks=report,
+            usable=report["passed"],
+            checked_at=timezone.now(),
+            # A photo that fails the checklist may show bystanders: no face figures are kept.
+            **(_stored_figures(analysis, grant) if report["passed"] else {}),
         )
         if not updated:
             return None
+        if report["passed"]:  # a usable photo now: the refused ones can go (compliance retention)
+            transaction.on_commit(lambda: rejected_selfies_release(member=member))
         audit_event_record(
             actor=None,
             organization=member.organization,
@@ -97,6 +103,24 @@ def selfie_check(*, selfie_id: uuid.UUID | str) -> Selfie | None:
         )
     selfie.refresh_from_db()
     return selfie
+
+
+def rejected_selfies_release(*, member: Membership) -> int:
+    """A photo passed: the member's earlier photos that failed the checklist go now
+    (photos whose checklist is still running stay)."""
+    rejected = list(member.selfies.filter(usable=False, checked_at__isnull=False))
+    for selfie in rejected:
+        with transaction.atomic():
+            audit_event_record(
+                actor=None,
+                organization=member.organization,
+                verb=Verb.SELFIE_DELETED,
+                target=selfie,
+                data={"why": "failed the checklist; a later photo passed"},
+            )
+            selfie.delete()
+        media.delete(selfie.storage_key)
+    return len(rejected)
 
 
 def _label(selfie: Selfie | None) -> str:

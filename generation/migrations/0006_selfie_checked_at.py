@@ -12,7 +12,7 @@ def mark_checked(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('generation', '0002_export_members_and_sizes'),
+        ('generation', '0005_export_members_and_sizes'),
     ]
 
     operations = [

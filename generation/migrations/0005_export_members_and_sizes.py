@@ -32,7 +32,7 @@ def rows_to_member_ids(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("generation", "0001_initial"),
+        ("generation", "0004_provided_photo_engine"),
         ("teams", "0001_initial"),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('generation', '0003_selfie_checked_at'),
+        ('generation', '0006_selfie_checked_at'),
         ('teams', '0001_initial'),
     ]
 
