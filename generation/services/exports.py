@@ -263,6 +263,9 @@ def _succeed(export: Export, key: str, upload: uploads.ResumableUpload) -> None:
             lease_until=None,
             finished_at=timezone.now(),
         )
+        if not updated:  # erased while it was built (the erasure deleted the row): the zip goes too
+            transaction.on_commit(lambda: media.delete(key))
+            return
         if updated:
             audit_event_record(
                 actor=None,
