@@ -23,3 +23,8 @@ def cutout_key(*, organization_id: object, member_id: object, selfie_id: object)
 
 def export_key(*, organization_id: object, export_id: object) -> str:
     return f"orgs/{organization_id}/exports/{export_id}.zip"
+
+
+def size_key(*, headshot_key: str, platform: str) -> str:
+    """A platform size of an approved headshot: beside its master, under the member's prefix."""
+    return headshot_key.removesuffix(".jpg") + f"/sizes/{platform}.jpg"

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from compliance.services import consent_active
 from core.exceptions import ApplicationError
+from core.pagination import page_of
 from generation.selectors import jobs_visible_to, review_queue, selfies_of
 
 from . import services
@@ -105,8 +106,10 @@ def invitations(request, actor):
 def _invitations_page(request, actor, *, created=None, import_errors=None, status=200):
     """The admin's invitations page; after a create it shows the new links once,
     since only the tokens' hashes are stored."""
+    page = page_of(request, invitations_of(actor=actor))
     context = {
-        "invitations": invitations_of(actor=actor)[:200],
+        "invitations": page,
+        "page": page,
         "join_links": join_links_of(actor=actor)[:50],
         "roles": Role.choices,
         "created": created or [],

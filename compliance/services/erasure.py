@@ -28,9 +28,8 @@ log = logging.getLogger(__name__)
 def _member_exports(member: Membership) -> list:
     from generation.models import Export
 
-    # member_ids is a JSON list; filter in Python so SQLite and Postgres agree.
-    exports = Export.objects.filter(organization_id=member.organization_id)
-    return [e for e in exports if str(member.pk) in (e.member_ids or [])]
+    # One indexed query through ExportMember, whatever the number or size of exports.
+    return list(Export.objects.filter(organization_id=member.organization_id, members__member=member).distinct())
 
 
 def _delete_rows(member: Membership) -> tuple[dict[str, int], list[str]]:
@@ -40,6 +39,7 @@ def _delete_rows(member: Membership) -> tuple[dict[str, int], list[str]]:
     selfies = list(member.selfies.all())
     headshots = list(member.headshots.all())
     keys = [s.storage_key for s in selfies] + [h.storage_key for h in headshots]
+    keys += [made["key"] for h in headshots for made in (h.sizes or {}).values()]
     counts = {
         "selfies": len(selfies),
         "descriptors": sum(1 for s in selfies if getattr(s, "descriptor", None)),

@@ -192,13 +192,16 @@ def _selfie_keys(selfie) -> list[str]:
 def _sweep_rows(run: SweepRun, category: str, queryset: QuerySet, keys_of, *, batch_size: int) -> int:
     """Delete due rows batch by batch: storage first, the row only once its objects are gone."""
 
-    seen: set = set()
+    # Keyset pagination (pk > last): each batch costs the same however many came before,
+    # where excluding the ids already seen grew with every batch.
+    last = None
     deleted = 0
     while True:
-        ids = list(queryset.exclude(pk__in=seen).values_list("pk", flat=True)[:batch_size])
+        page = queryset.order_by("pk") if last is None else queryset.filter(pk__gt=last).order_by("pk")
+        ids = list(page.values_list("pk", flat=True)[:batch_size])
         if not ids:
             return deleted
-        seen.update(ids)
+        last = ids[-1]
         with transaction.atomic():
             for row in queryset.model.objects.select_for_update(skip_locked=True).filter(pk__in=ids):
                 try:
