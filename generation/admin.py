@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import BrandStyle, Export, GenerationJob, Headshot, Selfie
+from .models import BrandStyle, Export, ExportMember, GenerationJob, Headshot, Selfie
 from .services.removal import media_rows_delete
 
 
@@ -184,8 +184,22 @@ class ExportAdmin(DeletesMediaAdmin):
         "status",
         "storage_key",
         "headshot_count",
-        "member_ids",
+        "members_done",
+        "bytes_written",
+        "attempts",
+        "lease_until",
         "error",
         "created_at",
         "finished_at",
     ]
+
+
+@admin.register(ExportMember)
+class ExportMemberAdmin(ServiceMadeAdmin):
+    """Who is in which export (erasure follows these rows to the zips holding a person)."""
+
+    list_display = ["export", "position", "name", "member"]
+    search_fields = ["export__id", "member__user__email", "name"]
+    list_select_related = ["export", "member__user"]
+    raw_id_fields = ["export", "member", "headshot"]
+    readonly_fields = ["export", "member", "headshot", "position", "name", "entries"]

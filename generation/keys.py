@@ -34,3 +34,8 @@ def selfie_object_keys(selfie: Selfie) -> list[str]:
     """A selfie's pixels and its cut-out: deleted together."""
     cutout = cutout_key(organization_id=selfie.organization_id, member_id=selfie.member_id, selfie_id=selfie.pk)
     return [selfie.storage_key, cutout]
+
+
+def size_key(*, headshot_key: str, platform: str) -> str:
+    """A platform size of an approved headshot: beside its master, under the member's prefix."""
+    return headshot_key.removesuffix(".jpg") + f"/sizes/{platform}.jpg"

@@ -21,7 +21,7 @@ from core import media
 from teams.models import Membership, Organization
 
 from . import keys
-from .models import BrandStyle, Export, ExportStatus, GenerationJob, Headshot, JobStatus, Selfie
+from .models import BrandStyle, Export, ExportMember, ExportStatus, GenerationJob, Headshot, JobStatus, Selfie
 from .selectors import jobs_visible_to, review_queue, selfies_of
 from .services import job_cancel_for_member
 
@@ -32,7 +32,7 @@ def _day(value: datetime | None) -> str:
 
 class GenerationData:
     # BrandStyle.created_by names the admin who made a style: kept (the style is the organisation's).
-    models = (Selfie, GenerationJob, Headshot, Export, BrandStyle)
+    models = (Selfie, GenerationJob, Headshot, Export, ExportMember, BrandStyle)  # ExportMember goes with its Export
 
     def stop(self, *, member: Membership, reason: str) -> int:
         return job_cancel_for_member(member=member, reason=reason)
@@ -42,6 +42,7 @@ class GenerationData:
             selfies = list(member.selfies.all())
             headshots = list(member.headshots.all())
             object_keys = [s.storage_key for s in selfies] + [h.storage_key for h in headshots]
+            object_keys += [made["key"] for h in headshots for made in (h.sizes or {}).values()]
             counts = {
                 "selfies": len(selfies),
                 "descriptors": sum(1 for s in selfies if s.descriptor),
@@ -58,10 +59,9 @@ class GenerationData:
         """Exports live outside the member's prefix: a row goes only once its zip is gone,
         so a failed delete is found again by the retry."""
         deleted = failed = 0
-        # member_ids is a JSON list; filter in Python so SQLite and Postgres agree.
-        for export in Export.objects.filter(organization_id=member.organization_id):
-            if str(member.pk) not in (export.member_ids or []):
-                continue
+        # One indexed query through ExportMember, whatever the number or size of exports.
+        exports = Export.objects.filter(organization_id=member.organization_id, members__member=member).distinct()
+        for export in exports:
             # A running export has no storage_key yet but may be writing its zip: delete where it goes.
             key = export.storage_key or keys.export_key(organization_id=export.organization_id, export_id=export.pk)
             try:

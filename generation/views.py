@@ -8,11 +8,13 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from compliance.services import consent_active
 from core.exceptions import ApplicationError
 from core.http import AppRequest
+from core.pagination import page_number, page_of
 from teams.access import invalid, member_view, refuse
 from teams.models import Membership
 from teams.selectors import members_of
@@ -25,7 +27,7 @@ from .selectors import (
     exports_of,
     headshots_visible_to,
     jobs_visible_to,
-    reference_selfie,
+    reference_selfies,
     review_queue,
     selfies_of,
 )
@@ -58,7 +60,7 @@ def _selfie_item(actor: Membership, selfie: Selfie) -> dict[str, Any]:
         "url": _url_or_none(services.selfie_view_url, actor=actor, selfie=selfie),
         "failed": failed,
         "passed": [c for c in checks if c.get("passed")],
-        "pending": not checks,
+        "pending": not selfie.is_checked,
     }
 
 
@@ -102,7 +104,10 @@ def _upload(request: AppRequest, actor: Membership) -> None:
         except ApplicationError as exc:
             messages.error(request, f"{upload.name}: {exc.message}")
             continue
-        if selfie.usable:
+        selfie.refresh_from_db()  # where tasks run in-process (embedded defaults) the checklist is done
+        if not selfie.is_checked:
+            messages.info(request, f"{upload.name}: uploaded; the checklist is running (reload to see it).")
+        elif selfie.usable:
             messages.success(request, f"{upload.name}: uploaded, and it passes the checklist.")
         else:
             note = "uploaded, but it cannot be used (see why below)."
@@ -127,7 +132,11 @@ def _upload_one(request: AppRequest, actor: Membership) -> HttpResponse:
 def selfie_card(request: AppRequest, actor: Membership, selfie_id: uuid.UUID) -> HttpResponse:
     """A selfie's card; polled while its checklist is still running in the background."""
     selfie = get_object_or_404(selfies_of(actor=actor), pk=selfie_id)
-    return render(request, "generation/_selfie_card.html", {"item": _selfie_item(actor, selfie), "tag": "li"})
+    response = render(request, "generation/_selfie_card.html", {"item": _selfie_item(actor, selfie), "tag": "li"})
+    if request.htmx and selfie.is_checked:
+        # The checklist arrived: the selfie area reloads, so the render button counts this photo.
+        response["HX-Trigger"] = "refresh"
+    return response
 
 
 @require_POST
@@ -236,10 +245,11 @@ def headshot_choose(request: AppRequest, actor: Membership, headshot_id: UUID) -
 
 @member_view("hr")
 def review(request: AppRequest, actor: Membership) -> HttpResponse:
-    queue = review_queue(actor=actor).order_by("chosen_at")
+    page = page_of(request, review_queue(actor=actor).order_by("chosen_at", "pk"))
     items = []
-    for headshot in queue:
-        selfie = reference_selfie(actor=actor, member=headshot.member)
+    selfies = reference_selfies(actor=actor, members=[h.member for h in page])  # one query for the page
+    for headshot in page:
+        selfie = selfies.get(headshot.member_id)
         items.append(
             {
                 "headshot": headshot,
@@ -247,7 +257,12 @@ def review(request: AppRequest, actor: Membership) -> HttpResponse:
                 "selfie_url": selfie and _url_or_none(services.selfie_view_url, actor=actor, selfie=selfie),
             }
         )
-    return render(request, "generation/review.html", {"items": items})
+    return render(request, "generation/review.html", {"items": items, "page": page})
+
+
+def _back_to_review(request: AppRequest) -> HttpResponse:
+    # The same slice of the queue, not the whole queue again: a review costs the same at any size.
+    return redirect(f"{reverse('generation:review')}?page={page_number(request.POST)}")
 
 
 @require_POST
@@ -260,7 +275,7 @@ def review_approve(request: AppRequest, actor: Membership, headshot_id: UUID) ->
         refuse(request, exc)
     else:
         messages.success(request, f"Approved the headshot of {headshot.member.display_name}.")
-    return redirect("generation:review")
+    return _back_to_review(request)
 
 
 @require_POST
@@ -269,7 +284,7 @@ def review_bulk_approve(request: AppRequest, actor: Membership) -> HttpResponse:
     form = BulkApproveForm(request.POST, actor=actor)
     if not form.is_valid():
         messages.error(request, form.problem())
-        return redirect("generation:review")
+        return _back_to_review(request)
     approved = 0
     for headshot in form.cleaned_data["headshots"]:
         try:
@@ -279,7 +294,7 @@ def review_bulk_approve(request: AppRequest, actor: Membership) -> HttpResponse:
         else:
             approved += 1
     messages.success(request, f"Approved {approved} headshot{'s' if approved != 1 else ''}.")
-    return redirect("generation:review")
+    return _back_to_review(request)
 
 
 @require_POST
@@ -295,7 +310,7 @@ def review_reject(request: AppRequest, actor: Membership, headshot_id: UUID) -> 
         refuse(request, exc)
     else:
         messages.success(request, f"Rejected the headshot of {headshot.member.display_name}.")
-    return redirect("generation:review")
+    return _back_to_review(request)
 
 
 @member_view("hr")
@@ -318,9 +333,11 @@ def exports(request: AppRequest, actor: Membership) -> HttpResponse:
         .values_list("department", flat=True)
         .distinct()
     )
-    rows = list(exports_of(actor=actor)[:100])
+    page = page_of(request, exports_of(actor=actor).order_by("-created_at", "pk"))
+    rows = list(page)
     context = {
         "exports": rows,
+        "page": page,
         "departments": departments,
         "busy": any(e.status in ("queued", "running") for e in rows),
     }

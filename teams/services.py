@@ -157,6 +157,22 @@ def _invitation_check_new(*, organization: Organization, email: str) -> None:
         raise ApplicationError(f"{email} already has an open invitation.", code="already_invited")
 
 
+def _emails_taken(*, organization: Organization, emails: list[str]) -> dict[str, ApplicationError]:
+    """_invitation_check_new for a whole file in two queries per thousand rows, not two per row."""
+    wanted = sorted({(email or "").strip().lower() for email in emails} - {""})
+    taken: dict[str, ApplicationError] = {}
+    for start in range(0, len(wanted), 1000):
+        batch = wanted[start : start + 1000]
+        invited = Invitation.objects.filter(
+            organization=organization, email__in=batch, accepted_at__isnull=True, revoked_at__isnull=True
+        ).values_list("email", flat=True)
+        for email in invited:
+            taken[email] = ApplicationError(f"{email} already has an open invitation.", code="already_invited")
+        for email in Membership.objects.filter(user__username__in=batch).values_list("user__username", flat=True):
+            taken[email] = ApplicationError(f"{email} already has an account.", code="already_member")
+    return taken
+
+
 @transaction.atomic
 def invitation_create(
     *,
@@ -232,8 +248,12 @@ def invitations_import_csv(
     result = CsvImportResult()
     pending: list[tuple[Invitation, str]] = []
     seen: set[str] = set()
-    for line, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+    rows = [
+        (line, {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k})
+        for line, raw in enumerate(reader, start=2)
+    ]
+    taken = _emails_taken(organization=actor.organization, emails=[row.get("email", "") for _, row in rows])
+    for line, row in rows:
         try:
             invitation, token = _invitation_build(
                 actor=actor,
@@ -247,7 +267,8 @@ def invitations_import_csv(
             )
             if invitation.email in seen:
                 raise ApplicationError(f"{invitation.email} appears twice in the file.", code="duplicate_row")
-            _invitation_check_new(organization=actor.organization, email=invitation.email)
+            if invitation.email in taken:
+                raise taken[invitation.email]
         except ApplicationError as exc:
             result.errors.append({"line": line, "email": row.get("email", ""), "error": exc.message})
             continue
@@ -263,10 +284,10 @@ def invitations_import_csv(
             details=result.errors,
         )
     with transaction.atomic():
-        for invitation, token in pending:
-            invitation.save()
-            result.created.append(IssuedInvitation(invitation=invitation, token=token))
-            if send:
+        Invitation.objects.bulk_create([invitation for invitation, _token in pending], batch_size=500)
+        result.created = [IssuedInvitation(invitation=invitation, token=token) for invitation, token in pending]
+        if send:
+            for invitation, _token in pending:
                 _mail_after_commit(invitation, "invitation")
         audit_event_record(
             actor=actor,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
 from core.http import AppRequest
+from core.pagination import page_of
 
 from . import services
 from .access import member_view, refuse
@@ -114,8 +115,10 @@ def _invitations_page(
 ) -> HttpResponse:
     """The admin's invitations page; after a create it shows the new links once,
     since only the tokens' hashes are stored."""
+    page = page_of(request, invitations_of(actor=actor))
     context = {
-        "invitations": invitations_of(actor=actor)[:200],
+        "invitations": page,
+        "page": page,
         "join_links": join_links_of(actor=actor)[:50],
         "roles": Role.choices,
         "created": created or [],

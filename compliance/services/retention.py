@@ -109,13 +109,17 @@ def retention_rows_delete(
     *, run: SweepRun, category: str, queryset: QuerySet[Any], keys_of: Callable[[Any], list[str]], batch_size: int
 ) -> int:
     """Delete due rows batch by batch: storage first, the row only once its objects are gone."""
-    seen: set = set()
+
+    # Keyset pagination (pk > last): each batch costs the same however many came before,
+    # where excluding the ids already seen grew with every batch.
+    last = None
     deleted = 0
     while True:
-        ids = list(queryset.exclude(pk__in=seen).values_list("pk", flat=True)[:batch_size])
+        page = queryset.order_by("pk") if last is None else queryset.filter(pk__gt=last).order_by("pk")
+        ids = list(page.values_list("pk", flat=True)[:batch_size])
         if not ids:
             return deleted
-        seen.update(ids)
+        last = ids[-1]
         with transaction.atomic():
             for row in queryset.model.objects.select_for_update(skip_locked=True).filter(pk__in=ids):
                 try:

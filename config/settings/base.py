@@ -145,6 +145,8 @@ CELERY_BEAT_SCHEDULE = {
     # Retention (compliance.services.retention): idempotent and safe to overlap, so hourly is fine;
     # hourly also makes a policy of "0 days" mean "within the hour" for anything the job hook missed.
     "retention-sweep": {"task": "compliance.tasks.retention_sweep_task", "schedule": crontab(minute=17)},
+    # An export chunk whose worker died holds its lease until it expires; this picks it up again.
+    "exports-resume": {"task": "generation.tasks.exports_resume_task", "schedule": crontab(minute="*")},
     # Reminders are due by day; hourly keeps each one within the hour of when it falls due.
     "invitation-reminders": {"task": "teams.tasks.invitation_reminders_task", "schedule": crontab(minute=41)},
     # Organisations whose contract ended (compliance.services.organization_deletion).
@@ -154,6 +156,13 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_RESULT_BACKEND: str | None
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {}
+# Uploads store a selfie decoded at no less than this long side (renders decode at 2,000 px).
+SELFIE_STORED_LONG_SIDE = env_int("SELFIE_STORED_LONG_SIDE", 2000)
+# Exports are built in chunks far below the task time limit (generation.services.exports).
+EXPORT_PART_BYTES = env_int("EXPORT_PART_BYTES", 8 * 1024 * 1024)  # S3 parts: at least 5 MiB
+EXPORT_CHUNK_MEMBERS = env_int("EXPORT_CHUNK_MEMBERS", 500)
+EXPORT_CHUNK_SECONDS = env_int("EXPORT_CHUNK_SECONDS", 60)
+EXPORT_LEASE_SECONDS = env_int("EXPORT_LEASE_SECONDS", 300)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL

@@ -44,11 +44,12 @@ class ChecklistSerializer(serializers.Serializer):
 
 
 class SelfieSerializer(serializers.ModelSerializer):
-    checks = ChecklistSerializer(read_only=True)
+    checked = serializers.BooleanField(source="is_checked", read_only=True, help_text="False while the checklist runs.")
+    checks = ChecklistSerializer(source="checklist", read_only=True, allow_null=True)
 
     class Meta:
         model = Selfie
-        fields = ["id", "uploaded_at", "width", "height", "original_format", "usable", "checks"]
+        fields = ["id", "uploaded_at", "width", "height", "original_format", "checked", "usable", "checks"]
         read_only_fields = fields
 
 

@@ -4,13 +4,14 @@ import uuid
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from compliance.biometric import BiometricGrant, biometric_grant, grant_check
 from compliance.crypto import column_rotate, descriptor_decrypt, descriptor_encrypt
 from compliance.models import SweepRun
-from compliance.services import retention_policy_get, retention_rows_delete
+from compliance.services import ConsentRequired, retention_policy_get, retention_rows_delete
 from core import media
 from core.audit import Verb, audit_event_record
 from core.exceptions import ApplicationError, NotFound
@@ -18,7 +19,7 @@ from generation import keys
 from teams.models import Membership
 
 from ..imaging.checks import OtherSelfie, SelfieAnalysis, analyse_selfie, set_checks
-from ..imaging.io import ImageRejected, decode_upload, encode_jpeg
+from ..imaging.io import ImageRejected, decode_upload, encode_jpeg, open_rgb
 from ..models import GenerationJob, Selfie
 
 MAX_SELFIES = 12
@@ -26,24 +27,26 @@ RELEASE_BATCH = 100
 
 
 def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
-    """Check, strip and store one selfie for the actor themself.
+    """Strip and store one selfie for the actor themself, and answer at once: the checklist
+    runs after the commit, on a worker (``selfie_check``), and the selfie is usable once it passes.
 
     Nothing is decoded before consent, and nothing is stored when the file is
-    refused. The stored copy is a fresh JPEG: EXIF (GPS included) is gone.
+    refused. The stored copy is a fresh JPEG: EXIF (GPS included) is gone. A large
+    photo is decoded at the resolution renders use (libjpeg's draft mode), which is
+    what keeps a 12 MP upload quick.
     """
+    from ..tasks import check_selfie_task
+
     grant = biometric_grant(member=actor)  # refuses without an active consent
     if actor.selfies.count() >= MAX_SELFIES:
         raise ApplicationError(f"You can keep at most {MAX_SELFIES} selfies; delete one first.", code="too_many")
     try:
-        decoded = decode_upload(data)
+        decoded = decode_upload(data, min_long_side=settings.SELFIE_STORED_LONG_SIDE)
     except ImageRejected as exc:
         raise ApplicationError(exc.message, code=exc.code) from None
-    analysis = analyse_selfie(decoded.image)
-    analysis.checks += set_checks(analysis, _label(None), _others(actor, grant))
-    report = analysis.report
     selfie_id = uuid.uuid4()
     key = keys.selfie_key(organization_id=actor.organization_id, member_id=actor.id, selfie_id=selfie_id)
-    media.put(key, encode_jpeg(decoded.image), grant=grant)
+    media.put(key, encode_jpeg(decoded.image, optimize=False), grant=grant)
     try:
         with transaction.atomic():
             # Serialises with member_erase, which takes the same lock: either this row is in
@@ -58,29 +61,57 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
                 width=decoded.image.width,
                 height=decoded.image.height,
                 original_format=decoded.original_format,
-                checks=report,
-                usable=report["passed"],
-                # A photo that fails the checklist may show bystanders: no face figures are kept.
-                **(_stored_figures(analysis, grant) if report["passed"] else {}),
             )
-            audit_event_record(
-                actor=actor,
-                organization=actor.organization,
-                verb=Verb.SELFIE_UPLOADED,
-                target=selfie,
-                data={"usable": selfie.usable, "failed": [c["code"] for c in report["checks"] if not c["passed"]]},
-            )
+            audit_event_record(actor=actor, organization=actor.organization, verb=Verb.SELFIE_UPLOADED, target=selfie)
+            transaction.on_commit(lambda: check_selfie_task.delay(str(selfie_id)))
     except Exception:
         media.delete(key)  # no orphan file when the row is not written
         raise
-    if selfie.usable:
-        transaction.on_commit(lambda: rejected_selfies_release(member=actor))
+    return selfie
+
+
+def selfie_check(*, selfie_id: uuid.UUID | str) -> Selfie | None:
+    """Run the checklist on a stored selfie and record it. Idempotent: a checked selfie is left
+    as it is; a selfie erased, or whose member withdrew consent, is skipped quietly."""
+    selfie = Selfie.objects.select_related("member__organization").filter(pk=selfie_id, checked_at=None).first()
+    if selfie is None:
+        return None
+    member = selfie.member
+    try:
+        grant = biometric_grant(member=member)
+    except ConsentRequired:
+        return None  # withdrawal and erasure delete the selfie themselves
+    analysis = analyse_selfie(open_rgb(media.get(selfie.storage_key, grant=grant)))
+    analysis.checks += set_checks(analysis, _label(None), _others(member, grant))
+    report = analysis.report
+    with transaction.atomic():
+        updated = Selfie.objects.filter(pk=selfie.pk, checked_at=None).update(
+            checks=report,
+            usable=report["passed"],
+            checked_at=timezone.now(),
+            # A photo that fails the checklist may show bystanders: no face figures are kept.
+            **(_stored_figures(analysis, grant) if report["passed"] else {}),
+        )
+        if not updated:
+            return None
+        if report["passed"]:  # a usable photo now: the refused ones can go (compliance retention)
+            transaction.on_commit(lambda: rejected_selfies_release(member=member))
+        audit_event_record(
+            actor=None,
+            organization=member.organization,
+            verb=Verb.SELFIE_CHECKED,
+            target=selfie,
+            subject=member,
+            data={"usable": report["passed"], "failed": [c["code"] for c in report["checks"] if not c["passed"]]},
+        )
+    selfie.refresh_from_db()
     return selfie
 
 
 def rejected_selfies_release(*, member: Membership) -> int:
-    """A photo passed: the member's earlier photos that failed the checklist go now."""
-    rejected = list(member.selfies.filter(usable=False))
+    """A photo passed: the member's earlier photos that failed the checklist go now
+    (photos whose checklist is still running stay)."""
+    rejected = list(member.selfies.filter(usable=False, checked_at__isnull=False))
     for selfie in rejected:
         with transaction.atomic():
             audit_event_record(

@@ -10,6 +10,7 @@ from compliance import crypto
 from compliance.biometric import BiometricAccessDenied, biometric_grant, subject_access_grant
 from compliance.services import ConsentRequired, consent_withdraw
 from generation.services import selfie_descriptors_rotate
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -103,10 +104,9 @@ def _raw_columns(selfie) -> tuple[bytes, bytes]:
 
 
 def test_the_perceptual_hash_and_skin_colour_are_encrypted_at_rest(consented, astronaut_png, settings):
-    from generation import services as gen
     from generation.models import Selfie
 
-    selfie = gen.selfie_upload(actor=consented, data=astronaut_png)
+    selfie = factories.selfie(actor=consented, data=astronaut_png)
     stored = Selfie.objects.get(pk=selfie.pk)
     assert isinstance(stored.phash, str) and len(stored.phash) == 16
     assert len(stored.skin_lab) == 3
