@@ -66,6 +66,8 @@ bench-gpu: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(PY) -m mypy
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

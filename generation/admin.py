@@ -14,7 +14,7 @@ from .services.removal import media_rows_delete
 
 
 class ServiceMadeAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -45,7 +45,7 @@ class BrandStyleAdmin(ServiceMadeAdmin):
     list_select_related = ["organization"]
     raw_id_fields = ["organization", "created_by"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # A style change makes a new version (generation.services.brand_style_update).
         return [field.name for field in self.model._meta.fields]
 
@@ -80,13 +80,13 @@ class SelfieAdmin(DeletesMediaAdmin):
 
 class HeadshotInline(admin.TabularInline):
     model = Headshot
-    fields = ["variant_index", "chosen", "review_state", "rejection_reason", "width", "height"]
+    fields = ("variant_index", "chosen", "review_state", "rejection_reason", "width", "height")
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

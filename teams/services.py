@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User  # the project keeps Django's user model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -18,14 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from compliance.services.retention import offboarding_start
 from core.audit import Verb, audit_event_record
 from core.exceptions import ApplicationError, NotAllowed, NotFound
 
 from .mail import MailBounced, mail_send
 from .models import Delivery, Invitation, JoinLink, Membership, Organization, Role
-
-User = get_user_model()
+from .signals import membership_ended, organization_created
 
 CSV_COLUMNS = ["email", "first_name", "last_name", "department", "title", "role"]
 
@@ -57,7 +55,7 @@ def _normalise_email(email: str) -> str:
     return email
 
 
-def _user_create(*, email: str, password: str, first_name: str, last_name: str):
+def _user_create(*, email: str, password: str, first_name: str, last_name: str) -> User:
     if User.objects.filter(username=email).exists():
         raise ApplicationError("An account with this e-mail already exists. Sign in instead.", code="user_exists")
     user = User(username=email, email=email, first_name=first_name, last_name=last_name)
@@ -81,9 +79,7 @@ def organization_create(
     admin_first_name: str = "",
     admin_last_name: str = "",
 ) -> Membership:
-    """Create an organisation, its first admin and its default brand style."""
-    from generation.services import brand_style_create_default
-
+    """Create an organisation and its first admin; the apps above add their defaults (signals)."""
     if Organization.objects.filter(slug=slug).exists():
         raise ApplicationError(f"The organisation slug {slug!r} is taken.", code="slug_taken")
     org = Organization.objects.create(
@@ -97,7 +93,7 @@ def organization_create(
     )
     admin = Membership.objects.create(user=user, organization=org, role=Role.ADMIN)
     audit_event_record(actor=admin, organization=org, verb=Verb.ORGANIZATION_CREATED, target=org)
-    brand_style_create_default(organization=org, actor=admin)
+    organization_created.send(sender=Organization, organization=org, admin=admin)
     return admin
 
 
@@ -418,7 +414,7 @@ def membership_deactivate(*, actor: Membership, member: Membership) -> Membershi
     # The login stays during the offboarding grace period, for the privacy page only (download,
     # withdraw): every other page needs an active membership. It goes with the erasure.
     audit_event_record(actor=actor, organization=member.organization, verb=Verb.MEMBERSHIP_DEACTIVATED, target=member)
-    offboarding_start(member=member)  # the erasure cascade follows after the grace period
+    membership_ended.send(sender=Membership, member=member)  # compliance starts offboarding
     return member
 
 

@@ -10,15 +10,14 @@ def mark_checked(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0005_export_members_and_sizes'),
+        ("generation", "0005_export_members_and_sizes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='selfie',
-            name='checked_at',
+            model_name="selfie",
+            name="checked_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.RunPython(mark_checked, migrations.RunPython.noop),

@@ -4,23 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0006_selfie_checked_at'),
-        ('teams', '0001_initial'),
+        ("generation", "0006_selfie_checked_at"),
+        ("teams", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='export',
-            index=models.Index(fields=['organization', '-created_at'], name='export_org_newest'),
+            model_name="export",
+            index=models.Index(fields=["organization", "-created_at"], name="export_org_newest"),
         ),
         migrations.AddIndex(
-            model_name='generationjob',
-            index=models.Index(fields=['organization', '-created_at'], name='job_org_newest'),
+            model_name="generationjob",
+            index=models.Index(fields=["organization", "-created_at"], name="job_org_newest"),
         ),
         migrations.AddIndex(
-            model_name='headshot',
-            index=models.Index(fields=['organization', 'job', 'variant_index'], name='headshot_org_list'),
+            model_name="headshot",
+            index=models.Index(fields=["organization", "job", "variant_index"], name="headshot_org_list"),
         ),
     ]

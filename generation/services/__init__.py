@@ -11,7 +11,14 @@ from .exports import export_build, export_create, export_download_url, exports_r
 from .jobs import job_cancel_for_member, job_enqueue, job_retry, job_run
 from .provided import headshot_provide
 from .review import headshot_approve, headshot_choose, headshot_reject, headshot_view_url
-from .selfies import selfie_check, selfie_delete, selfie_upload, selfie_view_url
+from .selfies import (
+    selfie_check,
+    selfie_delete,
+    selfie_descriptors_rotate,
+    selfie_upload,
+    selfie_view_url,
+    selfies_release_after_render,
+)
 from .sizes import headshot_sizes_make
 from .style_editor import brand_style_preview, brand_style_rerender_approved, brand_style_save
 from .styles import brand_style_create_default, brand_style_update
@@ -43,6 +50,8 @@ __all__ = [
     "job_run",
     "selfie_check",
     "selfie_delete",
+    "selfie_descriptors_rotate",
     "selfie_upload",
     "selfie_view_url",
+    "selfies_release_after_render",
 ]

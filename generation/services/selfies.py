@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.biometric import biometric_grant, grant_check
-from compliance.crypto import descriptor_decrypt, descriptor_encrypt
-from compliance.services import ConsentRequired
+from compliance.biometric import BiometricGrant, biometric_grant, grant_check
+from compliance.crypto import column_rotate, descriptor_decrypt, descriptor_encrypt
+from compliance.models import SweepRun
+from compliance.services import ConsentRequired, retention_policy_get, retention_rows_delete
 from core import media
 from core.audit import Verb, audit_event_record
 from core.exceptions import ApplicationError, NotFound
@@ -18,9 +20,10 @@ from teams.models import Membership
 
 from ..imaging.checks import OtherSelfie, SelfieAnalysis, analyse_selfie, set_checks
 from ..imaging.io import ImageRejected, decode_upload, encode_jpeg, open_rgb
-from ..models import Selfie
+from ..models import GenerationJob, Selfie
 
 MAX_SELFIES = 12
+RELEASE_BATCH = 100
 
 
 def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
@@ -127,19 +130,19 @@ def _label(selfie: Selfie | None) -> str:
     return "This photo" if selfie is None else f"your photo from {selfie.uploaded_at:%d %b %Y %H:%M}"
 
 
-def descriptor_of(selfie: Selfie, *, grant) -> np.ndarray | None:
+def descriptor_of(selfie: Selfie, *, grant: BiometricGrant) -> np.ndarray | None:
     """The selfie's face descriptor, decrypted (needs a compliance.biometric grant)."""
     return None if not selfie.descriptor else descriptor_decrypt(selfie.descriptor, grant=grant)
 
 
-def _others(actor: Membership, grant) -> list[OtherSelfie]:
+def _others(actor: Membership, grant: BiometricGrant) -> list[OtherSelfie]:
     return [
         OtherSelfie(label=_label(s), descriptor=descriptor_of(s, grant=grant), phash=s.phash, ref=str(s.id))
         for s in actor.selfies.filter(usable=True).order_by("uploaded_at")
     ]
 
 
-def _stored_figures(analysis: SelfieAnalysis, grant) -> dict:
+def _stored_figures(analysis: SelfieAnalysis, grant: BiometricGrant) -> dict[str, Any]:
     # Biometric data at rest: the descriptor is stored encrypted (compliance.crypto).
     descriptor = None if analysis.descriptor is None else descriptor_encrypt(analysis.descriptor, grant=grant)
     return {"descriptor": descriptor, "phash": analysis.phash, "skin_lab": analysis.skin_lab}
@@ -162,3 +165,33 @@ def selfie_view_url(*, actor: Membership, selfie: Selfie) -> str:
             raise NotFound("No such selfie.")
         audit_event_record(actor=actor, organization=actor.organization, verb=Verb.SELFIE_VIEWED, target=selfie)
     return media.media_url(selfie.storage_key)
+
+
+def selfies_release_after_render(*, job: GenerationJob) -> None:
+    """Policy N = 0: delete the selfies a job used as soon as it succeeded."""
+    if retention_policy_get(organization=job.organization).selfie_days != 0:
+        return
+
+    def release() -> None:
+        run = SweepRun(started_at=timezone.now())
+        used = Selfie.objects.filter(member_id=job.member_id, uploaded_at__lte=job.started_at or timezone.now())
+        count = retention_rows_delete(
+            run=run, category="selfie", queryset=used, keys_of=keys.selfie_object_keys, batch_size=RELEASE_BATCH
+        )
+        with transaction.atomic():
+            audit_event_record(
+                actor=None,
+                organization=job.organization,
+                verb=Verb.SELFIES_RELEASED,
+                target=job,
+                data={"selfies": count, "errors": run.errors},
+            )
+
+    transaction.on_commit(release)
+
+
+def selfie_descriptors_rotate(*, batch_size: int = 500) -> int:
+    """Re-encrypt every stored face figure (descriptor, perceptual hash, skin colour) with the
+    newest key. Idempotent; returns how many values were re-encrypted."""
+    names = {field.name for field in Selfie._meta.fields}
+    return sum(column_rotate(Selfie, name, batch_size) for name in ("descriptor", "phash", "skin_lab") if name in names)
