@@ -15,3 +15,19 @@ def render_job_task(job_id: str) -> None:
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=3)
 def build_export_task(export_id: str) -> None:
     services.export_build(export_id=export_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=3)
+def make_sizes_task(headshot_id: str) -> None:
+    services.headshot_sizes_make(headshot_id=headshot_id)
+
+
+@shared_task
+def exports_resume_task() -> int:
+    return services.exports_resume_stalled()
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=3)
+def check_selfie_task(selfie_id: str) -> None:
+    """The selfie checklist, off the upload's request path (default queue)."""
+    services.selfie_check(selfie_id=selfie_id)

@@ -4,9 +4,30 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.test.utils import override_settings
 from rest_framework.test import APIClient
 
+from config.settings.base import media_storage
 from tests import factories
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_storage(tmp_path_factory: pytest.TempPathFactory):
+    """Media go to a fresh folder, or, with HEADSHOT_TEST_SERVICES=1, to a moto S3 server started
+    here (its address goes into the environment, so a worker subprocess uses the same bucket)."""
+    if os.environ.get("HEADSHOT_TEST_SERVICES") == "1" and not os.environ.get("S3_BUCKET"):
+        from tests.s3server import start_moto_s3
+
+        start_moto_s3()
+    if os.environ.get("S3_BUCKET"):
+        media = media_storage()
+        root = django_settings.MEDIA_ROOT
+    else:
+        root = tmp_path_factory.mktemp("media")
+        media = {"BACKEND": "core.storages.SignedFileSystemStorage", "OPTIONS": {"location": root}}
+    with override_settings(STORAGES={**django_settings.STORAGES, "default": media}, MEDIA_ROOT=root):
+        yield
 
 
 @pytest.fixture
@@ -74,3 +95,30 @@ def faces_dev_dir() -> Path:
 @pytest.fixture(scope="session")
 def astronaut_png() -> bytes:
     return factories.astronaut_png()
+
+
+@pytest.fixture(scope="session")
+def _smtp_session():
+    from tests.smtpserver import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp(_smtp_session, settings):
+    """A real SMTP server on loopback, with Django's SMTP backend pointed at it."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _smtp_session.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    _smtp_session.inbox.messages.clear()
+    return _smtp_session.inbox
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """``with commit(): ...`` runs what the block enqueued after commit (mails, renders) at its end."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

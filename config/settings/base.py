@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import urlparse
+from typing import Any, overload
+from urllib.parse import unquote, urlparse
 
 import dj_database_url
 from celery.schedules import crontab
@@ -19,6 +20,10 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
+@overload
+def env(name: str, default: str) -> str: ...
+@overload
+def env(name: str, default: None = None) -> str | None: ...
 def env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name, "").strip()
     return value or default
@@ -110,11 +115,11 @@ if DATABASE_URL:
         raise ImproperlyConfigured("DATABASE_URL names an unsupported database scheme")
     DATABASES = {"default": _db}
 else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)  # embedded defaults live here
+    # Embedded defaults live in VAR_DIR; core.apps creates it at start-up, not at import.
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "db.sqlite3",
+            "NAME": str(VAR_DIR / "db.sqlite3"),
             "OPTIONS": {"timeout": 20},
         }
     }
@@ -140,11 +145,24 @@ CELERY_BEAT_SCHEDULE = {
     # Retention (compliance.services.retention): idempotent and safe to overlap, so hourly is fine;
     # hourly also makes a policy of "0 days" mean "within the hour" for anything the job hook missed.
     "retention-sweep": {"task": "compliance.tasks.retention_sweep_task", "schedule": crontab(minute=17)},
+    # An export chunk whose worker died holds its lease until it expires; this picks it up again.
+    "exports-resume": {"task": "generation.tasks.exports_resume_task", "schedule": crontab(minute="*")},
+    # Reminders are due by day; hourly keeps each one within the hour of when it falls due.
+    "invitation-reminders": {"task": "teams.tasks.invitation_reminders_task", "schedule": crontab(minute=41)},
     # Organisations whose contract ended (compliance.services.organization_deletion).
     # Storage against the database: objects no row owns are deleted and reported (daily).
     "storage-reconcile": {"task": "compliance.tasks.storage_reconcile_task", "schedule": crontab(minute=31, hour=3)},
     "organization-deletions": {"task": "compliance.tasks.organization_deletions_task", "schedule": crontab(minute=47)},
 }
+CELERY_RESULT_BACKEND: str | None
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {}
+# Uploads store a selfie decoded at no less than this long side (renders decode at 2,000 px).
+SELFIE_STORED_LONG_SIDE = env_int("SELFIE_STORED_LONG_SIDE", 2000)
+# Exports are built in chunks far below the task time limit (generation.services.exports).
+EXPORT_PART_BYTES = env_int("EXPORT_PART_BYTES", 8 * 1024 * 1024)  # S3 parts: at least 5 MiB
+EXPORT_CHUNK_MEMBERS = env_int("EXPORT_CHUNK_MEMBERS", 500)
+EXPORT_CHUNK_SECONDS = env_int("EXPORT_CHUNK_SECONDS", 60)
+EXPORT_LEASE_SECONDS = env_int("EXPORT_LEASE_SECONDS", 300)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
@@ -168,25 +186,31 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL_EXPIRY_SECONDS = 300  # presigned / signed media links live at most 5 minutes
 
 S3_BUCKET = env("S3_BUCKET")
-_s3_vars = ("S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_REGION")
-if not S3_BUCKET and any(env(name) for name in _s3_vars):
-    # Half an S3 configuration must not silently fall back to local files.
-    raise ImproperlyConfigured("S3_BUCKET must be set when other S3_* variables are")
-if S3_BUCKET:
-    S3_ENDPOINT_URL = env("S3_ENDPOINT_URL")
-    if S3_ENDPOINT_URL and urlparse(S3_ENDPOINT_URL).scheme not in ("http", "https"):
+
+
+def media_storage() -> dict[str, Any]:
+    """The media backend the environment asks for: S3 when S3_BUCKET is set, else local files."""
+    bucket = env("S3_BUCKET")
+    s3_vars = ("S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_REGION")
+    if not bucket and any(env(name) for name in s3_vars):
+        # Half an S3 configuration must not silently fall back to local files.
+        raise ImproperlyConfigured("S3_BUCKET must be set when other S3_* variables are")
+    if not bucket:
+        return {"BACKEND": "core.storages.SignedFileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}}
+    endpoint = env("S3_ENDPOINT_URL")
+    if endpoint and urlparse(endpoint).scheme not in ("http", "https"):
         raise ImproperlyConfigured("S3_ENDPOINT_URL must be an http:// or https:// URL")
-    _access, _secret = env("S3_ACCESS_KEY_ID"), env("S3_SECRET_ACCESS_KEY")
-    if bool(_access) != bool(_secret):
-        missing = "S3_SECRET_ACCESS_KEY" if _access else "S3_ACCESS_KEY_ID"
+    access, secret = env("S3_ACCESS_KEY_ID"), env("S3_SECRET_ACCESS_KEY")
+    if bool(access) != bool(secret):
+        missing = "S3_SECRET_ACCESS_KEY" if access else "S3_ACCESS_KEY_ID"
         raise ImproperlyConfigured(f"{missing} must be set together with its pair")
-    _media = {
+    return {
         "BACKEND": "core.storages.S3MediaStorage",
         "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": S3_ENDPOINT_URL,
-            "access_key": _access,
-            "secret_key": _secret,
+            "bucket_name": bucket,
+            "endpoint_url": endpoint,
+            "access_key": access,
+            "secret_key": secret,
             "region_name": env("S3_REGION", "us-east-1"),
             "default_acl": None,
             "querystring_auth": True,
@@ -195,30 +219,65 @@ if S3_BUCKET:
             "addressing_style": env("S3_ADDRESSING_STYLE", "path"),
         },
     }
-else:
-    _media = {
-        "BACKEND": "core.storages.SignedFileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT},
-    }
+
+
 STORAGES = {
-    "default": _media,
+    "default": media_storage(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# --- E-mail: EMAIL_URL (smtp://user:pass@host:587, smtp+ssl://..., console://) or EMAIL_HOST switches
+# to SMTP. With neither, mails are written as files under VAR_DIR/mail (one .log file per message).
+EMAIL_URL = env("EMAIL_URL")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Team headshots <headshots@localhost>")
+# Links inside e-mails are absolute; tasks have no request to build them from.
+SITE_URL = (env("HEADSHOT_SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+if EMAIL_URL:
+    _mail = urlparse(EMAIL_URL)
+    if _mail.scheme == "console":
+        EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    elif _mail.scheme in ("smtp", "smtp+tls", "smtp+ssl", "smtps"):
+        if not _mail.hostname:
+            raise ImproperlyConfigured("EMAIL_URL must name a host, e.g. smtp://user:pass@mail.example.com:587")
+        EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        EMAIL_HOST = _mail.hostname
+        EMAIL_PORT = _mail.port or (465 if _mail.scheme in ("smtp+ssl", "smtps") else 587)
+        EMAIL_HOST_USER = unquote(_mail.username or "")
+        EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
+        EMAIL_USE_SSL = _mail.scheme in ("smtp+ssl", "smtps")
+        EMAIL_USE_TLS = _mail.scheme == "smtp+tls"
+    else:
+        raise ImproperlyConfigured("EMAIL_URL must start with smtp://, smtp+tls://, smtp+ssl:// or console://")
+elif env("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("EMAIL_HOST", "")
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env("EMAIL_USE_TLS", "0") == "1"
+    EMAIL_USE_SSL = env("EMAIL_USE_SSL", "0") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 30)  # first retry of a failed send; doubles each time
+
+# Invitation reminders (teams.services.invitation_reminders_send, run by beat): every
+# INVITATION_REMINDER_DAYS days after the last mail, at most INVITATION_REMINDER_MAX times.
+INVITATION_REMINDER_DAYS = env_int("INVITATION_REMINDER_DAYS", 3)
+INVITATION_REMINDER_MAX = env_int("INVITATION_REMINDER_MAX", 3)
+PASSWORD_RESET_PER_IP = env_int("PASSWORD_RESET_PER_IP", 10)
+PASSWORD_RESET_PER_EMAIL = env_int("PASSWORD_RESET_PER_EMAIL", 3)
+
 # --- Field-level encryption of face descriptors (compliance.crypto): Fernet keys, newest first.
 # Rotation: prepend a new key, re-encrypt, then drop the old one. Without the variable a key is
-# derived from SECRET_KEY (embedded defaults only; production refuses to start without it).
+# derived from SECRET_KEY by compliance.crypto (embedded defaults only; production refuses to start without it).
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
-if not FIELD_ENCRYPTION_KEYS:
-    import base64 as _b64
-    import hashlib as _hashlib
-
-    _digest = _hashlib.sha256(f"field-encryption:{SECRET_KEY}".encode()).digest()
-    FIELD_ENCRYPTION_KEYS = [_b64.urlsafe_b64encode(_digest).decode()]
 
 # --- Uploads
 SELFIE_MAX_BYTES = 20 * 1024 * 1024
 SELFIE_MAX_PIXELS = 50_000_000
+BRAND_IMAGE_MAX_BYTES = env_int("BRAND_IMAGE_MAX_BYTES", 8 * 1024 * 1024)
 # C2PA signing (issue 3): PEM private key and certificate chain. Unset: a dev pair is made under VAR_DIR/c2pa.
 # The person segmenter: any class with person_mask(image) -> float32 HxW in [0, 1]
 # (generation.imaging.segment.Segmenter), for example an ONNX portrait-matting model.
@@ -252,6 +311,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Team headshots API",
     "DESCRIPTION": "Invite staff, record consent, upload selfies, render and review headshots, export.",
     "VERSION": "0.1.0",
+    # A style's engines and a job's engines (which add "provided") are different choice sets.
+    "ENUM_NAME_OVERRIDES": {
+        "StyleEngineEnum": "generation.models.Engine",
+        "JobEngineEnum": "generation.models.JOB_ENGINES",
+    },
     # Swagger UI and ReDoc served from our own static files (drf-spectacular-sidecar), not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -29,8 +29,10 @@ class DecodedImage:
     original_format: str
 
 
-def decode_upload(data: bytes) -> DecodedImage:
-    """Open an upload as an upright RGB image, or raise ImageRejected."""
+def decode_upload(data: bytes, *, min_long_side: int | None = None) -> DecodedImage:
+    """Open an upload as an upright RGB image, or raise ImageRejected. With ``min_long_side``
+    a JPEG is decoded at the smallest 1/2, 1/4 or 1/8 scale keeping that many pixels on its
+    long side (the pixel limit applies to the full size)."""
     if len(data) > settings.SELFIE_MAX_BYTES:
         mb = settings.SELFIE_MAX_BYTES // (1024 * 1024)
         raise ImageRejected("too_large", f"The file is {len(data) / 1048576:.1f} MB; the limit is {mb} MB.")
@@ -55,6 +57,9 @@ def decode_upload(data: bytes) -> DecodedImage:
                     f"The photo has {image.width * image.height / 1e6:.0f} megapixels; the limit is "
                     f"{max_pixels / 1e6:.0f}.",
                 )
+            if min_long_side and fmt == "JPEG" and max(image.size) > min_long_side:
+                ratio = min_long_side / max(image.size)
+                image.draft("RGB", (math.ceil(image.width * ratio), math.ceil(image.height * ratio)))
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ImageRejected(
@@ -98,10 +103,10 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         return image
 
 
-def encode_jpeg(image: Image.Image, *, quality: int = 92) -> bytes:
+def encode_jpeg(image: Image.Image, *, quality: int = 92, optimize: bool = True) -> bytes:
     """Re-encode without any metadata: no EXIF (so no GPS), XMP, ICC, comments or text."""
     out = io.BytesIO()
-    without_metadata(image).save(out, "JPEG", quality=quality, optimize=True)
+    without_metadata(image).save(out, "JPEG", quality=quality, optimize=optimize)
     return out.getvalue()
 
 

@@ -3,25 +3,31 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
-from compliance.biometric import biometric_grant
+from compliance.biometric import BiometricGrant, biometric_grant
 from compliance.services import ConsentRequired, consent_require
-from compliance.services.retention import selfies_release_after_render
 from core import media
 from core.audit import Verb, audit_event_record
 from core.exceptions import ApplicationError, NotAllowed, NotFound
 from generation import keys
+from teams.mail import mail_after_commit, site_link
 from teams.models import Membership
 
 from ..engines import RenderError, RenderInput, StyleSpec, get_engine
+from ..engines.base import Engine as RenderEngine
 from ..imaging import guards
 from ..imaging.disclosure import STUDIO_COMPOSITE, disclose_jpeg
 from ..imaging.io import open_rgb
 from ..models import BrandStyle, Engine, GenerationJob, Headshot, JobStatus
-from .selfies import descriptor_of
+from .selfies import descriptor_of, selfies_release_after_render
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +107,7 @@ def job_cancel_for_member(*, member: Membership, reason: str) -> int:
     )
 
 
-def _claim(job_id) -> bool:
+def _claim(job_id: UUID | str) -> bool:
     """Conditional update: exactly one worker moves a job from queued to running.
 
     A job still "running" past the hard task time limit was abandoned by a
@@ -122,7 +128,7 @@ def _claim(job_id) -> bool:
     )
 
 
-def _still_running(job_id) -> bool:
+def _still_running(job_id: UUID | str) -> bool:
     return GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).exists()
 
 
@@ -135,7 +141,7 @@ MAX_ATTEMPTS = 3  # renders per variant: the first and at most two replacements
 RENDER_LONG_SIDE = 2000  # selfies are decoded at no less than this: plenty for a 1024 px master
 
 
-def _load_photos(job: GenerationJob, grant) -> tuple[list, guards.Reference | None]:
+def _load_photos(job: GenerationJob, grant: BiometricGrant) -> tuple[list[Image.Image], guards.Reference | None]:
     """The usable selfies, and the reference the guards compare outputs with.
 
     ``grant`` (compliance.biometric) is the only way to the member's pixels and descriptors."""
@@ -152,7 +158,9 @@ def _load_photos(job: GenerationJob, grant) -> tuple[list, guards.Reference | No
     return photos, (guards.Reference.from_selfies(descriptors, labs) if descriptors else None)
 
 
-def _render_guarded(job: GenerationJob, engine, request: RenderInput, reference) -> tuple[list, dict]:
+def _render_guarded(
+    job: GenerationJob, engine: RenderEngine, request: RenderInput, reference: guards.Reference | None
+) -> tuple[list[Any], dict[str, Any]]:
     """Render every variant; an output that fails a guard is recorded and rendered again,
     at most MAX_ATTEMPTS times. Works the same for every engine."""
     if reference is None:
@@ -182,7 +190,7 @@ def _render_guarded(job: GenerationJob, engine, request: RenderInput, reference)
     return passed, {"guard_failures": failures, "not_rendered": pending}
 
 
-def _progress(job_id):
+def _progress(job_id: UUID | str) -> Callable[[int, int], None]:
     def report(step: int, total: int) -> None:
         GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
             progress_step=step, progress_total=total
@@ -205,7 +213,7 @@ def _finish(job: GenerationJob, status: str, error: str = "") -> None:
         )
 
 
-def job_run(*, job_id) -> None:
+def job_run(*, job_id: UUID | str) -> None:
     """Render a queued job. Safe to call twice: only one caller claims it."""
     if not _claim(job_id):
         return
@@ -234,7 +242,7 @@ def job_run(*, job_id) -> None:
     _store(job, rendered)
 
 
-def _store(job: GenerationJob, rendered) -> None:
+def _store(job: GenerationJob, rendered: list[Any]) -> None:
     for variant in rendered:
         if not _still_running(job.id):  # cancelled or erased while we rendered: write nothing
             return
@@ -266,3 +274,12 @@ def _store(job: GenerationJob, rendered) -> None:
             return
         _finish(job, JobStatus.SUCCEEDED)
         selfies_release_after_render(job=job)
+        mail_after_commit(
+            message="headshots_ready",
+            to=job.member.user.email,
+            context={
+                "name": job.member.display_name,
+                "count": len(rendered),
+                "link": site_link(reverse("generation:job-detail", kwargs={"job_id": job.id})),
+            },
+        )

@@ -6,12 +6,16 @@ Every step goes through the same services the API and pages use.
 from __future__ import annotations
 
 import io
+import shutil
+import time
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from PIL import Image, ImageOps
 
@@ -33,6 +37,9 @@ STAFF = [
     ("Grace", "Hopper", "Engineering", "Engineering manager"),
     ("Katherine", "Johnson", "Research", "Research scientist"),
 ]
+
+
+CONTACT_SHEET_PEOPLE = 48
 
 
 def _astronaut_set() -> list[bytes]:
@@ -61,12 +68,14 @@ def _photos_from(folder: Path) -> list[list[bytes]]:
 class Command(BaseCommand):
     help = "Run the whole headshot flow for a demo organisation, then serve the site."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="stop after the flow instead of serving")
         parser.add_argument("--selfies", type=Path, help="folder of selfies (one sub-folder per person)")
         parser.add_argument("--addr", default="127.0.0.1:8000")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
+        # A fresh checkout has no tables yet: migrate first, quietly.
+        call_command("migrate", interactive=False, verbosity=0)
         photo_sets = self._photo_sets(options["selfies"])
         self._reset()
         with background_worker(self.stdout):
@@ -79,6 +88,7 @@ class Command(BaseCommand):
         # Beside the export; under VAR_DIR/demo when the export lives in S3.
         folder = Path(settings.VAR_DIR) / "demo" if path.startswith("s3://") else Path(path).parent
         self.stdout.write(f"contact_sheet: {self._contact_sheet(export, folder)}")
+        self._print_mail()
         self._print_logins()
         if not options["no_serve"]:
             call_command("runserver", options["addr"], use_reloader=False)
@@ -94,11 +104,12 @@ class Command(BaseCommand):
         return sets[: len(STAFF)]
 
     def _reset(self) -> None:
+        """Remove the previous demo: its rows first (all or nothing), then its files and mails."""
+        self._clear_mail()
         org = Organization.objects.filter(slug=DEMO_SLUG).first()
         if org is None:
             return
-        for key in media.list_prefix(f"orgs/{org.id}/"):
-            media.delete(key)
+        prefix = f"orgs/{org.id}/"  # delete() clears org.id
         users = get_user_model().objects.filter(membership__organization=org)
         with transaction.atomic():
             user_ids = list(users.values_list("id", flat=True))
@@ -107,6 +118,40 @@ class Command(BaseCommand):
             ConsentRecord.objects.filter(member__organization=org).delete()
             org.delete()
             get_user_model().objects.filter(id__in=user_ids).delete()
+        for key in media.list_prefix(prefix):
+            media.delete(key)
+        if isinstance(default_storage, FileSystemStorage):  # and the empty folders they leave
+            shutil.rmtree(default_storage.path(prefix), ignore_errors=True)
+
+    def _mail_folder(self) -> Path | None:
+        if settings.EMAIL_BACKEND != "django.core.mail.backends.filebased.EmailBackend":
+            return None
+        return Path(settings.EMAIL_FILE_PATH)
+
+    def _wait_for_queued_mail(self, timeout: float = 60) -> None:
+        """With the background worker, the last notifications may still be in the broker's queue."""
+        queue = getattr(settings, "BROKER_DIR", None)
+        if settings.CELERY_TASK_ALWAYS_EAGER or queue is None:
+            return
+        deadline = time.monotonic() + timeout
+        while any((Path(queue) / "queue").glob("*")) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        time.sleep(0.5)  # the message is taken off the queue before its mail is written
+
+    def _clear_mail(self) -> None:
+        folder = self._mail_folder()
+        if folder and folder.is_dir():
+            for mail in folder.glob("*.log"):
+                mail.unlink()
+
+    def _print_mail(self) -> None:
+        self._wait_for_queued_mail()
+        folder = self._mail_folder()
+        if folder is None:
+            self.stdout.write(f"mail: sent through {settings.EMAIL_BACKEND}")
+            return
+        count = len(list(folder.glob("*.log"))) if folder.is_dir() else 0
+        self.stdout.write(f"mail: {count} message(s) written to {folder}/ (one .log file per message)")
 
     def _run_flow(self, photo_sets: list[list[bytes]]) -> Export:
         admin = teams.organization_create(
@@ -140,13 +185,17 @@ class Command(BaseCommand):
             consent_grant(member=member, text_version=text.version, text_sha256=text.sha256, user_agent="demo")
             for data in photos:
                 selfie = gen.selfie_upload(actor=member, data=data)
+                selfie.refresh_from_db()  # the checklist ran after the commit (in-process here)
                 if not selfie.usable:
                     failed = [c["message"] for c in selfie.checks["checks"] if not c["passed"]]
                     self.stdout.write(f"  {member.display_name}: a selfie failed the checklist: {'; '.join(failed)}")
             job = wait_until_finished(gen.job_enqueue(actor=member, idempotency_key="demo"))
             if job.status != JobStatus.SUCCEEDED:
                 raise CommandError(f"rendering failed for {member.display_name}: {job.error}")
-            chosen = gen.headshot_choose(actor=member, headshot=job.headshots.order_by("variant_index").first())
+            first = job.headshots.order_by("variant_index").first()
+            if first is None:
+                raise CommandError(f"rendering made no headshot for {member.display_name}")
+            chosen = gen.headshot_choose(actor=member, headshot=first)
             gen.headshot_approve(actor=hr, headshot=chosen)
             self.stdout.write(f"  {member.display_name}: {job.headshots.count()} headshots, one approved")
         export = wait_until_finished(gen.export_create(actor=hr))
@@ -164,7 +213,9 @@ class Command(BaseCommand):
             .select_related("member__user")
             .order_by("member__user__last_name")
         )
-        sheet = contact_sheet([(h.member.display_name, open_rgb(media.get(h.storage_key))) for h in approved])
+        # One page of the team, not everyone: 1,000 people made a 1280 x 87,000 px sheet.
+        page = approved[:CONTACT_SHEET_PEOPLE]
+        sheet = contact_sheet([(h.member.display_name, open_rgb(media.get(h.storage_key))) for h in page])
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / "contact_sheet.png"
         sheet.save(target)
