@@ -209,6 +209,9 @@ if not FIELD_ENCRYPTION_KEYS:
 # --- Uploads
 SELFIE_MAX_BYTES = 20 * 1024 * 1024
 SELFIE_MAX_PIXELS = 50_000_000
+# Uploads are decoded at no more than about this many pixels on the long side (JPEG draft mode,
+# then a resize): the checklist and the renders need far less, and a 49 MP photo stays cheap.
+SELFIE_DECODE_LONG_SIDE = env_int("SELFIE_DECODE_LONG_SIDE", 4000)
 # C2PA signing (issue 3): PEM private key and certificate chain. Unset: a dev pair is made under VAR_DIR/c2pa.
 # The person segmenter: any class with person_mask(image) -> float32 HxW in [0, 1]
 # (generation.imaging.segment.Segmenter), for example an ONNX portrait-matting model.
