@@ -99,7 +99,7 @@ def _open_checked(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
     if max(width, height) > MAX_ASPECT * min(width, height):
         raise ImageRejected(
             "bad_shape",
-            f"The photo is {width}×{height} pixels; a portrait must be at most {MAX_ASPECT} times as long as it is wide.",
+            f"The photo is {width}×{height} pixels; a portrait may be at most {MAX_ASPECT} times as long as wide.",
         )
     if fmt in ("JPEG", "MPO"):
         _draft(image, settings.SELFIE_DECODE_LONG_SIDE)
