@@ -19,11 +19,14 @@ from django.utils import timezone
 from compliance.services import audit_event_record
 from compliance.services.retention import offboarding_start
 from config.exceptions import ApplicationError, NotAllowed
+from config.text import clean_text
 
 from .models import Invitation, JoinLink, Membership, Organization, Role
 
 User = get_user_model()
 
+MAX_CSV_ROWS = 5000
+MAX_JOIN_LINK_DAYS = 365
 CSV_COLUMNS = ["email", "first_name", "last_name", "department", "title", "role"]
 
 
@@ -37,7 +40,7 @@ def _require_admin(actor: Membership) -> None:
 
 
 def _normalise_email(email: str) -> str:
-    email = (email or "").strip().lower()
+    email = clean_text(email, label="The e-mail address", max_length=254).lower()
     try:
         validate_email(email)
     except ValidationError:
@@ -48,6 +51,8 @@ def _normalise_email(email: str) -> str:
 def _user_create(*, email: str, password: str, first_name: str, last_name: str):
     if User.objects.filter(username=email).exists():
         raise ApplicationError("An account with this e-mail already exists. Sign in instead.", code="user_exists")
+    first_name = clean_text(first_name, label="The first name", max_length=150)
+    last_name = clean_text(last_name, label="The last name", max_length=150)
     user = User(username=email, email=email, first_name=first_name, last_name=last_name)
     try:
         validate_password(password, user)
@@ -72,6 +77,7 @@ def organization_create(
     """Create an organisation, its first admin and its default brand style."""
     from generation.services import brand_style_create_default
 
+    name = clean_text(name, label="The organisation's name", max_length=200)
     if Organization.objects.filter(slug=slug).exists():
         raise ApplicationError(f"The organisation slug {slug!r} is taken.", code="slug_taken")
     org = Organization.objects.create(
@@ -112,10 +118,10 @@ def _invitation_build(
         organization=actor.organization,
         email=_normalise_email(email),
         role=role,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        department=department.strip(),
-        job_title=job_title.strip(),
+        first_name=clean_text(first_name, label="The first name", max_length=150),
+        last_name=clean_text(last_name, label="The last name", max_length=150),
+        department=clean_text(department, label="The department", max_length=120),
+        job_title=clean_text(job_title, label="The job title", max_length=120),
         token_hash=_hash_token(token),
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
@@ -179,7 +185,13 @@ def invitations_import_csv(*, actor: Membership, csv_text: str, skip_bad_rows: b
     result names each bad row and why.
     """
     _require_admin(actor)
-    reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
+    try:
+        return _import_rows(actor, csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff"))), skip_bad_rows)
+    except csv.Error as exc:  # a field over csv.field_size_limit(), a NUL byte, a broken quote
+        raise ApplicationError(f"The CSV cannot be read: {exc}.", code="bad_csv") from None
+
+
+def _import_rows(actor: Membership, reader: csv.DictReader, skip_bad_rows: bool) -> CsvImportResult:
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "email" not in header:
         raise ApplicationError(
@@ -189,6 +201,8 @@ def invitations_import_csv(*, actor: Membership, csv_text: str, skip_bad_rows: b
     pending: list[tuple[Invitation, str]] = []
     seen: set[str] = set()
     for line, raw in enumerate(reader, start=2):
+        if line > MAX_CSV_ROWS + 1:
+            raise ApplicationError(f"The CSV has more than {MAX_CSV_ROWS} rows; split it.", code="csv_too_long")
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
         try:
             invitation, token = _invitation_build(
@@ -204,7 +218,7 @@ def invitations_import_csv(*, actor: Membership, csv_text: str, skip_bad_rows: b
                 raise ApplicationError(f"{invitation.email} appears twice in the file.", code="duplicate_row")
             _invitation_check_new(organization=actor.organization, email=invitation.email)
         except ApplicationError as exc:
-            result.errors.append({"line": line, "email": row.get("email", ""), "error": exc.message})
+            result.errors.append({"line": line, "email": row.get("email", "")[:254], "error": exc.message})
             continue
         seen.add(invitation.email)
         pending.append((invitation, token))
@@ -290,6 +304,8 @@ def join_link_create(*, actor: Membership, max_uses: int, expires_at: datetime) 
         raise ApplicationError("The usage cap must be between 1 and 10000.", code="bad_max_uses")
     if expires_at <= timezone.now():
         raise ApplicationError("The expiry must be in the future.", code="bad_expiry")
+    if expires_at > timezone.now() + timedelta(days=MAX_JOIN_LINK_DAYS):
+        raise ApplicationError(f"A join link can last at most {MAX_JOIN_LINK_DAYS} days.", code="bad_expiry")
     token = secrets.token_urlsafe(32)
     link = JoinLink.objects.create(
         organization=actor.organization,

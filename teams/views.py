@@ -172,6 +172,10 @@ def _int(value: str, name: str) -> int:
 def join_link_create(request, actor):
     try:
         days = _int(request.POST.get("expires_in_days", ""), "The expiry (days)")
+        if not 1 <= days <= services.MAX_JOIN_LINK_DAYS:
+            raise ApplicationError(
+                f"The expiry must be between 1 and {services.MAX_JOIN_LINK_DAYS} days.", code="bad_expiry"
+            )
         issued = services.join_link_create(
             actor=actor,
             max_uses=_int(request.POST.get("max_uses", ""), "The usage cap"),

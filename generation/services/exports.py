@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from compliance.services import audit_event_record
 from config.exceptions import ApplicationError, NotAllowed
+from config.text import clean_text, csv_row
 from teams.models import Membership
 
 from .. import storage
@@ -27,7 +28,7 @@ def export_create(*, actor: Membership, department: str = "") -> Export:
 
     if not actor.is_hr:
         raise NotAllowed("Only HR can export team photos.", code="not_hr")
-    department = (department or "").strip()
+    department = clean_text(department, label="The department", max_length=120)
     approved = Headshot.objects.filter(organization=actor.organization, chosen=True, review_state=ReviewState.APPROVED)
     if department:
         approved = approved.filter(member__department=department)
@@ -80,15 +81,17 @@ def _zip(headshots: list[Headshot]) -> bytes:
                 sized = disclose_derived(derive(master, size), master=master_bytes, title=f"{name}.jpg")
                 archive.writestr(f"sizes/{platform}/{name}.jpg", sized, zipfile.ZIP_STORED)
             writer.writerow(
-                [
-                    member.display_name,
-                    member.user.email,
-                    member.department,
-                    member.job_title,
-                    f"{name}.jpg",
-                    headshot.reviewed_by.user.email if headshot.reviewed_by else "",
-                    headshot.reviewed_at.isoformat() if headshot.reviewed_at else "",
-                ]
+                csv_row(
+                    [
+                        member.display_name,
+                        member.user.email,
+                        member.department,
+                        member.job_title,
+                        f"{name}.jpg",
+                        headshot.reviewed_by.user.email if headshot.reviewed_by else "",
+                        headshot.reviewed_at.isoformat() if headshot.reviewed_at else "",
+                    ]
+                )
             )
         archive.writestr("manifest.csv", manifest.getvalue())
     return buffer.getvalue()

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from compliance.services import audit_event_record
 from config.exceptions import ApplicationError, NotAllowed
+from config.text import clean_text
 from teams.models import Membership
 
 from .. import storage
@@ -64,7 +65,7 @@ def headshot_approve(*, actor: Membership, headshot: Headshot) -> Headshot:
 
 @transaction.atomic
 def headshot_reject(*, actor: Membership, headshot: Headshot, reason: str) -> Headshot:
-    reason = (reason or "").strip()
+    reason = clean_text(reason, label="The reason", max_length=2000, multiline=True)
     if not reason:
         raise ApplicationError("Give the employee a reason for the rejection.", code="reason_required")
     headshot = _reviewable(actor, headshot)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import uuid
 
 import numpy as np
@@ -15,6 +16,8 @@ from .. import storage
 from ..imaging.checks import OtherSelfie, SelfieAnalysis, analyse_selfie, set_checks
 from ..imaging.io import ImageRejected, decode_upload, encode_jpeg
 from ..models import Selfie
+
+log = logging.getLogger(__name__)
 
 MAX_SELFIES = 12
 
@@ -32,7 +35,11 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
         decoded = decode_upload(data)
     except ImageRejected as exc:
         raise ApplicationError(exc.message, code=exc.code) from None
-    analysis = analyse_selfie(decoded.image)
+    try:
+        analysis = analyse_selfie(decoded.image)
+    except Exception:  # a checker bug on an odd photo must be a refusal, not a 500
+        log.exception("selfie analysis failed")
+        raise ApplicationError("We could not check this photo; try another one.", code="unreadable") from None
     analysis.checks += set_checks(analysis, _label(None), _others(actor, grant))
     report = analysis.report
     selfie_id = uuid.uuid4()
