@@ -16,9 +16,10 @@ from config.exceptions import ApplicationError
 from generation.selectors import jobs_visible_to, review_queue, selfies_of
 
 from . import services
-from .access import member_view, refuse
+from .access import client_ip, member_view, refuse
 from .models import Role
 from .selectors import invitations_of, join_links_of
+from .throttle import LINK_SCOPE, TooManyAttempts, attempt_check, link_failure_count
 
 
 @member_view()
@@ -47,9 +48,12 @@ def _passwords(request) -> str:
 def invite_accept(request, token: str):
     """Set a password for an invitation; the account is created and signed in."""
     try:
+        attempt_check(scope=LINK_SCOPE, ip=client_ip(request))
         invitation = services.invitation_preview(token=token)
     except ApplicationError as exc:
-        return render(request, "teams/token_invalid.html", {"message": exc.message}, status=400)
+        link_failure_count(request, exc)
+        status = 429 if isinstance(exc, TooManyAttempts) else 400
+        return render(request, "teams/token_invalid.html", {"message": exc.message}, status=status)
     if request.method == "POST":
         signed_in = _accept_and_sign_in(request, services.invitation_accept, token=token)
         if signed_in:
@@ -70,6 +74,7 @@ def join(request, token: str):
 def _accept_and_sign_in(request, accept, **fields):
     """Run an accept service with the posted password and names; sign the new member in."""
     try:
+        attempt_check(scope=LINK_SCOPE, ip=client_ip(request))
         member = accept(
             password=_passwords(request),
             first_name=request.POST.get("first_name", "").strip(),
@@ -77,6 +82,8 @@ def _accept_and_sign_in(request, accept, **fields):
             **fields,
         )
     except ApplicationError as exc:
+        link_failure_count(request, exc)
+        request.locked = isinstance(exc, TooManyAttempts)
         refuse(request, exc)
         return None
     login(request, member.user, backend="django.contrib.auth.backends.ModelBackend")
@@ -84,8 +91,10 @@ def _accept_and_sign_in(request, accept, **fields):
 
 
 def _status(request) -> int:
-    # A POST that comes back to its own form was refused.
-    return 400 if request.method == "POST" else 200
+    # A POST that comes back to its own form was refused; a locked one says so with 429.
+    if request.method != "POST":
+        return 200
+    return 429 if getattr(request, "locked", False) else 400
 
 
 def _link(request, name: str, token: str) -> str:

@@ -9,6 +9,15 @@ from rest_framework.test import APIClient
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Lockout counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def admin(db):
     return factories.organization(name="Acme")
