@@ -130,7 +130,9 @@ def _invitation_build(
 
 
 def _invitation_check_new(*, organization: Organization, email: str) -> None:
-    if Membership.objects.filter(user__username=email).exists():
+    # Only this organisation's members count: answering "already has an account" for someone
+    # elsewhere would tell an admin who uses the product at other companies.
+    if Membership.objects.filter(organization=organization, user__username=email).exists():
         raise ApplicationError(f"{email} already has an account.", code="already_member")
     if Invitation.objects.filter(
         organization=organization, email=email, accepted_at__isnull=True, revoked_at__isnull=True

@@ -165,10 +165,15 @@ def consent_grant(
 def consent_withdraw(*, member: Membership, method: str = ConsentMethod.WEB, now=None):
     """Withdraw consent and erase the member's photos, descriptors and headshots.
 
-    Returns the DeletionReceipt of the erasure cascade.
+    Returns the DeletionReceipt of the erasure cascade. Idempotent: withdrawing again,
+    with no consent given since, returns the same receipt (finishing it if objects were left).
     """
     from ..models import ErasureReason
-    from .erasure import member_erase
+    from .erasure import member_erase, receipt_retry
+
+    previous = _withdrawal_since_last_consent(member)
+    if previous is not None:
+        return previous if previous.completed_at else receipt_retry(receipt=previous)
 
     return member_erase(
         member=member,
@@ -178,6 +183,18 @@ def consent_withdraw(*, member: Membership, method: str = ConsentMethod.WEB, now
         now=now,
         data={"method": method},
     )
+
+
+def _withdrawal_since_last_consent(member: Membership):
+    from ..models import DeletionReceipt, ErasureReason
+
+    if consent_active(member=member) is not None:
+        return None
+    last_consent = member.consents.order_by("-granted_at").values_list("granted_at", flat=True).first()
+    receipts = DeletionReceipt.objects.filter(member_id=member.pk, reason=ErasureReason.WITHDRAWAL)
+    if last_consent is not None:
+        receipts = receipts.filter(requested_at__gte=last_consent)
+    return receipts.order_by("-requested_at").first()
 
 
 def _consents_close(*, member: Membership, now=None) -> int:
