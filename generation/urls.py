@@ -8,6 +8,7 @@ urlpatterns = [
     path("jobs/new/", views.job_request, name="job-request"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job-detail"),
     path("jobs/<uuid:job_id>/retry/", views.job_retry, name="job-retry"),
+    path("jobs/<uuid:job_id>/cancel/", views.job_cancel, name="job-cancel"),
     path("headshots/<uuid:headshot_id>/choose/", views.headshot_choose, name="headshot-choose"),
     path("review/", views.review, name="review"),
     path("review/<uuid:headshot_id>/approve/", views.review_approve, name="review-approve"),

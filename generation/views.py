@@ -139,6 +139,17 @@ def job_retry(request, actor, job_id):
 
 @require_POST
 @member_view()
+def job_cancel(request, actor, job_id):
+    job = get_object_or_404(jobs_visible_to(actor=actor), pk=job_id)
+    try:
+        services.job_cancel(actor=actor, job=job)
+    except ApplicationError as exc:
+        refuse(request, exc)
+    return redirect("job-detail", job_id=job.id)
+
+
+@require_POST
+@member_view()
 def headshot_choose(request, actor, headshot_id):
     own = headshots_visible_to(actor=actor).filter(member=actor)
     headshot = get_object_or_404(own, pk=headshot_id)

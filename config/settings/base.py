@@ -126,8 +126,9 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Routing follows the job's engine: see generation.services.jobs._enqueue_render.
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # render queues: one job at a time per process, none held back
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 900)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 960)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -136,7 +137,17 @@ CELERY_BEAT_SCHEDULE = {
     # Retention (compliance.services.retention): idempotent and safe to overlap, so hourly is fine;
     # hourly also makes a policy of "0 days" mean "within the hour" for anything the job hook missed.
     "retention-sweep": {"task": "compliance.tasks.retention_sweep_task", "schedule": crontab(minute=17)},
+    "jobs-sweep": {"task": "generation.tasks.jobs_sweep_task", "schedule": 60.0},
 }
+# Jobs always end (generation.services.sweep). A worker touches its running job every
+# JOB_HEARTBEAT_SECONDS; silent for JOB_HEARTBEAT_TIMEOUT_SECONDS means the worker is gone, and the job
+# is sent again, JOB_MAX_ATTEMPTS claims in all, then failed with the reason. A queued job the broker
+# lost is sent again after JOB_QUEUED_RESEND_SECONDS and failed after JOB_QUEUED_MAX_SECONDS.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 15)
+JOB_HEARTBEAT_TIMEOUT_SECONDS = env_int("JOB_HEARTBEAT_TIMEOUT_SECONDS", 120)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
+JOB_QUEUED_RESEND_SECONDS = env_int("JOB_QUEUED_RESEND_SECONDS", 600)
+JOB_QUEUED_MAX_SECONDS = env_int("JOB_QUEUED_MAX_SECONDS", 24 * 3600)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL

@@ -104,6 +104,13 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         job = services.job_retry(actor=request.membership, job=self.get_object())
         return Response(self.get_serializer(self.get_queryset().get(pk=job.pk)).data)
 
+    @extend_schema(request=None, responses=s.JobSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Stop a queued or running job (one that is not progressing, say); retry it later."""
+        job = services.job_cancel(actor=request.membership, job=self.get_object())
+        return Response(self.get_serializer(self.get_queryset().get(pk=job.pk)).data)
+
 
 REVIEW_FILTERS = [
     OpenApiParameter("review_state", OpenApiTypes.STR, enum=ReviewState.values),
