@@ -4,7 +4,6 @@ import hashlib
 import logging
 import uuid
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -46,7 +45,7 @@ def job_dispatch(*, job_id: uuid.UUID | str) -> bool:
     try:
         render_job_task.apply_async(args=[str(job_id)], queue=queue, retry_policy=PUBLISH_RETRY)
     except Exception as exc:  # kombu's OperationalError, redis' ConnectionError, ...
-        if settings.CELERY_TASK_ALWAYS_EAGER:
+        if render_job_task.app.conf.task_always_eager:
             raise  # in-process: this is the render failing, not a broker
         log.warning("job %s: the broker refused it (%s); the sweep will send it again", job_id, exc)
         GenerationJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(dispatched_at=None)
