@@ -31,6 +31,7 @@ test-fast: install
 
 bench: install
 	$(PY) tests/bench/run.py
+	$(PY) tests/bench/upload_memory.py
 
 bench-gpu: install
 	$(PY) tests/bench/gpu.py
