@@ -250,6 +250,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Team headshots API",
     "DESCRIPTION": "Invite staff, record consent, upload selfies, render and review headshots, export.",
     "VERSION": "0.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.add_error_responses",
+    ],
 }
 
 # Credential endpoints (teams.throttle): an account is locked for AUTH_LOCKOUT_SECONDS after
