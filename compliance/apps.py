@@ -6,4 +6,8 @@ class ComplianceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import admin_retention  # noqa: F401  (registers the retention/erasure admin)
+        from core.audit import audit_writer_install
+
+        from .services.audit import audit_event_write
+
+        audit_writer_install(audit_event_write)

@@ -1,8 +1,9 @@
 """The one door to a member's face data.
 
 Selfie pixels, cut-outs and face descriptors live under keys that
-``generation.storage`` recognises as biometric; it reads or writes them only
-when handed a ``BiometricGrant`` for the member who owns the prefix. A grant
+``core.media`` recognises as biometric; it reads or writes them only when
+handed an ``AccessGrant`` for the member who owns the prefix.
+``BiometricGrant`` is the one implementation of that protocol. A grant
 can only be minted here, and ``biometric_grant`` mints one only for a member
 with an active consent. A grant re-checks the consent each time it is used,
 so a job that was running when consent was withdrawn cannot read or write
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from core.media import AccessDenied, member_prefix
 from teams.models import Membership
 
 from .models import ConsentRecord
@@ -25,7 +27,7 @@ PROCESSING = "processing"
 SUBJECT_ACCESS = "subject_access"  # the member's own data export: read only, no consent needed
 
 
-class BiometricAccessDenied(PermissionError):
+class BiometricAccessDenied(AccessDenied):
     pass
 
 
@@ -38,15 +40,13 @@ class BiometricGrant:
         self.member_id, self.organization_id = member.pk, member.organization_id
         self.consent_id, self.purpose = consent_id, purpose
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: object) -> None:
         if hasattr(self, name):
             raise AttributeError("a BiometricGrant cannot be changed")
         super().__setattr__(name, value)
 
     @property
     def prefix(self) -> str:
-        from generation.storage import member_prefix
-
         return member_prefix(organization_id=self.organization_id, member_id=self.member_id)
 
     def authorize(self, key: str, *, write: bool) -> None:
@@ -81,9 +81,3 @@ def grant_check(grant: object) -> None:
     if not isinstance(grant, BiometricGrant):
         raise BiometricAccessDenied("face data needs a grant from compliance.biometric.biometric_grant()")
     grant.check()
-
-
-def storage_authorize(key: str, grant: object, *, write: bool) -> None:
-    if not isinstance(grant, BiometricGrant):
-        raise BiometricAccessDenied(f"{key} holds face data: pass a grant from compliance.biometric.biometric_grant()")
-    grant.authorize(key, write=write)

@@ -2,6 +2,11 @@ from django.urls import path
 
 from . import views
 
+app_name = "compliance"
+
 urlpatterns = [
     path("consent/", views.consent, name="consent"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("privacy/withdraw/", views.withdraw, name="privacy-withdraw"),
+    path("privacy/export/", views.export, name="privacy-export"),
 ]

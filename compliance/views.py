@@ -1,14 +1,20 @@
-"""Pages: the consent page shows the whole text before any photo is taken in."""
+"""Pages: consent (the whole text before any photo is taken in) and the member's privacy page
+(retention terms, withdrawal, receipts, data download)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from teams.access import client_ip, member_view, refuse
+from teams.selectors import membership_for_user
 
-from . import services
+from . import selectors, services
+from .api.views import zip_response
 from .models import ConsentMethod
 
 
@@ -25,7 +31,7 @@ def consent(request, actor):
                 refuse(request, exc)
             else:
                 messages.success(request, "Thank you. You can now upload your selfies.")
-                return redirect("selfies")
+                return redirect("generation:selfies")
     context = {"text": text, "active": services.consent_active(member=actor)}
     return render(request, "compliance/consent.html", context, status=400 if request.method == "POST" else 200)
 
@@ -40,3 +46,36 @@ def _grant(request, actor):
         ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
+
+
+def _member(request):
+    member = membership_for_user(request.user)
+    if member is None:
+        raise Http404("No membership.")
+    return member
+
+
+@login_required
+def privacy(request):
+    member = _member(request)
+    context = {
+        "policy": services.retention_policy_get(organization=member.organization),
+        "receipts": selectors.receipts_of(member=member),
+        "consent": services.consent_active(member=member),
+    }
+    return render(request, "compliance/privacy.html", context)
+
+
+@login_required
+@require_POST
+def withdraw(request):
+    member = _member(request)
+    if not request.POST.get("confirm"):
+        return redirect("compliance:privacy")
+    services.consent_withdraw(member=member, method=ConsentMethod.WEB)
+    return redirect("compliance:privacy")
+
+
+@login_required
+def export(request):
+    return zip_response(services.subject_access_export(member=_member(request)))

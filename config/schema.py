@@ -1,4 +1,4 @@
-"""The API schema documents the one error shape every 4xx answers with (config.exceptions)."""
+"""The API schema documents the one error shape every 4xx answers with (core.api.exceptions)."""
 
 from __future__ import annotations
 

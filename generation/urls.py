@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "generation"
+
 urlpatterns = [
     path("selfies/", views.selfies, name="selfies"),
     path("selfies/<uuid:selfie_id>/delete/", views.selfie_delete, name="selfie-delete"),

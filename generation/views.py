@@ -1,38 +1,20 @@
 from __future__ import annotations
 
-import mimetypes
 import uuid
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from compliance.services import consent_active
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from teams.access import member_view, refuse
 from teams.selectors import members_of
 
-from . import services, storage
+from . import services
 from .models import JobStatus
 from .selectors import exports_of, headshots_visible_to, jobs_visible_to, review_queue, selfies_of
 from .services.selfies import MAX_SELFIES
-
-
-def media_signed(request, token: str):
-    """Serve a local-storage file behind a signed link that expires in minutes
-    (the embedded-defaults stand-in for an S3 presigned URL)."""
-    payload = storage.media_token_read(token)
-    if not payload or not default_storage.exists(payload["k"]):
-        raise Http404("This link has expired or does not exist.")
-    content_type = mimetypes.guess_type(payload["k"])[0] or "application/octet-stream"
-    response = FileResponse(default_storage.open(payload["k"], "rb"), content_type=content_type)
-    if payload.get("n"):
-        response["Content-Disposition"] = f'attachment; filename="{payload["n"]}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
 
 # --- Pages -----------------------------------------------------------------
 # Employees: selfies, jobs, choosing. HR: the review queue and exports.
@@ -50,7 +32,7 @@ def _url_or_none(make_url, **kwargs) -> str | None:
 def selfies(request, actor):
     if request.method == "POST":
         _upload(request, actor)
-        return redirect("selfies")
+        return redirect("generation:selfies")
     items = [
         (selfie, _url_or_none(services.selfie_view_url, actor=actor, selfie=selfie))
         for selfie in selfies_of(actor=actor)
@@ -92,7 +74,7 @@ def selfie_delete(request, actor, selfie_id):
     selfie = get_object_or_404(selfies_of(actor=actor), pk=selfie_id)
     services.selfie_delete(actor=actor, selfie=selfie)
     messages.success(request, "The selfie was deleted.")
-    return redirect("selfies")
+    return redirect("generation:selfies")
 
 
 @require_POST
@@ -103,8 +85,8 @@ def job_request(request, actor):
         job = services.job_enqueue(actor=actor, idempotency_key=key)
     except ApplicationError as exc:
         refuse(request, exc)
-        return redirect("selfies")
-    return redirect("job-detail", job_id=job.id)
+        return redirect("generation:selfies")
+    return redirect("generation:job-detail", job_id=job.id)
 
 
 @member_view()
@@ -134,7 +116,7 @@ def job_retry(request, actor, job_id):
         services.job_retry(actor=actor, job=job)
     except ApplicationError as exc:
         refuse(request, exc)
-    return redirect("job-detail", job_id=job.id)
+    return redirect("generation:job-detail", job_id=job.id)
 
 
 @require_POST
@@ -159,7 +141,7 @@ def headshot_choose(request, actor, headshot_id):
         refuse(request, exc)
     else:
         messages.success(request, "Your favourite is chosen; HR will review it.")
-    return redirect("job-detail", job_id=headshot.job_id)
+    return redirect("generation:job-detail", job_id=headshot.job_id)
 
 
 @member_view("hr")
@@ -179,7 +161,7 @@ def review_approve(request, actor, headshot_id):
         refuse(request, exc)
     else:
         messages.success(request, f"Approved the headshot of {headshot.member.display_name}.")
-    return redirect("review")
+    return redirect("generation:review")
 
 
 @require_POST
@@ -193,7 +175,7 @@ def review_reject(request, actor, headshot_id):
         refuse(request, exc)
     else:
         messages.success(request, f"Rejected the headshot of {headshot.member.display_name}.")
-    return redirect("review")
+    return redirect("generation:review")
 
 
 @member_view("hr")
@@ -205,7 +187,7 @@ def exports(request, actor):
             refuse(request, exc)
         else:
             messages.success(request, "The export is being built; it appears below when ready.")
-        return redirect("exports")
+        return redirect("generation:exports")
     departments = (
         members_of(actor=actor)
         .exclude(department="")
@@ -230,4 +212,4 @@ def export_download(request, actor, export_id):
         return redirect(services.export_download_url(actor=actor, export=export))
     except ApplicationError as exc:
         refuse(request, exc)
-        return redirect("exports")
+        return redirect("generation:exports")

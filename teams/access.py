@@ -12,8 +12,9 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
-from config.exceptions import ApplicationError, NotAllowed
+from core.exceptions import ApplicationError, NotAllowed, NotFound
 
 from .selectors import membership_for_user
 
@@ -45,7 +46,9 @@ def member_view(role: str | None = None):
 
 
 def refuse(request, exc: ApplicationError) -> None:
-    """Show a service's refusal on the next page; a role refusal is a 403."""
+    """Show a service's refusal on the next page; a role refusal is a 403, a missing object a 404."""
+    if isinstance(exc, NotFound):
+        raise Http404(exc.message)
     if isinstance(exc, NotAllowed):
         raise PermissionDenied(exc.message)
     messages.error(request, exc.message)

@@ -16,10 +16,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from compliance.services import audit_event_record
 from compliance.services.retention import offboarding_start
-from config.exceptions import ApplicationError, NotAllowed
-from config.text import clean_text
+from core.audit import Verb, audit_event_record
+from core.exceptions import ApplicationError, NotAllowed, NotFound
+from core.text import clean_text
 
 from .models import Invitation, JoinLink, Membership, Organization, Role
 
@@ -90,7 +90,7 @@ def organization_create(
         last_name=admin_last_name,
     )
     admin = Membership.objects.create(user=user, organization=org, role=Role.ADMIN)
-    audit_event_record(actor=admin, organization=org, verb="organization.created", target=org)
+    audit_event_record(actor=admin, organization=org, verb=Verb.ORGANIZATION_CREATED, target=org)
     brand_style_create_default(organization=org, actor=admin)
     return admin
 
@@ -166,7 +166,7 @@ def invitation_create(
     audit_event_record(
         actor=actor,
         organization=actor.organization,
-        verb="invitation.created",
+        verb=Verb.INVITATION_CREATED,
         target=invitation,
         data={"role": invitation.role},
     )
@@ -240,7 +240,7 @@ def _import_rows(actor: Membership, reader: csv.DictReader, skip_bad_rows: bool)
         audit_event_record(
             actor=actor,
             organization=actor.organization,
-            verb="invitation.imported",
+            verb=Verb.INVITATION_IMPORTED,
             data={"created": len(pending), "skipped_lines": [e["line"] for e in result.errors]},
         )
     return result
@@ -285,7 +285,7 @@ def invitation_accept(*, token: str, password: str, first_name: str = "", last_n
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    audit_event_record(actor=member, organization=member.organization, verb="invitation.accepted", target=invitation)
+    audit_event_record(actor=member, organization=member.organization, verb=Verb.INVITATION_ACCEPTED, target=invitation)
     return member
 
 
@@ -319,7 +319,7 @@ def join_link_create(*, actor: Membership, max_uses: int, expires_at: datetime) 
     audit_event_record(
         actor=actor,
         organization=actor.organization,
-        verb="join_link.created",
+        verb=Verb.JOIN_LINK_CREATED,
         target=link,
         data={"max_uses": max_uses, "expires_at": expires_at.isoformat()},
     )
@@ -349,7 +349,7 @@ def join_link_accept(*, token: str, email: str, password: str, first_name: str =
     user = _user_create(email=email, password=password, first_name=first_name, last_name=last_name)
     member = Membership.objects.create(user=user, organization=link.organization, role=link.role)
     JoinLink.objects.filter(pk=link.pk).update(uses=F("uses") + 1)
-    audit_event_record(actor=member, organization=member.organization, verb="join_link.used", target=link)
+    audit_event_record(actor=member, organization=member.organization, verb=Verb.JOIN_LINK_USED, target=link)
     return member
 
 
@@ -357,12 +357,12 @@ def join_link_accept(*, token: str, email: str, password: str, first_name: str =
 def membership_deactivate(*, actor: Membership, member: Membership) -> Membership:
     _require_admin(actor)
     if member.organization_id != actor.organization_id:
-        raise ApplicationError("No such member.", code="not_found")
+        raise NotFound("No such member.")
     member.active = False
     member.deactivated_at = timezone.now()
     member.save(update_fields=["active", "deactivated_at"])
     member.user.is_active = False
     member.user.save(update_fields=["is_active"])
-    audit_event_record(actor=actor, organization=member.organization, verb="membership.deactivated", target=member)
+    audit_event_record(actor=actor, organization=member.organization, verb=Verb.MEMBERSHIP_DEACTIVATED, target=member)
     offboarding_start(member=member)  # the erasure cascade follows after the grace period
     return member

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,6 @@ IP_FACTOR = 5  # an address may fail this many times more than one account
 
 
 class TooManyAttempts(ApplicationError):
-    status_code = 429
     http_status = 429
 
 

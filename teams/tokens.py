@@ -14,9 +14,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.services import audit_event_record
-from config.exceptions import ApplicationError
-from config.text import clean_text
+from core.audit import Verb, audit_event_record
+from core.exceptions import ApplicationError
+from core.text import clean_text
 
 from .api.authentication import key_hash, password_mark
 from .models import ApiToken, Membership
@@ -42,7 +42,7 @@ def api_token_create(*, member: Membership, name: str = "API") -> IssuedToken:
     audit_event_record(
         actor=member,
         organization=member.organization,
-        verb="api_token.created",
+        verb=Verb.API_TOKEN_CREATED,
         target=token,
         data={"name": token.name, "prefix": token.prefix, "expires_at": token.expires_at.isoformat()},
     )
@@ -55,5 +55,5 @@ def api_token_revoke(*, member: Membership, token: ApiToken) -> None:
         raise ApplicationError("No such token.", code="not_found")
     if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
         audit_event_record(
-            actor=member, organization=member.organization, verb="api_token.revoked", target=token, data={}
+            actor=member, organization=member.organization, verb=Verb.API_TOKEN_REVOKED, target=token, data={}
         )

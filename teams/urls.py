@@ -4,6 +4,8 @@ from django.urls import path
 from . import views
 from .signin import SignInView
 
+app_name = "teams"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", SignInView.as_view(), name="login"),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from compliance.services import consent_active
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from generation.selectors import jobs_visible_to, review_queue, selfies_of
 
 from . import services
@@ -87,7 +87,7 @@ def _accept_and_sign_in(request, accept, **fields):
         refuse(request, exc)
         return None
     login(request, member.user, backend="django.contrib.auth.backends.ModelBackend")
-    return redirect("consent")
+    return redirect("compliance:consent")
 
 
 def _status(request) -> int:
@@ -135,7 +135,7 @@ def invitation_create(request, actor):
     except ApplicationError as exc:
         refuse(request, exc)
         return _invitations_page(request, actor, status=400)
-    created = [{"label": issued.invitation.email, "url": _link(request, "invite-accept", issued.token)}]
+    created = [{"label": issued.invitation.email, "url": _link(request, "teams:invite-accept", issued.token)}]
     return _invitations_page(request, actor, created=created)
 
 
@@ -165,7 +165,9 @@ def invitations_import(request, actor):
     messages.success(request, f"Imported {len(result.created)} invitation(s).")
     if result.errors:
         messages.warning(request, f"Skipped {len(result.errors)} invalid row(s); they are listed below.")
-    created = [{"label": i.invitation.email, "url": _link(request, "invite-accept", i.token)} for i in result.created]
+    created = [
+        {"label": i.invitation.email, "url": _link(request, "teams:invite-accept", i.token)} for i in result.created
+    ]
     return _invitations_page(request, actor, created=created, import_errors=result.errors)
 
 
@@ -196,7 +198,7 @@ def join_link_create(request, actor):
     created = [
         {
             "label": f"open join link ({issued.link.max_uses} uses)",
-            "url": _link(request, "join", issued.token),
+            "url": _link(request, "teams:join", issued.token),
         }
     ]
     return _invitations_page(request, actor, created=created)

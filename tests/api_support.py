@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
-from generation import services, storage
+from core import media
+from generation import services
 from generation.models import GenerationJob, Headshot
 from teams.models import Membership
 from tests import factories
@@ -22,8 +23,8 @@ def upload(client, data: bytes, name: str = "selfie.png", content_type: str = "i
 
 
 def stored_keys(member: Membership) -> list[str]:
-    prefix = storage.member_prefix(organization_id=member.organization_id, member_id=member.id)
-    return storage.list_prefix(prefix)
+    prefix = media.member_prefix(organization_id=member.organization_id, member_id=member.id)
+    return media.list_prefix(prefix)
 
 
 def image_bytes(fmt: str, size=(64, 64), mode: str = "RGB") -> bytes:

@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from generation import services, storage
+from core import media
+from generation import services
 from generation.models import GenerationJob, JobStatus
 from tests import factories
 from tests.fault_support import FAST_SWEEP, Worker, private_redis, publishing_to
@@ -69,7 +70,7 @@ def _assert_exactly_once(job: GenerationJob) -> None:
     variants = job.style.variant_count
     assert job.headshots.count() == variants
     prefix = f"orgs/{job.organization_id}/members/{job.member_id}/jobs/{job.id}/"
-    assert sorted(storage.list_prefix(prefix)) == sorted(h.storage_key for h in job.headshots.all())
+    assert sorted(media.list_prefix(prefix)) == sorted(h.storage_key for h in job.headshots.all())
     assert len(set(job.headshots.values_list("variant_index", flat=True))) == variants
 
 

@@ -10,8 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from config.text import clean_text, csv_safe
-from generation import services, storage
+from core import media
+from core.text import clean_text, csv_safe
+from generation import services
 from generation.models import Export, Selfie
 from teams.models import Invitation, JoinLink
 from tests import factories
@@ -31,7 +32,7 @@ HOSTILE_NAMES = {
 @pytest.mark.parametrize("field", ["first_name", "last_name", "department", "job_title"])
 def test_the_invite_page_refuses_hostile_names(admin, case, field):
     data = {"email": "new@" + admin.organization.allowed_domains[0], "role": "employee", field: HOSTILE_NAMES[case]}
-    response = browser(admin).post(reverse("invitation-create"), data)
+    response = browser(admin).post(reverse("teams:invitation-create"), data)
     assert response.status_code == 400
     assert any("too long" in m or "control character" in m for m in messages_of(response))
     assert not Invitation.objects.exists()
@@ -56,7 +57,9 @@ def test_the_invitations_api_refuses_hostile_names(admin, api, case):
 )
 def test_a_hostile_csv_is_refused_and_imports_nothing(admin, csv_text):
     page = browser(admin)
-    response = page.post(reverse("invitations-import"), {"csv_file": SimpleUploadedFile("i.csv", csv_text.encode())})
+    response = page.post(
+        reverse("teams:invitations-import"), {"csv_file": SimpleUploadedFile("i.csv", csv_text.encode())}
+    )
     assert response.status_code in (200, 400)
     assert not Invitation.objects.exists()
     assert messages_of(response)
@@ -64,7 +67,7 @@ def test_a_hostile_csv_is_refused_and_imports_nothing(admin, csv_text):
 
 @pytest.mark.parametrize("days", ["999999999", "-5", "0", "1e9", "366"])
 def test_join_link_expiry_days_out_of_range_is_a_message_not_a_500(admin, days):
-    response = browser(admin).post(reverse("join-link-create"), {"max_uses": "5", "expires_in_days": days})
+    response = browser(admin).post(reverse("teams:join-link-create"), {"max_uses": "5", "expires_in_days": days})
     assert response.status_code == 400
     assert any("expiry" in m.lower() for m in messages_of(response))
     assert not JoinLink.objects.exists()
@@ -77,7 +80,7 @@ def test_the_join_link_api_refuses_an_expiry_in_the_far_future(admin, api):
 
 @pytest.mark.parametrize("department", ["Sales\x00", "S" * 500])
 def test_the_exports_page_refuses_a_hostile_department(hr, department):
-    response = browser(hr).post(reverse("exports"), {"department": department})
+    response = browser(hr).post(reverse("generation:exports"), {"department": department})
     assert response.status_code in (200, 302, 400)
     assert not Export.objects.exists()
 
@@ -90,7 +93,7 @@ def test_a_name_that_looks_like_a_formula_is_escaped_in_the_manifest(admin, hr, 
     with django_capture_on_commit_callbacks(execute=True):
         export = services.export_create(actor=hr)
     export.refresh_from_db()
-    manifest = zipfile.ZipFile(io.BytesIO(storage.get(export.storage_key))).read("manifest.csv").decode()
+    manifest = zipfile.ZipFile(io.BytesIO(media.get(export.storage_key))).read("manifest.csv").decode()
     row = list(csv.DictReader(io.StringIO(manifest)))[0]
     assert row["name"].startswith("'=HYPERLINK(") and row["department"] == "'@SUM(1)"
 
@@ -116,7 +119,7 @@ def test_a_page_upload_of_a_good_photo_and_a_bad_strip_reports_each_file(consent
         SimpleUploadedFile("good.png", factories.astronaut_png(), content_type="image/png"),
         SimpleUploadedFile("strip.png", strip.getvalue(), content_type="image/png"),
     ]
-    response = browser(consented).post(reverse("selfies"), {"photos": files}, follow=True)
+    response = browser(consented).post(reverse("generation:selfies"), {"photos": files}, follow=True)
     assert response.status_code == 200
     notes = " ".join(messages_of(response))
     assert "good.png: uploaded" in notes and "strip.png: The photo is 10×20000" in notes
@@ -129,7 +132,7 @@ def test_a_checker_crash_is_a_refusal_and_stores_nothing(consented, monkeypatch)
 
     monkeypatch.setattr("generation.services.selfies.analyse_selfie", crash)
     response = browser(consented).post(
-        reverse("selfies"), {"photos": [SimpleUploadedFile("a.png", factories.astronaut_png())]}, follow=True
+        reverse("generation:selfies"), {"photos": [SimpleUploadedFile("a.png", factories.astronaut_png())]}, follow=True
     )
     assert "a.png: We could not check this photo" in " ".join(messages_of(response))
     assert not Selfie.objects.filter(member=consented).exists()

@@ -1,6 +1,5 @@
 """Every write in the compliance app. Split by topic; import from here."""
 
-from .audit import audit_event_record
 from .consent import (
     ConsentRequired,
     consent_active,
@@ -17,7 +16,6 @@ from .subject_access import subject_access_export
 
 __all__ = [
     "ConsentRequired",
-    "audit_event_record",
     "consent_active",
     "consent_grant",
     "consent_require",

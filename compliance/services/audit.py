@@ -1,9 +1,12 @@
+"""The audit log's writer: core.audit.audit_event_record hands every event here."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import Model
 
+from core.audit import Actor, Verb
 from teams.models import Membership, Organization
 
 from ..models import AuditEvent
@@ -18,23 +21,24 @@ def _subject_of(target: Model | None) -> Any:
     return getattr(target, "member_id", None)
 
 
-def audit_event_record(
+def audit_event_write(
     *,
-    actor: Membership | None,
-    organization: Organization | None,
-    verb: str,
-    target: Model | None = None,
-    data: dict[str, Any] | None = None,
-    subject: Membership | None = None,
+    actor: Actor | None,
+    organization: Model | None,
+    verb: Verb,
+    target: Model | None,
+    data: dict[str, Any],
+    subject: Model | None,
 ) -> AuditEvent:
-    """Append one row to the audit log. Call it inside the write's transaction."""
+    """Append one row to the audit log (installed as core.audit's writer)."""
+    assert organization is None or isinstance(organization, Organization)
     return AuditEvent.objects.create(
         organization=organization,
-        actor_member_id=actor.id if actor else None,
+        actor_member_id=actor.pk if actor else None,
         actor_user_id=actor.user_id if actor else None,
         verb=verb,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         subject_member_id=subject.pk if subject is not None else _subject_of(target),
-        data=data or {},
+        data=data,
     )

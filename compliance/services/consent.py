@@ -3,17 +3,17 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.exceptions import ApplicationError, NotAllowed
+from core.audit import Verb, audit_event_record
+from core.exceptions import ApplicationError, NotAllowed
 from teams.models import Membership, Organization
 
 from .. import consent_texts
 from ..models import ConsentMethod, ConsentRecord, ConsentText
-from .audit import audit_event_record
 from .policy import retention_policy_get
 
 
 class ConsentRequired(ApplicationError):
-    status_code = 403
+    http_status = 403
 
     def __init__(
         self,
@@ -85,7 +85,7 @@ def consent_text_publish(*, actor: Membership, jurisdiction: str, template: str,
     audit_event_record(
         actor=actor,
         organization=actor.organization,
-        verb="consent_text.published",
+        verb=Verb.CONSENT_TEXT_PUBLISHED,
         target=text,
         data={"version": text.version, "material": material, "sha256": text.sha256},
     )
@@ -155,7 +155,7 @@ def consent_grant(
     audit_event_record(
         actor=member,
         organization=member.organization,
-        verb="consent.granted",
+        verb=Verb.CONSENT_GRANTED,
         target=record,
         data={"text_version": text.version, "sha256": text.sha256, "method": method},
     )

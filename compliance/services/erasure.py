@@ -15,10 +15,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core import media
+from core.audit import Verb, audit_event_record
 from teams.models import Membership
 
 from ..models import DeletionReceipt
-from .audit import audit_event_record
 from .consent import _consents_close
 
 log = logging.getLogger(__name__)
@@ -52,12 +53,11 @@ def _delete_rows(member: Membership) -> tuple[dict[str, int], list[str]]:
 
 
 def _delete_objects(keys: list[str]) -> int:
-    from generation import storage
 
     failed = 0
     for key in keys:
         try:
-            storage.delete(key)
+            media.delete(key)
         except Exception:  # one stubborn object must not stop the rest
             log.exception("could not delete %s", key)
             failed += 1
@@ -79,17 +79,16 @@ def _delete_exports(member: Membership) -> tuple[int, int]:
 
 def member_purge(*, member: Membership) -> dict[str, Any]:
     """Delete everything held about the member's face, and prove the prefix is empty."""
-    from generation import storage
 
     with transaction.atomic():
         counts, keys = _delete_rows(member)
-    prefix = storage.member_prefix(organization_id=member.organization_id, member_id=member.pk)
-    leftovers = [k for k in storage.list_prefix(prefix) if k not in keys]  # cut-outs, late writes
+    prefix = media.member_prefix(organization_id=member.organization_id, member_id=member.pk)
+    leftovers = [k for k in media.list_prefix(prefix) if k not in keys]  # cut-outs, late writes
     counts["other_objects"] = len(leftovers)
     counts["storage_objects"] = len(keys) + len(leftovers)
     _delete_objects(keys + leftovers)
     counts["exports"], failed_exports = _delete_exports(member)
-    counts["remaining_objects"] = len(storage.list_prefix(prefix)) + failed_exports
+    counts["remaining_objects"] = len(media.list_prefix(prefix)) + failed_exports
     return counts
 
 
@@ -121,7 +120,7 @@ def member_erase(
         audit_event_record(
             actor=actor,
             organization=member.organization,
-            verb="member.erasure_requested",
+            verb=Verb.MEMBER_ERASURE_REQUESTED,
             target=receipt,
             subject=member,
             data={"reason": reason, "requested_by": requested_by} | (data or {}),
@@ -130,7 +129,7 @@ def member_erase(
             audit_event_record(
                 actor=actor,
                 organization=member.organization,
-                verb="consent.withdrawn",
+                verb=Verb.CONSENT_WITHDRAWN,
                 target=member,
             )
     counts = {"consents_withdrawn": consents, "jobs_cancelled": jobs} | member_purge(member=member)
@@ -147,7 +146,7 @@ def _receipt_complete(receipt: DeletionReceipt, member: Membership, counts: dict
         audit_event_record(
             actor=actor,
             organization=member.organization,
-            verb="member.erased",
+            verb=Verb.MEMBER_ERASED,
             target=receipt,
             subject=member,
             data={"counts": counts, "remaining_objects": remaining},

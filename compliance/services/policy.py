@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.exceptions import ApplicationError, NotAllowed
+from core.audit import Verb, audit_event_record
+from core.exceptions import ApplicationError, NotAllowed
 from teams.models import Membership, Organization
 
 from ..models import Jurisdiction, RetentionPolicy
-from .audit import audit_event_record
 
 EDITABLE = {
     "jurisdiction",
@@ -66,7 +66,7 @@ def retention_policy_update(*, actor: Membership, changes: dict[str, Any]) -> Re
     audit_event_record(
         actor=actor,
         organization=actor.organization,
-        verb="retention_policy.updated",
+        verb=Verb.RETENTION_POLICY_UPDATED,
         target=policy,
         data={"before": before, "after": {name: getattr(policy, name) for name in EDITABLE}},
     )

@@ -18,6 +18,9 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from core import media
+from core.audit import Verb, audit_event_record
+from generation import keys
 from teams.models import Membership, Organization
 
 from ..models import (
@@ -28,7 +31,6 @@ from ..models import (
     RetentionPolicy,
     SweepRun,
 )
-from .audit import audit_event_record
 from .erasure import member_erase, receipt_retry
 from .policy import retention_policy_get
 
@@ -162,15 +164,13 @@ def retention_plan(*, organization: Organization, now: datetime | None = None) -
 
 
 def _selfie_keys(selfie) -> list[str]:
-    from generation import storage
 
-    cutout = storage.cutout_key(organization_id=selfie.organization_id, member_id=selfie.member_id, selfie_id=selfie.pk)
+    cutout = keys.cutout_key(organization_id=selfie.organization_id, member_id=selfie.member_id, selfie_id=selfie.pk)
     return [selfie.storage_key, cutout]
 
 
 def _sweep_rows(run: SweepRun, category: str, queryset: QuerySet, keys_of, *, batch_size: int) -> int:
     """Delete due rows batch by batch: storage first, the row only once its objects are gone."""
-    from generation import storage
 
     seen: set = set()
     deleted = 0
@@ -183,7 +183,7 @@ def _sweep_rows(run: SweepRun, category: str, queryset: QuerySet, keys_of, *, ba
             for row in queryset.model.objects.select_for_update(skip_locked=True).filter(pk__in=ids):
                 try:
                     for key in keys_of(row):
-                        storage.delete(key)
+                        media.delete(key)
                 except Exception as exc:  # retried next run: the row stays
                     log.warning("retention: could not delete %s %s: %s", category, row.pk, exc)
                     run.errors.append({"category": category, "id": str(row.pk), "error": str(exc)[:300]})
@@ -235,7 +235,7 @@ def _sweep_organization(run: SweepRun, organization: Organization, now: datetime
     }
     if any(counts.values()):
         with transaction.atomic():
-            audit_event_record(actor=None, organization=organization, verb="retention.swept", data=counts)
+            audit_event_record(actor=None, organization=organization, verb=Verb.RETENTION_SWEPT, data=counts)
     return counts
 
 
@@ -315,7 +315,7 @@ def selfies_release_after_render(*, job) -> None:
             audit_event_record(
                 actor=None,
                 organization=job.organization,
-                verb="selfies.released",
+                verb=Verb.SELFIES_RELEASED,
                 target=job,
                 data={"selfies": count, "errors": run.errors},
             )

@@ -12,10 +12,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core import media
+from core.audit import Verb, audit_event_record
+from core.exceptions import NotAllowed
 from teams.models import Membership
 
 from ..models import AuditEvent, DeletionReceipt
-from .audit import audit_event_record
 from .policy import retention_policy_get
 
 
@@ -90,15 +92,14 @@ def _retention(member: Membership) -> dict:
 
 def _media(archive: zipfile.ZipFile, member: Membership) -> tuple[list, list]:
     from compliance.biometric import subject_access_grant
-    from generation import storage
 
     grant = subject_access_grant(member=member)
     selfies, headshots = [], []
     for selfie in member.selfies.order_by("uploaded_at"):
-        archive.writestr(f"selfies/{selfie.pk}.jpg", storage.get(selfie.storage_key, grant=grant))
+        archive.writestr(f"selfies/{selfie.pk}.jpg", media.get(selfie.storage_key, grant=grant))
         selfies.append({"id": str(selfie.pk), "uploaded_at": selfie.uploaded_at, "checks": selfie.checks})
     for headshot in member.headshots.order_by("created_at"):
-        archive.writestr(f"headshots/{headshot.pk}.jpg", storage.get(headshot.storage_key))
+        archive.writestr(f"headshots/{headshot.pk}.jpg", media.get(headshot.storage_key))
         headshots.append(
             {
                 "id": str(headshot.pk),
@@ -116,14 +117,12 @@ def subject_access_export(*, member: Membership, actor: Membership | None = None
     audit events and retention dates."""
     actor = actor or member
     if actor.pk != member.pk:
-        from config.exceptions import NotAllowed
-
         raise NotAllowed("Members download their own data.", code="not_allowed")
     with transaction.atomic():
         audit_event_record(
             actor=member,
             organization=member.organization,
-            verb="subject_access.exported",
+            verb=Verb.SUBJECT_ACCESS_EXPORTED,
             target=member,
         )
     events = AuditEvent.objects.filter(Q(subject_member_id=member.pk) | Q(actor_member_id=member.pk)).order_by("at")

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "django_celery_beat",
+    "core",
     "teams",
     "compliance",
     "generation",
@@ -75,9 +76,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGIN_URL = "teams:login"
+LOGIN_REDIRECT_URL = "teams:home"
+LOGOUT_REDIRECT_URL = "teams:login"
 
 TEMPLATES = [
     {
@@ -182,7 +183,7 @@ if S3_BUCKET:
         missing = "S3_SECRET_ACCESS_KEY" if _access else "S3_ACCESS_KEY_ID"
         raise ImproperlyConfigured(f"{missing} must be set together with its pair")
     _media = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "core.storages.S3MediaStorage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
             "endpoint_url": S3_ENDPOINT_URL,
@@ -198,7 +199,7 @@ if S3_BUCKET:
     }
 else:
     _media = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "core.storages.SignedFileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT},
     }
 STORAGES = {
@@ -242,7 +243,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import serializers
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from generation.models import Export, GenerationJob, Headshot, Selfie
 
 

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from generation import selectors, services
 from generation.models import Export, GenerationJob, Headshot, ReviewState, Selfie
 from teams.api.permissions import IsHR, IsMember

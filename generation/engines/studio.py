@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageColor
 
+from core import media
+
 from ..imaging.backdrop import ImageLoader, add_shadow, make_backdrop
 from ..imaging.colour import normalise
 from ..imaging.faces import Face, find_face
@@ -162,10 +164,9 @@ def compose(
 
 def _stored_image(key: str) -> Image.Image:
     """A brand backdrop image uploaded to storage (style.backdrop["image_key"])."""
-    from .. import storage
     from ..imaging.io import open_rgb
 
-    return open_rgb(storage.get(key))
+    return open_rgb(media.get(key))
 
 
 class StudioEngine:

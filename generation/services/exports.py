@@ -8,12 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from compliance.services import audit_event_record
-from config.exceptions import ApplicationError, NotAllowed
-from config.text import clean_text, csv_row
+from core import media
+from core.audit import Verb, audit_event_record
+from core.exceptions import ApplicationError, NotAllowed, NotFound
+from core.text import clean_text, csv_row
+from generation import keys
 from teams.models import Membership
 
-from .. import storage
 from ..imaging.disclosure import disclose_derived
 from ..imaging.io import open_rgb
 from ..models import Export, ExportStatus, Headshot, ReviewState
@@ -39,7 +40,7 @@ def export_create(*, actor: Membership, department: str = "") -> Export:
     audit_event_record(
         actor=actor,
         organization=actor.organization,
-        verb="export.created",
+        verb=Verb.EXPORT_CREATED,
         target=export,
         data={"department": department},
     )
@@ -74,7 +75,7 @@ def _zip(headshots: list[Headshot]) -> bytes:
             base = slugify(member.display_name) or str(member.id)
             name = base if base not in used else f"{base}-{str(member.id)[:8]}"
             used.add(name)
-            master_bytes = storage.get(headshot.storage_key)
+            master_bytes = media.get(headshot.storage_key)
             archive.writestr(f"{name}.jpg", master_bytes, compress_type=zipfile.ZIP_STORED)
             master = open_rgb(master_bytes)
             for platform, size in PLATFORM_SIZES.items():
@@ -103,17 +104,17 @@ def export_build(*, export_id) -> None:
     if not claimed:
         return
     export = Export.objects.select_related("organization").get(pk=export_id)
-    key = storage.export_key(organization_id=export.organization_id, export_id=export.id)
+    key = keys.export_key(organization_id=export.organization_id, export_id=export.id)
     try:
         headshots = _approved_headshots(export)
         if not headshots:
             raise ApplicationError("There are no approved headshots to export.")
-        storage.put(key, _zip(headshots))
+        media.put(key, _zip(headshots))
     except Exception as exc:
         Export.objects.filter(pk=export.pk).update(
             status=ExportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
-        storage.delete(key)
+        media.delete(key)
         return
     with transaction.atomic():
         Export.objects.filter(pk=export.pk).update(
@@ -126,7 +127,7 @@ def export_build(*, export_id) -> None:
         audit_event_record(
             actor=None,
             organization=export.organization,
-            verb="export.built",
+            verb=Verb.EXPORT_BUILT,
             target=export,
             data={"headshots": len(headshots)},
         )
@@ -134,11 +135,11 @@ def export_build(*, export_id) -> None:
 
 def export_download_url(*, actor: Membership, export: Export) -> str:
     if export.organization_id != actor.organization_id:
-        raise ApplicationError("No such export.", code="not_found")
+        raise NotFound("No such export.")
     if not actor.is_hr:
         raise NotAllowed("Only HR can download exports.", code="not_hr")
     if export.status != ExportStatus.SUCCEEDED:
         raise ApplicationError("This export is not ready.", code="not_ready")
-    audit_event_record(actor=actor, organization=actor.organization, verb="export.downloaded", target=export)
+    audit_event_record(actor=actor, organization=actor.organization, verb=Verb.EXPORT_DOWNLOADED, target=export)
     name = f"{actor.organization.slug}-headshots-{export.created_at:%Y%m%d}.zip"
-    return storage.media_url(export.storage_key, download_name=name)
+    return media.media_url(export.storage_key, download_name=name)

@@ -9,12 +9,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from compliance.biometric import biometric_grant
-from compliance.services import ConsentRequired, audit_event_record, consent_require
+from compliance.services import ConsentRequired, consent_require
 from compliance.services.retention import selfies_release_after_render
-from config.exceptions import ApplicationError, NotAllowed
+from core import media
+from core.audit import Verb, audit_event_record
+from core.exceptions import ApplicationError, NotAllowed, NotFound
+from generation import keys
 from teams.models import Membership
 
-from .. import storage
 from ..engines import RenderError, RenderInput, StyleSpec, get_engine
 from ..imaging import guards
 from ..imaging.disclosure import STUDIO_COMPOSITE, disclose_jpeg
@@ -65,7 +67,7 @@ def job_enqueue(*, actor: Membership, member: Membership | None = None, idempote
     if member.id != actor.id and not actor.is_hr:
         raise NotAllowed("You can only request your own headshots.", code="not_allowed")
     if member.organization_id != actor.organization_id:
-        raise ApplicationError("No such member.", code="not_found")
+        raise NotFound("No such member.")
     key = (idempotency_key or "").strip()[:100] or f"auto-{uuid.uuid4()}"
     with transaction.atomic():
         existing = GenerationJob.objects.filter(member=member, idempotency_key=key).first()
@@ -91,7 +93,7 @@ def job_enqueue(*, actor: Membership, member: Membership | None = None, idempote
         audit_event_record(
             actor=actor,
             organization=member.organization,
-            verb="job.created",
+            verb=Verb.JOB_CREATED,
             target=job,
             data={"engine": job.engine, "style_version": style.version},
         )
@@ -102,7 +104,7 @@ def job_enqueue(*, actor: Membership, member: Membership | None = None, idempote
 @transaction.atomic
 def job_retry(*, actor: Membership, job: GenerationJob) -> GenerationJob:
     if job.member_id != actor.id and not (actor.is_hr and job.organization_id == actor.organization_id):
-        raise ApplicationError("No such job.", code="not_found")
+        raise NotFound("No such job.")
     if job.member.jobs.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).exclude(pk=job.pk).exists():
         raise ApplicationError("Another job for this person is in progress.", code="job_in_progress")
     claimed = GenerationJob.objects.filter(pk=job.pk, status__in=[JobStatus.FAILED, JobStatus.CANCELLED]).update(
@@ -119,7 +121,7 @@ def job_retry(*, actor: Membership, job: GenerationJob) -> GenerationJob:
     if not claimed:
         raise ApplicationError("Only a failed or cancelled job can be retried.", code="not_failed")
     job.refresh_from_db()
-    audit_event_record(actor=actor, organization=job.organization, verb="job.retried", target=job)
+    audit_event_record(actor=actor, organization=job.organization, verb=Verb.JOB_RETRIED, target=job)
     _enqueue_render(job)
     return job
 
@@ -136,7 +138,7 @@ def job_cancel(*, actor: Membership, job: GenerationJob) -> GenerationJob:
     if not cancelled:
         raise ApplicationError("Only a queued or running job can be cancelled.", code="not_in_progress")
     job.refresh_from_db()
-    audit_event_record(actor=actor, organization=job.organization, verb="job.cancelled", target=job)
+    audit_event_record(actor=actor, organization=job.organization, verb=Verb.JOB_CANCELLED, target=job)
     return job
 
 
@@ -183,7 +185,7 @@ def _load_photos(job: GenerationJob, grant) -> tuple[list, guards.Reference | No
 
     ``grant`` (compliance.biometric) is the only way to the member's pixels and descriptors."""
     selfies = list(job.member.selfies.filter(usable=True).order_by("uploaded_at"))
-    photos = [open_rgb(storage.get(s.storage_key, grant=grant), min_long_side=RENDER_LONG_SIDE) for s in selfies]
+    photos = [open_rgb(media.get(s.storage_key, grant=grant), min_long_side=RENDER_LONG_SIDE) for s in selfies]
     descriptors, labs = [], []
     for selfie, photo in zip(selfies, photos, strict=True):
         descriptor, lab = descriptor_of(selfie, grant=grant), selfie.skin_lab
@@ -238,7 +240,7 @@ def _finish(job: GenerationJob, status: str, error: str = "") -> None:
         audit_event_record(
             actor=None,
             organization=job.organization,
-            verb=f"job.{status}",
+            verb=Verb.JOB_SUCCEEDED if status == JobStatus.SUCCEEDED else Verb.JOB_FAILED,
             target=job,
             data={"error": error[:500]} if error else {},
         )
@@ -291,16 +293,16 @@ def _store(job: GenerationJob, rendered) -> None:
     for variant in rendered:
         if not _still_running(job.id, job.claim):  # cancelled, erased or given up on: write nothing
             return
-        key = storage.headshot_key(
+        key = keys.headshot_key(
             organization_id=job.organization_id,
             member_id=job.member_id,
             job_id=job.id,
             variant_index=variant.index,
         )
         term = variant.meta.get("digital_source_type", STUDIO_COMPOSITE)
-        storage.put(key, disclose_jpeg(variant.image, term=term, title=f"headshot-{variant.index}.jpg"))
+        media.put(key, disclose_jpeg(variant.image, term=term, title=f"headshot-{variant.index}.jpg"))
         if not _still_running(job.id, job.claim):  # erased while we wrote: take the write back
-            storage.delete(key)
+            media.delete(key)
             return
         Headshot.objects.update_or_create(
             job=job,

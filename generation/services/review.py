@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.services import audit_event_record
-from config.exceptions import ApplicationError, NotAllowed
-from config.text import clean_text
+from core import media
+from core.audit import Verb, audit_event_record
+from core.exceptions import ApplicationError, NotAllowed, NotFound
+from core.text import clean_text
 from teams.models import Membership
 
-from .. import storage
 from ..models import Headshot, JobStatus, ReviewState
 
 
@@ -21,7 +21,7 @@ def headshot_choose(*, actor: Membership, headshot: Headshot) -> Headshot:
     """The employee picks their favourite; it goes to HR for review."""
     headshot = _lock(headshot)
     if headshot.member_id != actor.id:
-        raise ApplicationError("No such headshot.", code="not_found")
+        raise NotFound("No such headshot.")
     if headshot.job.status != JobStatus.SUCCEEDED:
         raise ApplicationError("This job has not finished yet.", code="job_not_finished")
     if headshot.review_state == ReviewState.REJECTED:
@@ -36,13 +36,13 @@ def headshot_choose(*, actor: Membership, headshot: Headshot) -> Headshot:
     Headshot.objects.filter(member=actor, chosen=True).exclude(pk=headshot.pk).update(chosen=False, chosen_at=None)
     headshot.chosen, headshot.chosen_at = True, timezone.now()
     headshot.save(update_fields=["chosen", "chosen_at"])
-    audit_event_record(actor=actor, organization=actor.organization, verb="headshot.chosen", target=headshot)
+    audit_event_record(actor=actor, organization=actor.organization, verb=Verb.HEADSHOT_CHOSEN, target=headshot)
     return headshot
 
 
 def _reviewable(actor: Membership, headshot: Headshot) -> Headshot:
     if headshot.organization_id != actor.organization_id:
-        raise ApplicationError("No such headshot.", code="not_found")
+        raise NotFound("No such headshot.")
     if not actor.is_hr:
         raise NotAllowed("Only HR can review headshots.", code="not_hr")
     headshot = _lock(headshot)
@@ -59,7 +59,7 @@ def headshot_approve(*, actor: Membership, headshot: Headshot) -> Headshot:
     headshot.review_state = ReviewState.APPROVED
     headshot.reviewed_by, headshot.reviewed_at = actor, timezone.now()
     headshot.save(update_fields=["review_state", "reviewed_by", "reviewed_at"])
-    audit_event_record(actor=actor, organization=actor.organization, verb="headshot.approved", target=headshot)
+    audit_event_record(actor=actor, organization=actor.organization, verb=Verb.HEADSHOT_APPROVED, target=headshot)
     return headshot
 
 
@@ -76,7 +76,7 @@ def headshot_reject(*, actor: Membership, headshot: Headshot, reason: str) -> He
     audit_event_record(
         actor=actor,
         organization=actor.organization,
-        verb="headshot.rejected",
+        verb=Verb.HEADSHOT_REJECTED,
         target=headshot,
         data={"reason": headshot.rejection_reason},
     )
@@ -85,5 +85,5 @@ def headshot_reject(*, actor: Membership, headshot: Headshot, reason: str) -> He
 
 def headshot_view_url(*, actor: Membership, headshot: Headshot) -> str:
     if headshot.member_id != actor.id and not (actor.is_hr and headshot.organization_id == actor.organization_id):
-        raise ApplicationError("No such headshot.", code="not_found")
-    return storage.media_url(headshot.storage_key)
+        raise NotFound("No such headshot.")
+    return media.media_url(headshot.storage_key)

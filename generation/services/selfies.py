@@ -8,11 +8,12 @@ from django.db import transaction
 
 from compliance.biometric import biometric_grant
 from compliance.crypto import descriptor_decrypt, descriptor_encrypt
-from compliance.services import audit_event_record
-from config.exceptions import ApplicationError
+from core import media
+from core.audit import Verb, audit_event_record
+from core.exceptions import ApplicationError, NotFound
+from generation import keys
 from teams.models import Membership
 
-from .. import storage
 from ..imaging.checks import OtherSelfie, SelfieAnalysis, analyse_selfie, set_checks
 from ..imaging.io import ImageRejected, decode_upload, encode_jpeg
 from ..models import Selfie
@@ -43,8 +44,8 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
     analysis.checks += set_checks(analysis, _label(None), _others(actor, grant))
     report = analysis.report
     selfie_id = uuid.uuid4()
-    key = storage.selfie_key(organization_id=actor.organization_id, member_id=actor.id, selfie_id=selfie_id)
-    storage.put(key, encode_jpeg(decoded.image), grant=grant)
+    key = keys.selfie_key(organization_id=actor.organization_id, member_id=actor.id, selfie_id=selfie_id)
+    media.put(key, encode_jpeg(decoded.image), grant=grant)
     try:
         with transaction.atomic():
             # Serialises with member_erase, which takes the same lock: either this row is in
@@ -65,12 +66,12 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
             audit_event_record(
                 actor=actor,
                 organization=actor.organization,
-                verb="selfie.uploaded",
+                verb=Verb.SELFIE_UPLOADED,
                 target=selfie,
                 data={"usable": selfie.usable, "failed": [c["code"] for c in report["checks"] if not c["passed"]]},
             )
     except Exception:
-        storage.delete(key)  # no orphan file when the row is not written
+        media.delete(key)  # no orphan file when the row is not written
         raise
     return selfie
 
@@ -100,17 +101,17 @@ def _stored_figures(analysis: SelfieAnalysis, grant) -> dict:
 @transaction.atomic
 def selfie_delete(*, actor: Membership, selfie: Selfie) -> None:
     if selfie.member_id != actor.id:
-        raise ApplicationError("No such selfie.", code="not_found")
+        raise NotFound("No such selfie.")
     key = selfie.storage_key
-    audit_event_record(actor=actor, organization=actor.organization, verb="selfie.deleted", target=selfie)
+    audit_event_record(actor=actor, organization=actor.organization, verb=Verb.SELFIE_DELETED, target=selfie)
     selfie.delete()
-    transaction.on_commit(lambda: storage.delete(key))
+    transaction.on_commit(lambda: media.delete(key))
 
 
 def selfie_view_url(*, actor: Membership, selfie: Selfie) -> str:
     """A short-lived link; staff looking at someone else's selfie is audited."""
     if selfie.member_id != actor.id:
         if not actor.is_hr or selfie.organization_id != actor.organization_id:
-            raise ApplicationError("No such selfie.", code="not_found")
-        audit_event_record(actor=actor, organization=actor.organization, verb="selfie.viewed", target=selfie)
-    return storage.media_url(selfie.storage_key)
+            raise NotFound("No such selfie.")
+        audit_event_record(actor=actor, organization=actor.organization, verb=Verb.SELFIE_VIEWED, target=selfie)
+    return media.media_url(selfie.storage_key)

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.db import transaction
 
-from compliance.services import audit_event_record
-from config.exceptions import ApplicationError, NotAllowed
+from core.audit import Verb, audit_event_record
+from core.exceptions import ApplicationError, NotAllowed
 from teams.models import Membership, Organization
 
 from ..engines import RenderError, StyleSpec
@@ -57,7 +57,7 @@ def _validate_engine_options(values: dict[str, Any]) -> None:
 
 def brand_style_create_default(*, organization: Organization, actor: Membership | None) -> BrandStyle:
     style = BrandStyle.objects.create(organization=organization, created_by=actor)
-    audit_event_record(actor=actor, organization=organization, verb="style.created", target=style)
+    audit_event_record(actor=actor, organization=organization, verb=Verb.STYLE_CREATED, target=style)
     return style
 
 
@@ -86,7 +86,7 @@ def brand_style_update(*, actor: Membership, changes: dict[str, Any]) -> BrandSt
     audit_event_record(
         actor=actor,
         organization=actor.organization,
-        verb="style.updated",
+        verb=Verb.STYLE_UPDATED,
         target=style,
         data={"version": style.version, "changed": sorted(changes)},
     )

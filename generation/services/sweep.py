@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from compliance.services import audit_event_record
+from core.audit import Verb, audit_event_record
 
 from ..models import GenerationJob, JobStatus
 from .jobs import job_dispatch
@@ -80,7 +80,7 @@ def _requeue(job: GenerationJob) -> bool:
             audit_event_record(
                 actor=None,
                 organization=job.organization,
-                verb="job.requeued",
+                verb=Verb.JOB_REQUEUED,
                 target=job,
                 data={"lost_runs": job.lost_runs + 1, "reason": "worker lost"},
             )
@@ -95,6 +95,6 @@ def _fail(job: GenerationJob, status: str, message: str) -> int:
         )
         if failed:
             audit_event_record(
-                actor=None, organization=job.organization, verb="job.failed", target=job, data={"error": message}
+                actor=None, organization=job.organization, verb=Verb.JOB_FAILED, target=job, data={"error": message}
             )
     return failed

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rest_framework.permissions import BasePermission
 
-from config.exceptions import NotAllowed
+from core.exceptions import NotAllowed
 from teams.selectors import membership_for_user
 
 

@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.exceptions import ApplicationError, NotAllowed
+from core.exceptions import ApplicationError, NotAllowed
 from teams import selectors, services
 from teams.access import client_ip
 from teams.models import ApiToken, Invitation, JoinLink, Membership

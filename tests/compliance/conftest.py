@@ -4,19 +4,19 @@ from dataclasses import dataclass
 
 import pytest
 
+from core import media
 from generation import services as gen
-from generation import storage
 from generation.models import JobStatus
 from teams.models import Membership
 from tests import factories
 
 
 def prefix_of(member: Membership) -> str:
-    return storage.member_prefix(organization_id=member.organization_id, member_id=member.id)
+    return media.member_prefix(organization_id=member.organization_id, member_id=member.id)
 
 
 def stored(member: Membership) -> list[str]:
-    return storage.list_prefix(prefix_of(member))
+    return media.list_prefix(prefix_of(member))
 
 
 @dataclass

@@ -7,7 +7,8 @@ from django.contrib import admin as django_admin
 from django.db import DatabaseError, connection, transaction
 
 from compliance.models import AuditEvent
-from compliance.services import audit_event_record, retention_policy_update
+from compliance.services import retention_policy_update
+from core.audit import Verb, audit_event_record
 from generation import services as gen
 from tests import factories
 
@@ -16,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def event(admin):
-    return audit_event_record(actor=admin, organization=admin.organization, verb="test.happened", target=admin)
+    return audit_event_record(
+        actor=admin, organization=admin.organization, verb=Verb.MEMBERSHIP_DEACTIVATED, target=admin
+    )
 
 
 def test_the_orm_refuses_to_change_or_delete_audit_rows(event):
@@ -31,7 +34,7 @@ def test_the_orm_refuses_to_change_or_delete_audit_rows(event):
         AuditEvent.objects.filter(pk=event.pk).delete()
     with pytest.raises(PermissionError):
         AuditEvent.objects.bulk_update([event], ["verb"])
-    assert AuditEvent.objects.get(pk=event.pk).verb == "test.happened"
+    assert AuditEvent.objects.get(pk=event.pk).verb == Verb.MEMBERSHIP_DEACTIVATED
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the trigger is Postgres only")
@@ -47,7 +50,7 @@ def test_the_database_refuses_update_and_delete_even_in_raw_sql(event):
             connection.cursor() as cur,
         ):
             cur.execute(sql, [event.pk])
-    assert AuditEvent.objects.get(pk=event.pk).verb == "test.happened"
+    assert AuditEvent.objects.get(pk=event.pk).verb == Verb.MEMBERSHIP_DEACTIVATED
 
 
 def test_the_admin_shows_the_audit_log_read_only(event, rf):
@@ -74,7 +77,7 @@ def test_the_admin_urls_cannot_change_or_delete_an_audit_row(event, client):
     base = f"/admin/compliance/auditevent/{event.pk}"
     assert client.post(f"{base}/delete/", {"post": "yes"}).status_code == 403
     client.post(f"{base}/change/", {"verb": "rewritten"})
-    assert AuditEvent.objects.get(pk=event.pk).verb == "test.happened"
+    assert AuditEvent.objects.get(pk=event.pk).verb == Verb.MEMBERSHIP_DEACTIVATED
 
 
 @pytest.mark.django_db(transaction=True)

@@ -14,7 +14,7 @@ from compliance.services import (
     consent_text_publish,
     retention_policy_update,
 )
-from config.exceptions import ApplicationError, NotAllowed
+from core.exceptions import ApplicationError, NotAllowed
 from tests import factories
 
 pytestmark = pytest.mark.django_db

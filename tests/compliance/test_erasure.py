@@ -1,4 +1,4 @@
-"""Withdrawal and `manage.py erase_member` run the same cascade, checked against storage."""
+"""Withdrawal and `manage.py erase_member` run the same cascade, checked against media."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from django.core.management import CommandError, call_command
 
 from compliance.models import AuditEvent, DeletionReceipt
 from compliance.services import ConsentRequired, consent_active, consent_withdraw, retention_sweep
+from core import media
+from generation import keys
 from generation import services as gen
-from generation import storage
 from generation.engines import studio
 from generation.models import Export, ExportStatus, GenerationJob, Headshot, JobStatus, Selfie
 
@@ -32,12 +33,12 @@ def _approved_in_an_export(rendered_member, hr):
 def test_withdrawal_empties_the_members_prefix_leaves_others_alone_and_keeps_a_receipt(rendered, hr):
     ada, bob = rendered("Ada"), rendered("Bob")
     export = _approved_in_an_export(ada, hr)
-    cutout = storage.cutout_key(
+    cutout = keys.cutout_key(
         organization_id=ada.member.organization_id, member_id=ada.member.id, selfie_id=ada.selfie.id
     )
     from compliance.biometric import biometric_grant
 
-    storage.put(cutout, b"cut-out pixels", grant=biometric_grant(member=ada.member))
+    media.put(cutout, b"cut-out pixels", grant=biometric_grant(member=ada.member))
     bobs_objects = stored(bob.member)
     assert stored(ada.member) and bobs_objects
 
@@ -48,7 +49,7 @@ def test_withdrawal_empties_the_members_prefix_leaves_others_alone_and_keeps_a_r
     assert not Selfie.objects.filter(member=ada.member).exists()
     assert not Headshot.objects.filter(member=ada.member).exists()
     assert not Export.objects.filter(pk=export.pk).exists()
-    assert storage.list_prefix(f"orgs/{export.organization_id}/exports/") == []
+    assert media.list_prefix(f"orgs/{export.organization_id}/exports/") == []
     assert consent_active(member=ada.member) is None
     assert receipt.verified_empty and receipt.completed_at >= receipt.requested_at
     assert receipt.counts == receipt.counts | {
@@ -122,7 +123,7 @@ def test_a_job_running_during_erasure_writes_nothing_afterwards(rendered, monkey
 def test_a_write_racing_the_erasure_is_taken_back(rendered, monkeypatch):
     """The erasure lands between the job's last check and its write."""
     ada = rendered("Ada")
-    real_put = storage.put
+    real_put = media.put
     erased = []
 
     def put_after_erasure(key, data, **kwargs):
@@ -130,7 +131,7 @@ def test_a_write_racing_the_erasure_is_taken_back(rendered, monkeypatch):
             erased.append(consent_withdraw(member=ada.member))
         real_put(key, data, **kwargs)
 
-    monkeypatch.setattr(storage, "put", put_after_erasure)
+    monkeypatch.setattr(media, "put", put_after_erasure)
     job = gen.job_enqueue(actor=ada.member, idempotency_key="second")
     job.refresh_from_db()
     assert erased and job.status == JobStatus.CANCELLED
@@ -140,7 +141,7 @@ def test_a_write_racing_the_erasure_is_taken_back(rendered, monkeypatch):
 def test_an_upload_racing_the_erasure_leaves_no_row_and_no_file(rendered, monkeypatch, astronaut_png):
     """The erasure lands between the upload's write to storage and its row."""
     ada = rendered("Ada")
-    real_put = storage.put
+    real_put = media.put
     erased = []
 
     def put_then_erase(key, data, **kwargs):
@@ -148,7 +149,7 @@ def test_an_upload_racing_the_erasure_leaves_no_row_and_no_file(rendered, monkey
         if "/selfies/" in key and not erased:
             erased.append(consent_withdraw(member=ada.member))
 
-    monkeypatch.setattr(storage, "put", put_then_erase)
+    monkeypatch.setattr(media, "put", put_then_erase)
     with pytest.raises(ConsentRequired):
         gen.selfie_upload(actor=ada.member, data=astronaut_png)
 
@@ -158,7 +159,7 @@ def test_an_upload_racing_the_erasure_leaves_no_row_and_no_file(rendered, monkey
 
 def test_an_erasure_that_hits_a_storage_error_is_finished_by_the_next_sweep(rendered, monkeypatch):
     ada = rendered("Ada")
-    real_delete = storage.delete
+    real_delete = media.delete
     failing = ada.selfie.storage_key
 
     def flaky_delete(key):
@@ -166,12 +167,12 @@ def test_an_erasure_that_hits_a_storage_error_is_finished_by_the_next_sweep(rend
             raise ConnectionError("S3 said 503 SlowDown")
         real_delete(key)
 
-    monkeypatch.setattr(storage, "delete", flaky_delete)
+    monkeypatch.setattr(media, "delete", flaky_delete)
     receipt = consent_withdraw(member=ada.member)
     assert receipt.completed_at is None and receipt.remaining_objects == 1
     assert stored(ada.member) == [failing]  # everything else is gone already
 
-    monkeypatch.setattr(storage, "delete", real_delete)
+    monkeypatch.setattr(media, "delete", real_delete)
     from datetime import timedelta
 
     run = retention_sweep(now=receipt.requested_at + timedelta(hours=1))
@@ -193,7 +194,7 @@ def test_withdrawing_through_the_api_runs_the_cascade(rendered, api):
     from django.urls import NoReverseMatch, reverse
 
     try:
-        url = reverse("consent-withdraw")
+        url = reverse("compliance-api:consent-withdraw")
     except NoReverseMatch:
         pytest.skip("POST /api/consent/withdraw/ comes with the api branch; enable at merge")
     ada = rendered("Ada")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
-from generation import storage
+from core import media
 from generation.models import GenerationJob, JobStatus
 from tests import factories
 
@@ -20,10 +20,7 @@ def test_an_operator_cannot_render_a_member_without_consent(employee, hr):
         _run(employee, hr)
 
     assert not GenerationJob.objects.exists()
-    assert (
-        storage.list_prefix(storage.member_prefix(organization_id=employee.organization_id, member_id=employee.id))
-        == []
-    )
+    assert media.list_prefix(media.member_prefix(organization_id=employee.organization_id, member_id=employee.id)) == []
 
 
 @pytest.mark.django_db(transaction=True)

@@ -20,7 +20,7 @@ def _form(text, **extra):
 
 def test_the_page_shows_the_whole_text_with_version_and_hash(employee):
     text = consent_text_current(organization=employee.organization)
-    response = browser(employee).get(reverse("consent"))
+    response = browser(employee).get(reverse("compliance:consent"))
     assert response.status_code == 200
     body = html.unescape(response.content.decode())
     assert text.body in body
@@ -30,8 +30,8 @@ def test_the_page_shows_the_whole_text_with_version_and_hash(employee):
 def test_consenting_records_the_hash_method_ip_and_user_agent(employee):
     text = consent_text_current(organization=employee.organization)
     page = browser(employee, HTTP_USER_AGENT="Firefox/200", REMOTE_ADDR="203.0.113.7")
-    response = page.post(reverse("consent"), _form(text))
-    assert response.status_code == 302 and response["Location"] == reverse("selfies")
+    response = page.post(reverse("compliance:consent"), _form(text))
+    assert response.status_code == 302 and response["Location"] == reverse("generation:selfies")
     record = ConsentRecord.objects.get(member=employee)
     assert (record.text_version, record.text_sha256, record.method) == (
         text.version,
@@ -40,12 +40,12 @@ def test_consenting_records_the_hash_method_ip_and_user_agent(employee):
     )
     assert record.ip_address == "203.0.113.7" and record.user_agent == "Firefox/200"
     assert AuditEvent.objects.filter(verb="consent.granted", target_id=str(record.id)).exists()
-    assert b"You gave this consent" in page.get(reverse("consent")).content
+    assert b"You gave this consent" in page.get(reverse("compliance:consent")).content
 
 
 def test_a_text_that_changed_since_it_was_shown_is_refused(employee):
     text = consent_text_current(organization=employee.organization)
-    response = browser(employee).post(reverse("consent"), _form(text, text_sha256="0" * 64))
+    response = browser(employee).post(reverse("compliance:consent"), _form(text, text_sha256="0" * 64))
     assert response.status_code == 400
     assert "has changed since it was shown" in " ".join(messages_of(response))
     assert not ConsentRecord.objects.exists()
@@ -53,7 +53,7 @@ def test_a_text_that_changed_since_it_was_shown_is_refused(employee):
 
 def test_consent_needs_the_box_ticked(employee):
     text = consent_text_current(organization=employee.organization)
-    response = browser(employee).post(reverse("consent"), _form(text, agree=""))
+    response = browser(employee).post(reverse("compliance:consent"), _form(text, agree=""))
     assert response.status_code == 400
     assert "Tick the box" in " ".join(messages_of(response))
     assert not ConsentRecord.objects.exists()
@@ -61,5 +61,5 @@ def test_consent_needs_the_box_ticked(employee):
 
 def test_consent_is_only_ever_the_signed_in_members_own(employee, outsider):
     text = consent_text_current(organization=employee.organization)
-    browser(outsider).post(reverse("consent"), _form(text))
+    browser(outsider).post(reverse("compliance:consent"), _form(text))
     assert not ConsentRecord.objects.filter(member=employee).exists()

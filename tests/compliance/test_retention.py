@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from compliance.models import AuditEvent, DeletionReceipt, SweepRun
 from compliance.services import retention_policy_update, retention_sweep
+from core import media
 from generation import services as gen
-from generation import storage
 from generation.models import ExportStatus, Headshot, Selfie
 from teams.services import membership_deactivate
 
@@ -92,7 +92,7 @@ def test_exports_go_after_l_days(rendered, hr, policy):
 
     assert retention_sweep(now=export.finished_at + 13 * DAY).deleted["exports"] == 0
     assert retention_sweep(now=export.finished_at + 14 * DAY + timedelta(minutes=1)).deleted["exports"] == 1
-    assert storage.list_prefix(f"orgs/{export.organization_id}/exports/") == []
+    assert media.list_prefix(f"orgs/{export.organization_id}/exports/") == []
 
 
 def test_an_approved_headshot_stays_until_the_membership_ends_plus_k_days(rendered, hr, admin, policy):
@@ -142,16 +142,16 @@ def test_a_second_sweep_finds_nothing_and_every_run_is_recorded(rendered, policy
 def failing_delete(monkeypatch, doomed_key: str):
     """Make storage refuse to delete one object: at the S3 API on moto, else in the wrapper."""
     if isinstance(default_storage, FileSystemStorage):
-        real = storage.delete
+        real = media.delete
 
         def flaky(key):
             if key == doomed_key:
                 raise OSError("disk said no")
             real(key)
 
-        monkeypatch.setattr(storage, "delete", flaky)
+        monkeypatch.setattr(media, "delete", flaky)
         yield
-        monkeypatch.setattr(storage, "delete", real)
+        monkeypatch.setattr(media, "delete", real)
         return
     from botocore.exceptions import ClientError
 

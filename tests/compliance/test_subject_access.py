@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from compliance.services import subject_access_export
-from config.exceptions import NotAllowed
+from core.exceptions import NotAllowed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

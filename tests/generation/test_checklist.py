@@ -13,8 +13,9 @@ from django.core.management import call_command
 from PIL import Image, ImageFilter
 
 from compliance.biometric import biometric_grant
-from config.exceptions import ApplicationError
-from generation import services, storage
+from core import media
+from core.exceptions import ApplicationError
+from generation import services
 from generation.imaging.checks import analyse_selfie
 from generation.imaging.faces import face_descriptor
 from generation.imaging.io import decode_upload
@@ -119,7 +120,7 @@ def test_a_stored_selfie_has_no_gps_tag(consented, faces_dir):
     data = factories.jpeg_bytes(_photo(faces_dir, "obama/obama_1.jpg"), exif=exif.tobytes())
     assert 0x8825 in Image.open(io.BytesIO(data)).getexif()
     selfie = services.selfie_upload(actor=consented, data=data)
-    stored = Image.open(io.BytesIO(storage.get(selfie.storage_key, grant=biometric_grant(member=consented))))
+    stored = Image.open(io.BytesIO(media.get(selfie.storage_key, grant=biometric_grant(member=consented))))
     assert 0x8825 not in stored.getexif() and "exif" not in stored.info
 
 
@@ -132,7 +133,7 @@ def test_a_heic_upload_works(consented, astronaut_png):
     Image.open(io.BytesIO(astronaut_png)).save(buffer, "HEIF", quality=90)
     selfie = services.selfie_upload(actor=consented, data=buffer.getvalue())
     assert selfie.original_format == "HEIC" and selfie.usable, selfie.checks
-    stored = storage.get(selfie.storage_key, grant=biometric_grant(member=consented))
+    stored = media.get(selfie.storage_key, grant=biometric_grant(member=consented))
     assert Image.open(io.BytesIO(stored)).format == "JPEG"
 
 

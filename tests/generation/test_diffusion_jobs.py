@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from config.celery import app
-from generation import services, storage
+from core import media
+from generation import services
 from generation.engines.diffusion import pipeline
 from generation.models import Engine, JobStatus
 from generation.tasks import render_job_task
@@ -93,7 +94,7 @@ def test_a_diffusion_job_stores_n_headshots_and_reports_its_steps(diffusion_styl
     shots = list(job.headshots.order_by("variant_index"))
     assert [s.variant_index for s in shots] == [0, 1, 2]
     assert all((s.width, s.height) == (256, 256) for s in shots)
-    assert all(storage.get(s.storage_key)[:2] == b"\xff\xd8" for s in shots)
+    assert all(media.get(s.storage_key)[:2] == b"\xff\xd8" for s in shots)
 
 
 @pytest.mark.django_db
@@ -111,7 +112,7 @@ def test_a_redelivered_task_leaves_exactly_n_headshots(diffusion_style, ready):
     assert job.headshots.count() == 3
     assert sorted(job.headshots.values_list("storage_key", flat=True)) == keys
     prefix = keys[0].rsplit("/", 1)[0] + "/"
-    assert storage.list_prefix(prefix) == keys
+    assert media.list_prefix(prefix) == keys
 
 
 @pytest.mark.django_db

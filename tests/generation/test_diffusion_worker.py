@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from generation import services, storage
+from core import media
+from generation import services
 from generation.models import Engine, JobStatus
 from tests.generation import diffusion_fixtures
 from tests.generation.diffusion_fixtures import tiny_options
@@ -63,5 +64,5 @@ def test_a_gpu_worker_renders_a_diffusion_job_into_stored_headshots(consented, a
     assert (job.progress_step, job.progress_total) == (2, 2)
     shots = list(job.headshots.order_by("variant_index"))
     assert [s.variant_index for s in shots] == [0, 1]
-    assert all(storage.get(s.storage_key)[:2] == b"\xff\xd8" for s in shots)
+    assert all(media.get(s.storage_key)[:2] == b"\xff\xd8" for s in shots)
     assert "warm diffusion model" in worker_log  # loaded at process start, not on the job

@@ -8,7 +8,8 @@ import zipfile
 import pytest
 from PIL import Image
 
-from generation import services, storage
+from core import media
+from generation import services
 from generation.imaging import disclosure
 from generation.models import BrandStyle
 
@@ -79,11 +80,11 @@ def test_stored_and_exported_headshots_keep_both(signing_pair, consented, hr, fa
     )
     job = services.job_enqueue(actor=consented, idempotency_key="disclosed")
     [headshot] = job.headshots.all()
-    _assert_disclosed(storage.get(headshot.storage_key))
+    _assert_disclosed(media.get(headshot.storage_key))
     services.headshot_approve(actor=hr, headshot=services.headshot_choose(actor=consented, headshot=headshot))
     export = services.export_create(actor=hr)
     export.refresh_from_db()
-    archive = zipfile.ZipFile(io.BytesIO(storage.get(export.storage_key)))
+    archive = zipfile.ZipFile(io.BytesIO(media.get(export.storage_key)))
     [master, *sizes] = sorted((n for n in archive.namelist() if n.endswith(".jpg")), key=lambda n: n.count("/"))
     assert sizes
     _assert_disclosed(archive.read(master))

@@ -7,7 +7,8 @@ import zipfile
 
 import pytest
 
-from generation import services, storage
+from core import media
+from generation import services
 from generation.models import ExportStatus, JobStatus, ReviewState
 from tests import factories
 
@@ -30,7 +31,7 @@ def test_an_employee_gets_an_approved_headshot_into_the_team_export(admin, hr, a
     export = services.export_create(actor=hr)
     export.refresh_from_db()
     assert export.status == ExportStatus.SUCCEEDED, export.error
-    archive = zipfile.ZipFile(io.BytesIO(storage.get(export.storage_key)))
+    archive = zipfile.ZipFile(io.BytesIO(media.get(export.storage_key)))
     assert "ada-lovelace.jpg" in archive.namelist()
     manifest = archive.read("manifest.csv").decode()
     assert "Ada Lovelace" in manifest and hr.user.email in manifest

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from generation import services, storage
+from core import media
+from generation import services
 from generation.engines.base import StyleSpec
 from generation.engines.studio import StudioEngine, compose
 from generation.imaging.colour import skin_lab
@@ -119,7 +120,7 @@ def test_a_failing_output_is_replaced_and_recorded(consented, faces_dir, monkeyp
     assert failure["skin_delta_e"] > 5 and failure["skin_threshold"] == 5
     [headshot] = job.headshots.all()
     assert headshot.guards["skin_delta_e"] < 5 and headshot.guards["likeness_distance"] < 0.5
-    stored = np.asarray(Image.open(io.BytesIO(storage.get(headshot.storage_key))), dtype=np.float32)
+    stored = np.asarray(Image.open(io.BytesIO(media.get(headshot.storage_key))), dtype=np.float32)
     assert stored.shape[:2] == (512, 512)
 
 

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from compliance.biometric import biometric_grant
-from generation import storage
+from core import media
 from generation.models import Selfie
 from tests.api_support import stored_keys, upload
 
@@ -40,7 +40,7 @@ def test_each_hostile_upload_is_refused_clearly_or_stored_clean(consented, api, 
     assert ACCEPT in expected, (case, response.data)
     selfie = Selfie.objects.get(member=consented)
     assert stored_keys(consented) == [selfie.storage_key]
-    stored = storage.get(selfie.storage_key, grant=biometric_grant(member=consented))
+    stored = media.get(selfie.storage_key, grant=biometric_grant(member=consented))
     _assert_clean_jpeg(stored, selfie)
     if "claiming" not in case and "49 MP" not in case:
         _assert_looks_like_the_photo(stored, case=case)

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from compliance.models import AuditEvent
-from generation import services, storage
+from core import media
+from generation import services
 from generation.models import Export, ExportStatus
 from tests import factories
 from tests.page_helpers import approved_headshot, browser
@@ -29,30 +30,33 @@ def _build_all():
 
 def test_hr_exports_one_department_and_downloads_it(hr, approved):
     page = browser(hr)
-    listing = page.get(reverse("exports"))
+    listing = page.get(reverse("generation:exports"))
     assert list(listing.context["departments"]) == ["Engineering", "People"]
-    response = page.post(reverse("exports"), {"department": "Engineering"}, follow=True)
+    response = page.post(reverse("generation:exports"), {"department": "Engineering"}, follow=True)
     assert "The export is being built" in response.content.decode()
     _build_all()
     export = Export.objects.get()
     assert export.department == "Engineering" and export.status == ExportStatus.SUCCEEDED
-    assert reverse("export-download", args=[export.id]).encode() in page.get(reverse("exports")).content
-    download = page.get(reverse("export-download", args=[export.id]))
+    assert (
+        reverse("generation:export-download", args=[export.id]).encode()
+        in page.get(reverse("generation:exports")).content
+    )
+    download = page.get(reverse("generation:export-download", args=[export.id]))
     assert download.status_code == 302
     assert AuditEvent.objects.filter(verb="export.downloaded", target_id=str(export.id)).exists()
-    archive = zipfile.ZipFile(io.BytesIO(storage.get(export.storage_key)))
+    archive = zipfile.ZipFile(io.BytesIO(media.get(export.storage_key)))
     assert "manifest.csv" in archive.namelist()
 
 
 def test_exporting_a_department_without_approved_headshots_says_so(hr, approved):
-    response = browser(hr).post(reverse("exports"), {"department": "People"}, follow=True)
+    response = browser(hr).post(reverse("generation:exports"), {"department": "People"}, follow=True)
     assert "no approved headshots in People" in response.content.decode()
     assert not Export.objects.exists()
 
 
 def test_an_unfinished_export_cannot_be_downloaded(hr, approved):
     export = services.export_create(actor=hr)
-    response = browser(hr).get(reverse("export-download", args=[export.id]), follow=True)
+    response = browser(hr).get(reverse("generation:export-download", args=[export.id]), follow=True)
     assert "not ready" in response.content.decode()
     assert not AuditEvent.objects.filter(verb="export.downloaded").exists()
 
@@ -60,9 +64,9 @@ def test_an_unfinished_export_cannot_be_downloaded(hr, approved):
 def test_an_employee_cannot_export_or_download(hr, approved, consented):
     export = services.export_create(actor=hr)
     page = browser(consented)
-    assert page.get(reverse("exports")).status_code == 403
-    assert page.post(reverse("exports"), {"department": ""}).status_code == 403
-    assert page.get(reverse("export-download", args=[export.id])).status_code == 403
+    assert page.get(reverse("generation:exports")).status_code == 403
+    assert page.post(reverse("generation:exports"), {"department": ""}).status_code == 403
+    assert page.get(reverse("generation:export-download", args=[export.id])).status_code == 403
     assert Export.objects.count() == 1
 
 
@@ -70,5 +74,5 @@ def test_another_organisations_export_is_404(hr, approved, outsider):
     export = services.export_create(actor=hr)
     _build_all()
     page = browser(factories.member(admin=outsider, role="hr"))
-    assert page.get(reverse("export-download", args=[export.id])).status_code == 404
-    assert str(export.id).encode() not in page.get(reverse("exports")).content
+    assert page.get(reverse("generation:export-download", args=[export.id])).status_code == 404
+    assert str(export.id).encode() not in page.get(reverse("generation:exports")).content

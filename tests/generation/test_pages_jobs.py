@@ -16,23 +16,23 @@ pytestmark = pytest.mark.django_db
 def test_requesting_a_job_twice_with_the_same_form_makes_one_job(consented, astronaut_png):
     services.selfie_upload(actor=consented, data=astronaut_png)
     page = browser(consented)
-    key = page.get(reverse("selfies")).context["job_key"]
-    first = page.post(reverse("job-request"), {"idempotency_key": key})
-    second = page.post(reverse("job-request"), {"idempotency_key": key})
+    key = page.get(reverse("generation:selfies")).context["job_key"]
+    first = page.post(reverse("generation:job-request"), {"idempotency_key": key})
+    second = page.post(reverse("generation:job-request"), {"idempotency_key": key})
     job = GenerationJob.objects.get(member=consented)
-    assert first["Location"] == second["Location"] == reverse("job-detail", args=[job.id])
+    assert first["Location"] == second["Location"] == reverse("generation:job-detail", args=[job.id])
 
 
 def test_a_queued_job_shows_its_progress_and_refreshes(consented, astronaut_png):
     services.selfie_upload(actor=consented, data=astronaut_png)
     job = services.job_enqueue(actor=consented, idempotency_key="k")
     GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress_step=1, progress_total=4)
-    response = browser(consented).get(reverse("job-detail", args=[job.id]))
+    response = browser(consented).get(reverse("generation:job-detail", args=[job.id]))
     assert b"step 1 of 4" in response.content and b'http-equiv="refresh"' in response.content
 
 
 def test_a_job_without_usable_selfies_is_refused(consented):
-    response = browser(consented).post(reverse("job-request"), {"idempotency_key": "x"}, follow=True)
+    response = browser(consented).post(reverse("generation:job-request"), {"idempotency_key": "x"}, follow=True)
     assert "passes the checklist first" in response.content.decode()
     assert not GenerationJob.objects.exists()
 
@@ -40,11 +40,11 @@ def test_a_job_without_usable_selfies_is_refused(consented):
 def test_the_employee_chooses_a_favourite_from_the_finished_job(admin, consented):
     job = rendered_job(consented, admin=admin)
     page = browser(consented)
-    response = page.get(reverse("job-detail", args=[job.id]))
+    response = page.get(reverse("generation:job-detail", args=[job.id]))
     assert response.status_code == 200 and b'http-equiv="refresh"' not in response.content
     assert response.content.count(b"<img") == 2
     favourite = job.headshots.last()
-    response = page.post(reverse("headshot-choose", args=[favourite.id]), follow=True)
+    response = page.post(reverse("generation:headshot-choose", args=[favourite.id]), follow=True)
     assert "HR will review it" in response.content.decode()
     assert list(Headshot.objects.filter(chosen=True)) == [favourite]
 
@@ -54,9 +54,9 @@ def test_the_employee_sees_hrs_rejection_reason(admin, hr, consented):
     chosen = services.headshot_choose(actor=consented, headshot=job.headshots.first())
     services.headshot_reject(actor=hr, headshot=chosen, reason="Please smile a little")
     page = browser(consented)
-    assert b"Please smile a little" in page.get(reverse("job-detail", args=[job.id])).content
-    assert b"Please smile a little" in page.get(reverse("home")).content
-    response = page.post(reverse("headshot-choose", args=[chosen.id]), follow=True)
+    assert b"Please smile a little" in page.get(reverse("generation:job-detail", args=[job.id])).content
+    assert b"Please smile a little" in page.get(reverse("teams:home")).content
+    response = page.post(reverse("generation:headshot-choose", args=[chosen.id]), follow=True)
     assert "HR rejected this headshot" in response.content.decode()
 
 
@@ -65,11 +65,11 @@ def test_a_failed_job_shows_its_error_and_can_be_retried(consented, astronaut_pn
     job = services.job_enqueue(actor=consented, idempotency_key="k")
     GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error="Rendering failed: no face")
     page = browser(consented)
-    assert b"Rendering failed: no face" in page.get(reverse("job-detail", args=[job.id])).content
-    page.post(reverse("job-retry", args=[job.id]))
+    assert b"Rendering failed: no face" in page.get(reverse("generation:job-detail", args=[job.id])).content
+    page.post(reverse("generation:job-retry", args=[job.id]))
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED and job.error == ""
-    response = page.post(reverse("job-retry", args=[job.id]), follow=True)
+    response = page.post(reverse("generation:job-retry", args=[job.id]), follow=True)
     assert "Only a failed or cancelled job can be retried" in response.content.decode()
 
 
@@ -77,14 +77,14 @@ def test_another_employees_job_and_headshots_are_404(admin, consented):
     job = rendered_job(consented, admin=admin)
     colleague = factories.member(admin=admin)
     page = browser(colleague)
-    assert page.get(reverse("job-detail", args=[job.id])).status_code == 404
-    assert page.post(reverse("headshot-choose", args=[job.headshots.first().id])).status_code == 404
-    assert page.post(reverse("job-retry", args=[job.id])).status_code == 404
+    assert page.get(reverse("generation:job-detail", args=[job.id])).status_code == 404
+    assert page.post(reverse("generation:headshot-choose", args=[job.headshots.first().id])).status_code == 404
+    assert page.post(reverse("generation:job-retry", args=[job.id])).status_code == 404
     assert not Headshot.objects.filter(chosen=True).exists()
 
 
 def test_another_organisations_job_is_404_even_for_its_admin(admin, consented, outsider):
     job = rendered_job(consented, admin=admin)
     page = browser(outsider)
-    assert page.get(reverse("job-detail", args=[job.id])).status_code == 404
-    assert page.post(reverse("headshot-choose", args=[job.headshots.first().id])).status_code == 404
+    assert page.get(reverse("generation:job-detail", args=[job.id])).status_code == 404
+    assert page.post(reverse("generation:headshot-choose", args=[job.headshots.first().id])).status_code == 404

@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, ImageOps
 
-from generation import services, storage
+from core import media
+from generation import services
 from generation.models import Selfie
 from tests import factories
 from tests.page_helpers import browser
@@ -33,7 +34,7 @@ def test_several_photos_upload_at_once_and_each_shows_its_checklist(consented, a
     blank = factories.jpeg_bytes(Image.new("RGB", (300, 300), "white"))
     page = browser(consented)
     response = page.post(
-        reverse("selfies"),
+        reverse("generation:selfies"),
         {
             "photos": [
                 _file("me.png", astronaut_png),
@@ -56,33 +57,35 @@ def test_several_photos_upload_at_once_and_each_shows_its_checklist(consented, a
 
 def test_a_file_that_is_not_an_image_is_refused_and_stores_nothing(consented):
     response = browser(consented).post(
-        reverse("selfies"),
+        reverse("generation:selfies"),
         {"photos": [_file("notes.txt", b"just some text, no pixels")]},
         follow=True,
     )
     assert "notes.txt: The file is not an image we can read." in response.content.decode()
     assert not Selfie.objects.exists()
-    assert storage.list_prefix(f"orgs/{consented.organization_id}/") == []
+    assert media.list_prefix(f"orgs/{consented.organization_id}/") == []
 
 
 def test_a_gif_is_refused_by_type(consented):
     buffer = io.BytesIO()
     Image.new("RGB", (500, 500)).save(buffer, "GIF")
-    response = browser(consented).post(reverse("selfies"), {"photos": [_file("a.gif", buffer.getvalue())]}, follow=True)
+    response = browser(consented).post(
+        reverse("generation:selfies"), {"photos": [_file("a.gif", buffer.getvalue())]}, follow=True
+    )
     assert "upload a JPEG, PNG, WebP or HEIC photo" in response.content.decode()
     assert not Selfie.objects.exists()
 
 
 def test_without_consent_nothing_is_uploaded(employee, astronaut_png):
     page = browser(employee)
-    assert b"Give your consent before uploading" in page.get(reverse("selfies")).content
-    response = page.post(reverse("selfies"), {"photos": [_file("me.png", astronaut_png)]}, follow=True)
+    assert b"Give your consent before uploading" in page.get(reverse("generation:selfies")).content
+    response = page.post(reverse("generation:selfies"), {"photos": [_file("me.png", astronaut_png)]}, follow=True)
     assert "Give consent to photo processing" in response.content.decode()
     assert not Selfie.objects.exists()
 
 
 def test_submitting_no_file_says_so(consented):
-    response = browser(consented).post(reverse("selfies"), {}, follow=True)
+    response = browser(consented).post(reverse("generation:selfies"), {}, follow=True)
     assert "Choose at least one photo" in response.content.decode()
 
 
@@ -91,15 +94,15 @@ def test_a_member_sees_only_their_own_selfies_and_deletes_them(consented, admin,
     theirs = services.selfie_upload(actor=colleague, data=astronaut_png)
     mine = services.selfie_upload(actor=consented, data=astronaut_png)
     page = browser(consented)
-    listing = page.get(reverse("selfies")).content.decode()
+    listing = page.get(reverse("generation:selfies")).content.decode()
     assert str(mine.id) in listing and str(theirs.id) not in listing
-    assert page.post(reverse("selfie-delete", args=[theirs.id])).status_code == 404
+    assert page.post(reverse("generation:selfie-delete", args=[theirs.id])).status_code == 404
     assert Selfie.objects.filter(pk=theirs.pk).exists()
-    assert page.post(reverse("selfie-delete", args=[mine.id])).status_code == 302
+    assert page.post(reverse("generation:selfie-delete", args=[mine.id])).status_code == 302
     assert not Selfie.objects.filter(pk=mine.pk).exists()
 
 
 def test_another_organisations_selfie_is_a_404(consented, outsider, astronaut_png):
     selfie = services.selfie_upload(actor=consented, data=astronaut_png)
-    assert browser(outsider).post(reverse("selfie-delete", args=[selfie.id])).status_code == 404
+    assert browser(outsider).post(reverse("generation:selfie-delete", args=[selfie.id])).status_code == 404
     assert Selfie.objects.filter(pk=selfie.pk).exists()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from config.exceptions import ApplicationError, NotAllowed
+from core.exceptions import ApplicationError, NotAllowed
 from generation import services
 from generation.models import BrandStyle, Engine
 

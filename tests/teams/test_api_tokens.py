@@ -68,7 +68,7 @@ def test_each_sign_in_makes_its_own_token(employee):
     ids=["all digits", "own e-mail"],
 )
 def test_the_password_policy_refuses_digits_and_the_own_e_mail(admin, password, message):
-    from config.exceptions import ApplicationError
+    from core.exceptions import ApplicationError
     from teams import services
 
     email = "new.person@" + admin.organization.allowed_domains[0]

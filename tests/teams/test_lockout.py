@@ -40,7 +40,7 @@ def clock(monkeypatch):
 
 
 def _sign_in(client, email: str, password: str):
-    return client.post(reverse("login"), {"username": email, "password": password})
+    return client.post(reverse("teams:login"), {"username": email, "password": password})
 
 
 def test_the_sign_in_page_locks_after_repeated_failures_and_opens_again_later(employee, clock, settings):
@@ -105,18 +105,20 @@ def test_guessing_join_link_tokens_locks_the_address(admin, clock, settings, api
 
 def test_guessing_invitation_links_on_the_page_locks_the_address(admin, clock, settings):
     client = browser()
-    statuses = [client.get(reverse("invite-accept", args=[f"guess-{n}"])).status_code for n in range(BAD_TRIES + 1)]
+    statuses = [
+        client.get(reverse("teams:invite-accept", args=[f"guess-{n}"])).status_code for n in range(BAD_TRIES + 1)
+    ]
     assert statuses[0] == 400 and statuses[-1] == 429
     issued = services.invitation_create(actor=admin, email="invitee@" + admin.organization.allowed_domains[0])
-    assert client.get(reverse("invite-accept", args=[issued.token])).status_code == 429
+    assert client.get(reverse("teams:invite-accept", args=[issued.token])).status_code == 429
     clock.advance(settings.AUTH_LOCKOUT_SECONDS + 1)
-    assert client.get(reverse("invite-accept", args=[issued.token])).status_code == 200
+    assert client.get(reverse("teams:invite-accept", args=[issued.token])).status_code == 200
 
 
 def test_guessing_join_links_on_the_page_locks_the_address(admin, clock):
     client, domain = browser(), admin.organization.allowed_domains[0]
     form = {"email": f"j@{domain}", "password": factories.PASSWORD, "password2": factories.PASSWORD}
-    statuses = [client.post(reverse("join", args=[f"guess-{n}"]), form).status_code for n in range(BAD_TRIES + 1)]
+    statuses = [client.post(reverse("teams:join", args=[f"guess-{n}"]), form).status_code for n in range(BAD_TRIES + 1)]
     assert statuses[0] == 400 and statuses[-1] == 429
     assert not Membership.objects.filter(user__email=f"j@{domain}").exists()
 

@@ -30,18 +30,20 @@ def _invite(admin, email="newbie"):
 def test_an_invited_person_sets_a_password_and_lands_on_the_consent_page(admin):
     issued = _invite(admin)
     page = browser()
-    form = page.get(reverse("invite-accept", args=[issued.token]))
+    form = page.get(reverse("teams:invite-accept", args=[issued.token]))
     assert form.status_code == 200 and issued.invitation.email.encode() in form.content
     assert b"csrfmiddlewaretoken" in form.content
-    response = page.post(reverse("invite-accept", args=[issued.token]), {"password": PASSWORD, "password2": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("consent")
+    response = page.post(
+        reverse("teams:invite-accept", args=[issued.token]), {"password": PASSWORD, "password2": PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("compliance:consent")
     member = Membership.objects.get(user__email=issued.invitation.email)
     assert member.organization == admin.organization and member.department == "Ops"
-    assert page.get(reverse("home")).status_code == 200  # signed in
+    assert page.get(reverse("teams:home")).status_code == 200  # signed in
 
 
 def test_an_unknown_token_says_so(db):
-    response = browser().get(reverse("invite-accept", args=["not-a-token"]))
+    response = browser().get(reverse("teams:invite-accept", args=["not-a-token"]))
     assert response.status_code == 400
     assert b"not valid" in response.content
 
@@ -50,7 +52,7 @@ def test_a_used_token_says_so_and_creates_nothing(admin):
     issued = _invite(admin)
     services.invitation_accept(token=issued.token, password=PASSWORD)
     response = browser().post(
-        reverse("invite-accept", args=[issued.token]), {"password": PASSWORD, "password2": PASSWORD}
+        reverse("teams:invite-accept", args=[issued.token]), {"password": PASSWORD, "password2": PASSWORD}
     )
     assert response.status_code == 400 and b"already been used" in response.content
     assert User.objects.filter(email=issued.invitation.email).count() == 1
@@ -59,7 +61,7 @@ def test_a_used_token_says_so_and_creates_nothing(admin):
 def test_an_expired_token_says_so(admin):
     issued = _invite(admin)
     Invitation.objects.filter(pk=issued.invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    response = browser().get(reverse("invite-accept", args=[issued.token]))
+    response = browser().get(reverse("teams:invite-accept", args=[issued.token]))
     assert response.status_code == 400 and b"expired" in response.content
 
 
@@ -73,7 +75,7 @@ def test_an_expired_token_says_so(admin):
 def test_a_bad_password_keeps_the_invitation_open(admin, password, password2, message):
     issued = _invite(admin)
     response = browser().post(
-        reverse("invite-accept", args=[issued.token]),
+        reverse("teams:invite-accept", args=[issued.token]),
         {"password": password, "password2": password2},
     )
     assert response.status_code == 400
@@ -93,7 +95,7 @@ def _link(admin, **kwargs):
 
 def _join(token, email):
     return browser().post(
-        reverse("join", args=[token]),
+        reverse("teams:join", args=[token]),
         {
             "email": email,
             "first_name": "Jo",
@@ -105,9 +107,9 @@ def _join(token, email):
 
 def test_someone_at_the_organisations_domain_joins_through_the_open_link(admin):
     issued = _link(admin)
-    assert browser().get(reverse("join", args=[issued.token])).status_code == 200
+    assert browser().get(reverse("teams:join", args=[issued.token])).status_code == 200
     response = _join(issued.token, f"jo@{admin.organization.allowed_domains[0]}")
-    assert response.status_code == 302 and response["Location"] == reverse("consent")
+    assert response.status_code == 302 and response["Location"] == reverse("compliance:consent")
     assert Membership.objects.get(user__email__startswith="jo@").organization == admin.organization
     issued.link.refresh_from_db()
     assert issued.link.uses == 1
@@ -136,17 +138,19 @@ def test_a_used_up_or_unknown_join_link_is_refused(admin):
 
 def test_sign_in_and_sign_out(employee):
     page = browser()
-    response = page.post(reverse("login"), {"username": employee.user.username, "password": PASSWORD})
+    response = page.post(reverse("teams:login"), {"username": employee.user.username, "password": PASSWORD})
     assert response.status_code == 302
-    assert page.get(reverse("home")).status_code == 200
-    assert page.post(reverse("logout")).status_code == 302
-    assert page.get(reverse("home")).status_code == 302
+    assert page.get(reverse("teams:home")).status_code == 200
+    assert page.post(reverse("teams:logout")).status_code == 302
+    assert page.get(reverse("teams:home")).status_code == 302
 
 
 def test_forms_need_the_csrf_token(admin):
     issued = _invite(admin)
     page = browser(enforce_csrf_checks=True)
-    response = page.post(reverse("invite-accept", args=[issued.token]), {"password": PASSWORD, "password2": PASSWORD})
+    response = page.post(
+        reverse("teams:invite-accept", args=[issued.token]), {"password": PASSWORD, "password2": PASSWORD}
+    )
     assert response.status_code == 403
     assert not User.objects.filter(email=issued.invitation.email).exists()
 
@@ -155,4 +159,4 @@ def test_a_signed_in_user_without_an_organisation_is_refused(db):
     staff = User.objects.create_user(username="ops", password=PASSWORD, is_staff=True)
     page = browser()
     page.force_login(staff)
-    assert page.get(reverse("home")).status_code == 403
+    assert page.get(reverse("teams:home")).status_code == 403

@@ -15,9 +15,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from PIL import Image, ImageOps
 
+from compliance.models import ConsentRecord
 from compliance.services import consent_grant, consent_text_current
+from core import media
 from generation import services as gen
-from generation import storage
 from generation.models import Export, ExportStatus, GenerationJob, JobStatus
 from teams import services as teams
 from teams.models import Organization, Role
@@ -67,7 +68,7 @@ class Command(BaseCommand):
         photo_sets = self._photo_sets(options["selfies"])
         self._reset()
         export = self._run_flow(photo_sets)
-        path = storage.local_path(export.storage_key)
+        path = media.local_path(export.storage_key)
         self.stdout.write(f"export: {path}")
         # Beside the export; under VAR_DIR/demo when the export lives in S3.
         folder = Path(settings.VAR_DIR) / "demo" if path.startswith("s3://") else Path(path).parent
@@ -90,12 +91,14 @@ class Command(BaseCommand):
         org = Organization.objects.filter(slug=DEMO_SLUG).first()
         if org is None:
             return
-        for key in storage.list_prefix(f"orgs/{org.id}/"):
-            storage.delete(key)
+        for key in media.list_prefix(f"orgs/{org.id}/"):
+            media.delete(key)
         users = get_user_model().objects.filter(membership__organization=org)
         with transaction.atomic():
             user_ids = list(users.values_list("id", flat=True))
             GenerationJob.objects.filter(organization=org).delete()
+            # A consent text is protected while a record points at it; the demo starts from nothing.
+            ConsentRecord.objects.filter(member__organization=org).delete()
             org.delete()
             get_user_model().objects.filter(id__in=user_ids).delete()
 
@@ -157,7 +160,7 @@ class Command(BaseCommand):
             .select_related("member__user")
             .order_by("member__user__last_name")
         )
-        sheet = contact_sheet([(h.member.display_name, open_rgb(storage.get(h.storage_key))) for h in approved])
+        sheet = contact_sheet([(h.member.display_name, open_rgb(media.get(h.storage_key))) for h in approved])
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / "contact_sheet.png"
         sheet.save(target)

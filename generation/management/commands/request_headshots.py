@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from generation.services import job_enqueue
 from teams.selectors import member_by_email
 

@@ -5,7 +5,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from teams.services import organization_create
 
 

@@ -1,42 +1,28 @@
-"""The one error type services raise for bad input, and its API mapping."""
+"""One place where domain errors become HTTP responses.
+
+Every 4xx the API answers has one shape, ``{"error": code, "detail": sentence}``, plus
+``details`` where there is more (the fields of a validation error, a CSV's bad rows):
+the product's own ApplicationError, and DRF's own errors (validation, authentication,
+permission, not found, throttling) alike. config.schema documents it for every operation.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-
-class ApplicationError(Exception):
-    """A request the product refuses, with a sentence a person understands.
-
-    ``code`` is stable for clients; ``details`` carries structured extras
-    (for example the bad rows of a CSV import).
-    """
-
-    status_code = status.HTTP_400_BAD_REQUEST
-
-    def __init__(self, message: str, *, code: str = "invalid", details: object = None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.details = details
-
-
-class NotAllowed(ApplicationError):
-    status_code = status.HTTP_403_FORBIDDEN
+from core.exceptions import ApplicationError
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Every 4xx the API answers has one shape: ``{"error": code, "detail": sentence}``,
-    plus ``details`` where there is more (the fields of a validation error, a CSV's bad rows)."""
     if isinstance(exc, ApplicationError):
         body: dict[str, Any] = {"error": exc.code, "detail": exc.message}
         if exc.details is not None:
             body["details"] = exc.details
-        return Response(body, status=exc.status_code)
+        return Response(body, status=exc.http_status)
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from config.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 
 # Tab, newline and carriage return are allowed only in multi-line text (reasons, notes).
 _MULTILINE_OK = {"\t", "\n", "\r"}
