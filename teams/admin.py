@@ -6,7 +6,7 @@ shown once, and only its hash is stored), so the admin cannot add them.
 
 from django.contrib import admin
 
-from .models import Invitation, JoinLink, Membership, Organization
+from .models import ApiToken, Invitation, JoinLink, Membership, Organization
 
 
 @admin.register(Organization)
@@ -97,4 +97,22 @@ class JoinLinkAdmin(admin.ModelAdmin):
     readonly_fields = ["id", "token_hash", "uses", "created_at", "created_by"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only: tokens are made by signing in (only a hash is kept) and revoked through the API."""
+
+    list_display = ["prefix", "name", "user", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__username", "name", "prefix"]
+    list_select_related = ["user"]
+    readonly_fields = [f.name for f in ApiToken._meta.fields if f.name != "key_hash"]
+    exclude = ["key_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
