@@ -22,6 +22,14 @@ def headshots_visible_to(*, actor: Membership) -> QuerySet[Headshot]:
     return qs if actor.is_hr else qs.filter(member=actor)
 
 
+def reference_selfie(*, actor: Membership, member: Membership) -> Selfie | None:
+    """For HR's side-by-side review: the member's first usable selfie, if retention kept one."""
+    if not actor.is_hr and actor.id != member.id:
+        return None
+    qs = Selfie.objects.filter(organization=actor.organization, member=member, usable=True)
+    return qs.order_by("uploaded_at").first()
+
+
 def review_queue(*, actor: Membership) -> QuerySet[Headshot]:
     return headshots_visible_to(actor=actor).filter(chosen=True, review_state=ReviewState.PENDING)
 

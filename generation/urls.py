@@ -6,6 +6,7 @@ app_name = "generation"
 
 urlpatterns = [
     path("selfies/", views.selfies, name="selfies"),
+    path("selfies/<uuid:selfie_id>/", views.selfie_card, name="selfie-card"),
     path("selfies/<uuid:selfie_id>/delete/", views.selfie_delete, name="selfie-delete"),
     path("jobs/new/", views.job_request, name="job-request"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job-detail"),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/cancel/", views.job_cancel, name="job-cancel"),
     path("headshots/<uuid:headshot_id>/choose/", views.headshot_choose, name="headshot-choose"),
     path("review/", views.review, name="review"),
+    path("review/approve/", views.review_bulk_approve, name="review-bulk-approve"),
     path("review/<uuid:headshot_id>/approve/", views.review_approve, name="review-approve"),
     path("review/<uuid:headshot_id>/reject/", views.review_reject, name="review-reject"),
     path("exports/", views.exports, name="exports"),

@@ -1,19 +1,30 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from compliance.services import consent_active
 from core.exceptions import ApplicationError
 from teams.access import member_view, refuse
+from teams.models import Membership
 from teams.selectors import members_of
 
 from . import services
-from .models import JobStatus
-from .selectors import exports_of, headshots_visible_to, jobs_visible_to, review_queue, selfies_of
+from .forms import BulkApproveForm
+from .models import GenerationJob, JobStatus, Selfie
+from .selectors import (
+    exports_of,
+    headshots_visible_to,
+    jobs_visible_to,
+    reference_selfie,
+    review_queue,
+    selfies_of,
+)
 from .services.selfies import MAX_SELFIES
 
 # --- Pages -----------------------------------------------------------------
@@ -28,23 +39,48 @@ def _url_or_none(make_url, **kwargs) -> str | None:
         return None
 
 
+def _selfie_items(actor: Membership) -> list[dict[str, Any]]:
+    """Each selfie with its link and its checks, failures first (and unusable photos first)."""
+    selfies = sorted(selfies_of(actor=actor), key=lambda s: (s.usable, -s.uploaded_at.timestamp()))
+    return [_selfie_item(actor, selfie) for selfie in selfies]
+
+
+def _selfie_item(actor: Membership, selfie: Selfie) -> dict[str, Any]:
+    checks = (selfie.checks or {}).get("checks") or []
+    failed = [_with_photos(actor, c) for c in checks if not c.get("passed")]
+    return {
+        "selfie": selfie,
+        "url": _url_or_none(services.selfie_view_url, actor=actor, selfie=selfie),
+        "failed": failed,
+        "passed": [c for c in checks if c.get("passed")],
+        "pending": not checks,
+    }
+
+
+def _with_photos(actor: Membership, check: dict[str, Any]) -> dict[str, Any]:
+    """A failed check that names other photos (a duplicate, another person) shows them, not their dates."""
+    refs = check.get("refs") or []
+    others = selfies_of(actor=actor).filter(pk__in=refs) if refs else []
+    photos = [(other, _url_or_none(services.selfie_view_url, actor=actor, selfie=other)) for other in others]
+    return check | {"photos": [(other, url) for other, url in photos if url]}
+
+
 @member_view()
 def selfies(request, actor):
     if request.method == "POST":
+        if request.htmx:
+            return _upload_one(request, actor)
         _upload(request, actor)
         return redirect("generation:selfies")
-    items = [
-        (selfie, _url_or_none(services.selfie_view_url, actor=actor, selfie=selfie))
-        for selfie in selfies_of(actor=actor)
-    ]
+    items = _selfie_items(actor)
     return render(
         request,
-        "generation/selfies.html",
+        "generation/_selfie_area.html" if request.htmx else "generation/selfies.html",
         {
             "items": items,
             "consent": consent_active(member=actor),
             "job_key": uuid.uuid4(),
-            "usable_count": sum(1 for selfie, _ in items if selfie.usable),
+            "usable_count": sum(1 for item in items if item["selfie"].usable),
             "max_selfies": MAX_SELFIES,
         },
     )
@@ -66,6 +102,27 @@ def _upload(request, actor) -> None:
         else:
             note = "uploaded, but it cannot be used (see why below)."
             messages.warning(request, f"{upload.name}: {note}")
+
+
+def _upload_one(request: HttpRequest, actor: Membership) -> HttpResponse:
+    """One file from the upload page's script: its card with the checklist, or the refusal."""
+    upload = request.FILES.get("photos")
+    if upload is None:
+        return render(request, "generation/_upload_refused.html", {"name": "", "message": "Choose a photo."})
+    try:
+        selfie = services.selfie_upload(actor=actor, data=upload.read())
+    except ApplicationError as exc:
+        context = {"name": upload.name, "message": exc.message}
+        return render(request, "generation/_upload_refused.html", context)
+    item = _selfie_item(actor, selfie)
+    return render(request, "generation/_selfie_card.html", {"item": item, "name": upload.name, "tag": "li"})
+
+
+@member_view()
+def selfie_card(request: HttpRequest, actor: Membership, selfie_id: uuid.UUID) -> HttpResponse:
+    """A selfie's card; polled while its checklist is still running in the background."""
+    selfie = get_object_or_404(selfies_of(actor=actor), pk=selfie_id)
+    return render(request, "generation/_selfie_card.html", {"item": _selfie_item(actor, selfie), "tag": "li"})
 
 
 @require_POST
@@ -96,16 +153,60 @@ def job_detail(request, actor, job_id):
         (headshot, _url_or_none(services.headshot_view_url, actor=actor, headshot=headshot))
         for headshot in job.headshots.order_by("variant_index")
     ]
-    return render(
-        request,
-        "generation/job_detail.html",
-        {
-            "job": job,
-            "headshots": headshots,
-            "own": job.member_id == actor.id,
-            "in_progress": job.status in (JobStatus.QUEUED, JobStatus.RUNNING),
-        },
-    )
+    context = {
+        "job": job,
+        "headshots": headshots,
+        "own": job.member_id == actor.id,
+        "in_progress": job.status in (JobStatus.QUEUED, JobStatus.RUNNING),
+        "percent": _job_percent(job),
+        "step_name": _step_name(job),
+        "failure": human_failure(job) if job.status in (JobStatus.FAILED, JobStatus.CANCELLED) else "",
+    }
+    template = "generation/_job_body.html" if request.htmx else "generation/job_detail.html"
+    return render(request, template, context)
+
+
+def _job_percent(job: GenerationJob) -> int:
+    if job.status == JobStatus.SUCCEEDED:
+        return 100
+    if not job.progress_total:
+        return 0
+    return min(99, round(100 * job.progress_step / job.progress_total))
+
+
+def _step_name(job: GenerationJob) -> str:
+    if job.status == JobStatus.QUEUED:
+        return "Waiting for a free worker"
+    if job.status != JobStatus.RUNNING:
+        return job.get_status_display()
+    step = (job.report or {}).get("step_name")
+    if step:
+        return str(step)
+    return f"Rendering variant {min(job.progress_step + 1, job.progress_total or 1)} of {job.progress_total or 1}"
+
+
+def human_failure(job: GenerationJob) -> str:
+    """What an employee reads when a job fails; the technical detail stays in job.error for staff."""
+    error = (job.error or "").lower()
+    if "consent" in error:
+        return "Your consent was withdrawn, so the job stopped. Give consent again to render headshots."
+    if "likeness" in error:
+        return (
+            "None of the headshots looked enough like you, so we kept them back. "
+            "Try again, or upload sharper, front-facing selfies first."
+        )
+    if "selfie" in error or "face" in error or "usable" in error:
+        return "We could not use your selfies for this job. Upload clear photos of yourself and try again."
+    if "cancel" in error or job.status == JobStatus.CANCELLED:
+        return "This job was cancelled."
+    if "machine doing it was lost" in error:  # generation.services.sweep
+        return (
+            "The computer rendering your headshots stopped part-way (it ran out of memory or was restarted) "
+            "several times, so we stopped trying. Try again; if it fails again, try other selfies."
+        )
+    if "could not be started" in error:
+        return "The render could not be started because the job queue was unavailable. Try again."
+    return "Something went wrong on our side while rendering. Try again; if it fails again, tell your HR team."
 
 
 @require_POST
@@ -147,7 +248,16 @@ def headshot_choose(request, actor, headshot_id):
 @member_view("hr")
 def review(request, actor):
     queue = review_queue(actor=actor).order_by("chosen_at")
-    items = [(h, _url_or_none(services.headshot_view_url, actor=actor, headshot=h)) for h in queue]
+    items = []
+    for headshot in queue:
+        selfie = reference_selfie(actor=actor, member=headshot.member)
+        items.append(
+            {
+                "headshot": headshot,
+                "url": _url_or_none(services.headshot_view_url, actor=actor, headshot=headshot),
+                "selfie_url": selfie and _url_or_none(services.selfie_view_url, actor=actor, selfie=selfie),
+            }
+        )
     return render(request, "generation/review.html", {"items": items})
 
 
@@ -161,6 +271,25 @@ def review_approve(request, actor, headshot_id):
         refuse(request, exc)
     else:
         messages.success(request, f"Approved the headshot of {headshot.member.display_name}.")
+    return redirect("generation:review")
+
+
+@require_POST
+@member_view("hr")
+def review_bulk_approve(request: HttpRequest, actor: Membership) -> HttpResponse:
+    form = BulkApproveForm(request.POST, actor=actor)
+    if not form.is_valid():
+        messages.error(request, form.problem())
+        return redirect("generation:review")
+    approved = 0
+    for headshot in form.cleaned_data["headshots"]:
+        try:
+            services.headshot_approve(actor=actor, headshot=headshot)
+        except ApplicationError as exc:
+            messages.error(request, f"{headshot.member.display_name}: {exc.message}")
+        else:
+            approved += 1
+    messages.success(request, f"Approved {approved} headshot{'s' if approved != 1 else ''}.")
     return redirect("generation:review")
 
 
@@ -195,14 +324,13 @@ def exports(request, actor):
         .values_list("department", flat=True)
         .distinct()
     )
-    return render(
-        request,
-        "generation/exports.html",
-        {
-            "exports": exports_of(actor=actor)[:100],
-            "departments": departments,
-        },
-    )
+    rows = list(exports_of(actor=actor)[:100])
+    context = {
+        "exports": rows,
+        "departments": departments,
+        "busy": any(e.status in ("queued", "running") for e in rows),
+    }
+    return render(request, "generation/_exports_table.html" if request.htmx else "generation/exports.html", context)
 
 
 @member_view("hr")

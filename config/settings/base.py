@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
     "django_celery_beat",
     "core",
     "teams",
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -167,6 +170,8 @@ else:
 MEDIA_ROOT = VAR_DIR / "media"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_URL = "static/"
+# The stylesheet, the vendored htmx and the favicon: no CDN, so the site works offline.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL_EXPIRY_SECONDS = 300  # presigned / signed media links live at most 5 minutes
 
 S3_BUCKET = env("S3_BUCKET")
@@ -255,6 +260,10 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.schema.add_error_responses",
     ],
+    # Swagger UI and ReDoc served from our own static files (drf-spectacular-sidecar), not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Credential endpoints (teams.throttle): an account is locked for AUTH_LOCKOUT_SECONDS after

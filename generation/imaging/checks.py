@@ -56,6 +56,7 @@ class OtherSelfie:
     label: str  # how a person recognises the photo: its file name or upload time
     descriptor: np.ndarray | None
     phash: str
+    ref: str = ""  # the selfie's id, so a page can show the photo a failed check names
 
 
 def _check(code: str, passed: bool, value: Any, ok: str, problem: str) -> dict[str, Any]:
@@ -209,18 +210,20 @@ def set_checks(analysis: SelfieAnalysis, label: str, others: Sequence[OtherSelfi
     """Compare a new selfie with the member's others: no near-duplicates, and the same person."""
     checks = []
     dupes = [
-        o.label
+        o
         for o in others
         if o.phash and analysis.phash and quality.hash_distance(o.phash, analysis.phash) <= NEAR_DUPLICATE_BITS
     ]
+    labels = [o.label for o in dupes]
     checks.append(
         _check(
             "not_duplicate",
             not dupes,
-            dupes,
+            labels,
             "This photo is different from your others.",
-            f"{label} is almost the same as {', '.join(dupes)}. Upload a different photo.",
+            f"{label} is almost the same as {', '.join(labels)}. Upload a different photo.",
         )
+        | {"refs": [o.ref for o in dupes if o.ref]}
     )
     known = [o for o in others if o.descriptor is not None]
     if analysis.descriptor is not None and known:
@@ -235,6 +238,7 @@ def set_checks(analysis: SelfieAnalysis, label: str, others: Sequence[OtherSelfi
                 f"{label} does not look like the same person as your other photos "
                 f"({', '.join(o.label for o in known)}). Upload photos of yourself only.",
             )
+            | {"refs": [o.ref for o in known if o.ref]}
         )
     return checks
 

@@ -87,7 +87,7 @@ def descriptor_of(selfie: Selfie, *, grant) -> np.ndarray | None:
 
 def _others(actor: Membership, grant) -> list[OtherSelfie]:
     return [
-        OtherSelfie(label=_label(s), descriptor=descriptor_of(s, grant=grant), phash=s.phash)
+        OtherSelfie(label=_label(s), descriptor=descriptor_of(s, grant=grant), phash=s.phash, ref=str(s.id))
         for s in actor.selfies.filter(usable=True).order_by("uploaded_at")
     ]
 

@@ -112,3 +112,19 @@ def test_a_stuck_job_never_keeps_a_selfie_past_the_bipa_ceiling(ready):
     policy = retention_policy_get(organization=ready.organization)
     due = selfies_due(organization=ready.organization, policy=policy, now=timezone.now())
     assert due.filter(member=ready).count() == 1
+
+
+def test_the_job_page_offers_cancel_while_running_and_says_why_a_lost_job_failed(ready, settings, monkeypatch):
+    from django.urls import reverse
+
+    from tests.page_helpers import browser
+
+    monkeypatch.setattr(services.sweep, "job_dispatch", lambda *, job_id: True)
+    job = services.job_enqueue(actor=ready, idempotency_key="page")
+    page = browser(ready)
+    assert b"Cancel this job" in page.get(reverse("generation:job-detail", args=[job.id])).content
+    for _ in range(settings.JOB_MAX_ATTEMPTS):
+        _running_but_silent(job, settings)
+        services.jobs_sweep()
+    content = page.get(reverse("generation:job-detail", args=[job.id])).content.decode()
+    assert "stopped part-way" in content and "Try again" in content

@@ -23,12 +23,17 @@ def test_requesting_a_job_twice_with_the_same_form_makes_one_job(consented, astr
     assert first["Location"] == second["Location"] == reverse("generation:job-detail", args=[job.id])
 
 
-def test_a_queued_job_shows_its_progress_and_refreshes(consented, astronaut_png):
+def test_a_running_job_shows_a_progress_bar_that_polls_a_fragment(consented, astronaut_png):
     services.selfie_upload(actor=consented, data=astronaut_png)
     job = services.job_enqueue(actor=consented, idempotency_key="k")
     GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress_step=1, progress_total=4)
-    response = browser(consented).get(reverse("generation:job-detail", args=[job.id]))
-    assert b"step 1 of 4" in response.content and b'http-equiv="refresh"' in response.content
+    page = browser(consented)
+    response = page.get(reverse("generation:job-detail", args=[job.id]))
+    assert b"step 1 of 4" in response.content and b'http-equiv="refresh"' not in response.content
+    assert b'role="progressbar"' in response.content and b'aria-valuenow="25"' in response.content
+    assert b"Rendering variant 2 of 4" in response.content and b'hx-trigger="every 1s"' in response.content
+    fragment = page.get(reverse("generation:job-detail", args=[job.id]), headers={"HX-Request": "true"})
+    assert b"<html" not in fragment.content and b'aria-valuenow="25"' in fragment.content
 
 
 def test_a_job_without_usable_selfies_is_refused(consented):
@@ -42,7 +47,8 @@ def test_the_employee_chooses_a_favourite_from_the_finished_job(admin, consented
     page = browser(consented)
     response = page.get(reverse("generation:job-detail", args=[job.id]))
     assert response.status_code == 200 and b'http-equiv="refresh"' not in response.content
-    assert response.content.count(b"<img") == 2
+    assert response.content.count(b"data-view data-full") == 2
+    assert b'hx-trigger="every' not in response.content, "a finished job stops polling"
     favourite = job.headshots.last()
     response = page.post(reverse("generation:headshot-choose", args=[favourite.id]), follow=True)
     assert "HR will review it" in response.content.decode()
@@ -65,7 +71,9 @@ def test_a_failed_job_shows_its_error_and_can_be_retried(consented, astronaut_pn
     job = services.job_enqueue(actor=consented, idempotency_key="k")
     GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error="Rendering failed: no face")
     page = browser(consented)
-    assert b"Rendering failed: no face" in page.get(reverse("generation:job-detail", args=[job.id])).content
+    shown = page.get(reverse("generation:job-detail", args=[job.id])).content
+    assert b"Upload clear photos of yourself and try again" in shown
+    assert b"Rendering failed" not in shown, "the engine's words stay in the job for staff"
     page.post(reverse("generation:job-retry", args=[job.id]))
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED and job.error == ""
@@ -88,3 +96,23 @@ def test_another_organisations_job_is_404_even_for_its_admin(admin, consented, o
     page = browser(outsider)
     assert page.get(reverse("generation:job-detail", args=[job.id])).status_code == 404
     assert page.post(reverse("generation:headshot-choose", args=[job.headshots.first().id])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        ("Rendering crashed: OSError: cannot load diffusion model; pass 'local_files_only=False'", "on our side"),
+        ("No output passed the likeness and skin-tone checks in 3 attempts.", "looked enough like you"),
+        ("Consent was withdrawn; nothing was rendered.", "Give consent again"),
+    ],
+)
+def test_employees_read_failures_in_words_and_staff_see_the_engine_error(consented, astronaut_png, error, shown):
+    services.selfie_upload(actor=consented, data=astronaut_png)
+    job = services.job_enqueue(actor=consented, idempotency_key="k")
+    GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error=error)
+    page = browser(consented)
+    text = page.get(reverse("generation:job-detail", args=[job.id])).content.decode()
+    assert shown in text and error.split(":")[0] not in text.split("</header>")[1]
+    consented.user.is_staff = True
+    consented.user.save(update_fields=["is_staff"])
+    assert "Technical detail (staff only)" in page.get(reverse("generation:job-detail", args=[job.id])).content.decode()

@@ -23,6 +23,8 @@ from generation.models import Export, ExportStatus, GenerationJob, JobStatus
 from teams import services as teams
 from teams.models import Organization, Role
 
+from ._worker import background_worker, wait_until_finished
+
 DEMO_SLUG = "demo"
 DOMAIN = "acme.example"
 PASSWORD = "demo-headshots-2026"
@@ -67,6 +69,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         photo_sets = self._photo_sets(options["selfies"])
         self._reset()
+        with background_worker(self.stdout):
+            self._serve_after_flow(photo_sets, options)
+
+    def _serve_after_flow(self, photo_sets: list[list[bytes]], options: dict) -> None:
         export = self._run_flow(photo_sets)
         path = media.local_path(export.storage_key)
         self.stdout.write(f"export: {path}")
@@ -137,15 +143,13 @@ class Command(BaseCommand):
                 if not selfie.usable:
                     failed = [c["message"] for c in selfie.checks["checks"] if not c["passed"]]
                     self.stdout.write(f"  {member.display_name}: a selfie failed the checklist: {'; '.join(failed)}")
-            job = gen.job_enqueue(actor=member, idempotency_key="demo")
-            job.refresh_from_db()
+            job = wait_until_finished(gen.job_enqueue(actor=member, idempotency_key="demo"))
             if job.status != JobStatus.SUCCEEDED:
                 raise CommandError(f"rendering failed for {member.display_name}: {job.error}")
             chosen = gen.headshot_choose(actor=member, headshot=job.headshots.order_by("variant_index").first())
             gen.headshot_approve(actor=hr, headshot=chosen)
             self.stdout.write(f"  {member.display_name}: {job.headshots.count()} headshots, one approved")
-        export = gen.export_create(actor=hr)
-        export.refresh_from_db()
+        export = wait_until_finished(gen.export_create(actor=hr))
         if export.status != ExportStatus.SUCCEEDED:
             raise CommandError(f"export failed: {export.error}")
         return export
