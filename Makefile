@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo serve test test-fast test-browser screenshots chromium bench bench-gpu lint models clean
+.PHONY: install demo serve test test-fast test-browser screenshots chromium bench bench-quality bench-gpu lint models clean
 
 install: $(STAMP)
 
@@ -52,6 +52,9 @@ test-fast: install
 bench: install
 	$(PY) tests/bench/run.py
 	$(PY) tests/bench/upload_memory.py
+
+bench-quality: install
+	$(PY) tests/bench/quality.py
 
 bench-gpu: install
 	$(PY) tests/bench/gpu.py

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 
 DESCRIPTOR_LENGTH = 128
 
@@ -102,15 +104,56 @@ class EncryptedBinaryField(models.BinaryField):
         return decrypt(bytes(value))
 
 
+class EncryptedJSONField(models.BinaryField):
+    """Any JSON value (a perceptual hash, skin colour figures), stored as a Fernet token.
+
+    Transparent: Python sees the value, the column only the token. For face
+    figures that are not descriptors, where reading them needs no grant but
+    a database dump must not show them.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if value is None:
+            return None
+        token = encrypt(json.dumps(value, separators=(",", ":")).encode())
+        return super().get_db_prep_value(token, connection, prepared)
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None:
+            return None
+        return json.loads(decrypt(bytes(value)))
+
+    def to_python(self, value: Any) -> Any:
+        return value
+
+
+def _rotate_column(model: Any, name: str, batch_size: int) -> int:
+    column = model._meta.get_field(name).column
+    count = 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {column} FROM {model._meta.db_table} WHERE {column} IS NOT NULL")
+        rows = cursor.fetchall()
+    for start in range(0, len(rows), batch_size):
+        with connection.cursor() as cursor:
+            for pk, token in rows[start : start + batch_size]:
+                cursor.execute(
+                    f"UPDATE {model._meta.db_table} SET {column} = %s WHERE id = %s AND {column} = %s",
+                    [rotate(bytes(token)), pk, token],
+                )
+                count += cursor.rowcount
+    return count
+
+
 def descriptors_rotate(*, batch_size: int = 500) -> int:
-    """Re-encrypt every stored face descriptor with the newest key. Idempotent."""
+    """Re-encrypt every stored face figure (descriptor, perceptual hash, skin colour) with the
+    newest key. Idempotent; returns how many values were re-encrypted."""
     from generation.models import Selfie
 
-    if not any(field.name == "descriptor" for field in Selfie._meta.fields):
-        return 0  # the descriptor column is not in this build yet
-    rows = Selfie.objects.exclude(descriptor__isnull=True).values_list("pk", "descriptor")
-    count = 0
-    for pk, token in rows.iterator(chunk_size=batch_size):
-        Selfie.objects.filter(pk=pk, descriptor=token).update(descriptor=rotate(token))
-        count += 1
-    return count
+    names = {field.name for field in Selfie._meta.fields}
+    return sum(
+        _rotate_column(Selfie, name, batch_size) for name in ("descriptor", "phash", "skin_lab") if name in names
+    )

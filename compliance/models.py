@@ -3,8 +3,10 @@ from __future__ import annotations
 import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
+
+from .audit_chain import audit_chain_seal
 
 # BIPA: biometric identifiers are destroyed within three years at most.
 BIPA_CEILING_DAYS = 1095
@@ -13,6 +15,8 @@ BIPA_CEILING_DAYS = 1095
 class Jurisdiction(models.TextChoices):
     GDPR = "gdpr", "EU/UK GDPR (explicit consent, Art. 9)"
     BIPA = "bipa", "Illinois BIPA (written release)"
+    CUBI = "cubi", "Texas CUBI (notice and consent)"
+    WASHINGTON = "washington", "Washington RCW 19.375 / My Health My Data (notice and consent)"
 
 
 class RetentionPolicy(models.Model):
@@ -27,6 +31,8 @@ class RetentionPolicy(models.Model):
     jurisdiction = models.CharField(max_length=10, choices=Jurisdiction.choices, default=Jurisdiction.GDPR)
     # N: selfies and descriptors, days after the member's last job finished (0 = on success).
     selfie_days = models.PositiveIntegerField(default=30, validators=[MaxValueValidator(BIPA_CEILING_DAYS)])
+    # R: selfies that failed the checklist, days after upload (gone sooner: at the next usable upload).
+    rejected_selfie_days = models.PositiveIntegerField(default=1, validators=[MaxValueValidator(30)])
     # M: variants nobody chose, days after they were rendered.
     unchosen_days = models.PositiveIntegerField(default=30, validators=[MaxValueValidator(3650)])
     # K: approved headshots (and everything else) after the membership ends:
@@ -36,6 +42,8 @@ class RetentionPolicy(models.Model):
     export_days = models.PositiveIntegerField(default=14, validators=[MaxValueValidator(3650)])
     # Y: audit log, years.
     audit_years = models.PositiveIntegerField(default=6, validators=[MinValueValidator(1), MaxValueValidator(10)])
+    # Who members and the public contact about their data (a DPO or privacy team), on the public page.
+    privacy_contact = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -89,7 +97,9 @@ class ConsentRecord(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     member = models.ForeignKey("teams.Membership", on_delete=models.CASCADE, related_name="consents")
-    text = models.ForeignKey(ConsentText, null=True, on_delete=models.PROTECT, related_name="records")
+    # RESTRICT, not PROTECT: a text cannot go while a record cites it, except when both go
+    # together (the organisation is deleted).
+    text = models.ForeignKey(ConsentText, null=True, on_delete=models.RESTRICT, related_name="records")
     text_version = models.CharField(max_length=64)
     text_sha256 = models.CharField(max_length=64)
     method = models.CharField(max_length=10, choices=ConsentMethod.choices, default=ConsentMethod.WEB)
@@ -120,6 +130,9 @@ class AuditQuerySet(models.QuerySet):
     def bulk_update(self, *args, **kwargs):
         raise PermissionError("the audit log is append-only")
 
+    def bulk_create(self, *args, **kwargs):
+        raise PermissionError("audit rows are appended one by one, each sealed into its chain")
+
 
 class AuditEvent(models.Model):
     """Append-only record of everything that matters. Holds no images.
@@ -127,8 +140,10 @@ class AuditEvent(models.Model):
     The actor is kept as the pseudonymous membership id (and the user id for
     staff without a membership), never as a foreign key: erasing a member
     must not rewrite history. On Postgres a trigger refuses UPDATE and
-    DELETE; only the retention sweep may prune rows older than the policy
-    (see compliance.services.retention).
+    DELETE, and after ``manage.py audit_lockdown`` the application's role
+    may only INSERT and SELECT; pruning rows older than the policy runs in
+    a security-definer function (see compliance.services.retention). Each
+    row is sealed into its organisation's hash chain (compliance.audit_chain).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -149,6 +164,10 @@ class AuditEvent(models.Model):
     subject_member_id = models.UUIDField(null=True, blank=True, db_index=True)
     data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Position in the organisation's hash chain, the previous row's hash and this row's.
+    seq = models.BigIntegerField(null=True, blank=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -157,6 +176,7 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["organization", "verb"]),
             models.Index(fields=["target_id"]),
+            models.Index(fields=["organization", "seq"]),
         ]
 
     def __str__(self) -> str:
@@ -165,7 +185,10 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise PermissionError("the audit log is append-only")
-        super().save(*args, **kwargs)
+        # Sealed here, not in one recorder, so that no way of adding a row skips the chain.
+        with transaction.atomic():
+            audit_chain_seal(self)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise PermissionError("the audit log is append-only")
@@ -175,6 +198,7 @@ class ErasureReason(models.TextChoices):
     WITHDRAWAL = "withdrawal", "Consent withdrawn by the member"
     REQUEST = "request", "Erasure request handled by an admin"
     OFFBOARDING = "offboarding", "Membership ended, grace period over"
+    CONTRACT_END = "contract_end", "The organisation was deleted at the end of its contract"
 
 
 class DeletionReceipt(models.Model):
@@ -229,3 +253,104 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"sweep {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class OrganizationDeletionStatus(models.TextChoices):
+    """scheduled -> running -> completed; running -> scheduled again when storage failed
+    (retried by the next sweep); scheduled -> cancelled."""
+
+    SCHEDULED = "scheduled", "Scheduled"
+    RUNNING = "running", "Running"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class OrganizationDeletion(models.Model):
+    """Deleting a whole organisation at the end of its contract, and the final receipt.
+
+    Outlives the organisation: it keeps the organisation's id and name (a
+    company, not a person), counts and the proof that its storage prefix
+    listed empty, never a member's name or e-mail.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        "teams.Organization",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    organization_name = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=12, choices=OrganizationDeletionStatus.choices, default=OrganizationDeletionStatus.SCHEDULED
+    )
+    scheduled_for = models.DateTimeField()
+    requested_by = models.CharField(max_length=120)
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # {"members_erased": n, "member_receipts": [...], "rows": {"generation.export": n, ...}, "storage_objects": n}
+    counts = models.JSONField(default=dict, blank=True)
+    remaining_objects = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(status__in=["scheduled", "running"]),
+                name="one_open_deletion_per_organization",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"deletion of {self.organization_name} ({self.status})"
+
+    @property
+    def verified_empty(self) -> bool:
+        return self.status == OrganizationDeletionStatus.COMPLETED and self.remaining_objects == 0
+
+
+class BreachRecord(models.Model):
+    """One personal-data breach, documented whether or not it is notified (GDPR Art. 33(5)).
+
+    Written through ``breach_record`` (with an audit row); kept, never edited in place:
+    a later finding is a new record pointing at the first.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        "teams.Organization", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    follows = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="updates")
+    discovered_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.CharField(max_length=120)
+    description = models.TextField(help_text="What happened, and how it was found.")
+    data_categories = models.CharField(max_length=300, help_text="e.g. selfies, e-mail addresses")
+    members_affected = models.PositiveIntegerField(default=0)
+    consequences = models.TextField(blank=True, help_text="Likely consequences for the people affected.")
+    measures = models.TextField(blank=True, help_text="Measures taken or proposed, including to limit harm.")
+    authority_notified_at = models.DateTimeField(null=True, blank=True)
+    members_notified_at = models.DateTimeField(null=True, blank=True)
+    not_notified_because = models.TextField(blank=True, help_text="Why no notification was needed, if none was made.")
+
+    class Meta:
+        ordering = ["-discovered_at"]
+
+    def __str__(self) -> str:
+        return f"breach discovered {self.discovered_at:%Y-%m-%d}"
+
+
+class MemberJurisdiction(models.Model):
+    """The law a member's consent follows, where it differs from the organisation's default
+    (an Illinois employee of a European company reads the BIPA release, not the GDPR text)."""
+
+    member = models.OneToOneField("teams.Membership", on_delete=models.CASCADE, related_name="jurisdiction")
+    jurisdiction = models.CharField(max_length=10, choices=Jurisdiction.choices)
+    set_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.jurisdiction}"

@@ -30,3 +30,23 @@ def offboarding_erase_task(member_id: str) -> None:
     from .services.retention import offboarding_erase
 
     offboarding_erase(member_id=member_id)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=3,
+)
+def organization_deletions_task() -> int:
+    from .services.organization_deletion import organization_deletions_run_due
+
+    return organization_deletions_run_due()
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def storage_reconcile_task() -> int:
+    from .services.reconcile import storage_reconcile
+
+    return len(storage_reconcile().orphans)

@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
 from teams.access import client_ip, member_view, refuse
-from teams.selectors import membership_for_user
+from teams.models import Membership
 
 from . import selectors, services
 from .api.views import zip_response
@@ -20,7 +22,7 @@ from .models import ConsentMethod
 
 @member_view()
 def consent(request, actor):
-    text = services.consent_text_current(organization=actor.organization)
+    text = services.consent_text_for(member=actor)
     if request.method == "POST":
         if not request.POST.get("agree"):
             messages.error(request, "Tick the box to confirm that you give your consent.")
@@ -49,7 +51,8 @@ def _grant(request, actor):
 
 
 def _member(request):
-    member = membership_for_user(request.user)
+    # Leavers keep this page (download, withdraw) during their grace period.
+    member = selectors.membership_for_privacy(request.user)
     if member is None:
         raise Http404("No membership.")
     return member
@@ -58,10 +61,18 @@ def _member(request):
 @login_required
 def privacy(request):
     member = _member(request)
+    policy = services.retention_policy_get(organization=member.organization)
     context = {
-        "policy": services.retention_policy_get(organization=member.organization),
+        "member": member,
+        "policy": policy,
+        "schedule": selectors.retention_schedule(policy=policy),
         "receipts": selectors.receipts_of(member=member),
         "consent": services.consent_active(member=member),
+        # A consent to an older text still covers data held: withdrawal must stay on offer.
+        "can_withdraw": member.consents.filter(withdrawn_at__isnull=True).exists(),
+        "erased_after": (
+            member.deactivated_at + timedelta(days=policy.offboarding_days) if member.deactivated_at else None
+        ),
     }
     return render(request, "compliance/privacy.html", context)
 
@@ -77,5 +88,57 @@ def withdraw(request):
 
 
 @login_required
+@require_POST
+def erase_account(request: HttpRequest) -> HttpResponse:
+    """Delete my account: face data, then name, e-mail and login. Separate from withdrawing."""
+    member = _member(request)
+    if request.POST.get("confirm") != "erase my account":
+        messages.error(request, "Type “erase my account” to confirm.")
+        return redirect("compliance:privacy")
+    from django.contrib.auth import logout
+
+    from .services.account_erasure import account_erase
+
+    account_erase(member=member, requested_by=f"member:{member.pk}", actor=member)
+    logout(request)
+    return render(request, "compliance/account_erased.html", {"member_id": member.pk})
+
+
+@login_required
 def export(request):
     return zip_response(services.subject_access_export(member=_member(request)))
+
+
+PURPOSE = (
+    "Making consistent company headshots of staff, and letting HR approve them. Face geometry is used only "
+    "to check that each generated headshot still looks like its member; it is never sold or used for anything else."
+)
+
+
+def public_privacy(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisation's privacy notice, for anyone (no login): what, why, who, how long, whom to ask."""
+    organization = selectors.organization_public(slug=slug)
+    if organization is None:
+        raise Http404("No such organisation.")
+    policy = services.retention_policy_get(organization=organization)
+    context = {
+        "organization": organization,
+        "policy": policy,
+        "purpose": PURPOSE,
+        "schedule": selectors.retention_schedule(policy=policy),
+        "processors": selectors.processors(),
+    }
+    return render(request, "compliance/public_privacy.html", context)
+
+
+@member_view("admin")
+def records(request: HttpRequest, actor: Membership, kind: str) -> HttpResponse:
+    """The organisation's record of processing (Art. 30) or DPIA draft, as a Markdown download."""
+    from .records import dpia_draft, processing_record
+
+    make = {"record": processing_record, "dpia": dpia_draft}.get(kind)
+    if make is None:
+        raise Http404("No such document.")
+    response = HttpResponse(make(organization=actor.organization), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{actor.organization.slug}-{kind}.md"'
+    return response

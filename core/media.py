@@ -100,3 +100,12 @@ def media_url(key: str, *, download_name: str | None = None) -> str:
 def local_path(key: str) -> str:
     """A filesystem path for ``key`` where storage is local, else its s3:// address."""
     return _storage().local_path(key)
+
+
+def s3_target() -> tuple[Any, str] | None:
+    """The boto3 client and bucket name when media live on S3 (to list or delete versions), else None."""
+    storage = _storage()
+    bucket = getattr(storage, "bucket_name", None)
+    if not bucket:
+        return None
+    return storage.connection.meta.client, bucket  # type: ignore[attr-defined]

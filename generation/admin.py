@@ -4,14 +4,28 @@ Rows here are made and changed by the services (uploads, renders, reviews,
 exports), so the admin shows them and does not add them.
 """
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import BrandStyle, Export, GenerationJob, Headshot, Selfie
+from .services.removal import media_rows_delete
 
 
 class ServiceMadeAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
+
+
+class DeletesMediaAdmin(ServiceMadeAdmin):
+    """Deleting here deletes the row's files too (after commit), with an audit row."""
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        media_rows_delete(rows=[obj], requested_by=f"admin {request.user.get_username()}")
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        media_rows_delete(rows=list(queryset), requested_by=f"admin {request.user.get_username()}")
 
 
 @admin.register(BrandStyle)
@@ -37,7 +51,7 @@ class BrandStyleAdmin(ServiceMadeAdmin):
 
 
 @admin.register(Selfie)
-class SelfieAdmin(ServiceMadeAdmin):
+class SelfieAdmin(DeletesMediaAdmin):
     list_display = [
         "id",
         "member",
@@ -77,7 +91,7 @@ class HeadshotInline(admin.TabularInline):
 
 
 @admin.register(GenerationJob)
-class GenerationJobAdmin(ServiceMadeAdmin):
+class GenerationJobAdmin(DeletesMediaAdmin):
     list_display = [
         "id",
         "member",
@@ -111,7 +125,7 @@ class GenerationJobAdmin(ServiceMadeAdmin):
 
 
 @admin.register(Headshot)
-class HeadshotAdmin(ServiceMadeAdmin):
+class HeadshotAdmin(DeletesMediaAdmin):
     list_display = [
         "id",
         "member",
@@ -149,7 +163,7 @@ class HeadshotAdmin(ServiceMadeAdmin):
 
 
 @admin.register(Export)
-class ExportAdmin(ServiceMadeAdmin):
+class ExportAdmin(DeletesMediaAdmin):
     list_display = [
         "id",
         "organization",

@@ -5,16 +5,23 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from compliance.crypto import EncryptedJSONField
+
 
 class Engine(models.TextChoices):
     STUDIO = "studio", "Studio (real photo, CPU)"
     DIFFUSION = "diffusion", "Diffusion (generative, GPU)"
 
 
+# A job row for a finished photo the member provided instead of face processing (services/provided.py).
+PROVIDED_ENGINE = "provided"
+JOB_ENGINES = [*Engine.choices, (PROVIDED_ENGINE, "Photo provided by the member (no face processing)")]
+
+
 def default_framing() -> dict:
     # Fractions of the output: eye line height from the top, distance between
     # the eye centres as a share of the width.
-    return {"eye_line": 0.40, "eye_distance": 0.20}
+    return {"eye_line": 0.45, "eye_distance": 0.18}
 
 
 def default_backdrop() -> dict:
@@ -73,8 +80,10 @@ class Selfie(models.Model):
     usable = models.BooleanField(default=False)
     # dlib's 128 float64 face descriptor (raw bytes), for the set and likeness checks.
     descriptor = models.BinaryField(null=True, blank=True, editable=False)
-    phash = models.CharField(max_length=16, blank=True)  # perceptual hash, for near-duplicates
-    skin_lab = models.JSONField(null=True, blank=True)  # mean CIELAB of the facial skin, for the skin-tone guard
+    # Perceptual hash (near-duplicates) and mean CIELAB of the facial skin (the skin-tone guard):
+    # figures of a face, encrypted at rest like the descriptor.
+    phash = EncryptedJSONField(null=True, blank=True)
+    skin_lab = EncryptedJSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -103,8 +112,9 @@ class GenerationJob(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey("teams.Organization", on_delete=models.CASCADE, related_name="+")
     member = models.ForeignKey("teams.Membership", on_delete=models.CASCADE, related_name="jobs")
-    style = models.ForeignKey(BrandStyle, on_delete=models.PROTECT, related_name="jobs")
-    engine = models.CharField(max_length=20, choices=Engine.choices)
+    # RESTRICT: a style in use cannot be deleted on its own, only with its organisation.
+    style = models.ForeignKey(BrandStyle, on_delete=models.RESTRICT, related_name="jobs")
+    engine = models.CharField(max_length=20, choices=JOB_ENGINES)
     status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
     idempotency_key = models.CharField(max_length=100)
     attempts = models.PositiveIntegerField(default=0)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/retry/", views.job_retry, name="job-retry"),
     path("jobs/<uuid:job_id>/cancel/", views.job_cancel, name="job-cancel"),
     path("headshots/<uuid:headshot_id>/choose/", views.headshot_choose, name="headshot-choose"),
+    path("headshots/provide/", views.headshot_provide, name="headshot-provide"),
     path("review/", views.review, name="review"),
     path("review/approve/", views.review_bulk_approve, name="review-bulk-approve"),
     path("review/<uuid:headshot_id>/approve/", views.review_approve, name="review-approve"),

@@ -341,3 +341,20 @@ def export_download(request, actor, export_id):
     except ApplicationError as exc:
         refuse(request, exc)
         return redirect("generation:exports")
+
+
+@member_view()
+@require_POST
+def headshot_provide(request: HttpRequest, actor: Membership) -> HttpResponse:
+    """The alternative to face processing: the member's own finished photo, resized only."""
+    upload = request.FILES.get("photo")
+    if upload is None:
+        messages.error(request, "Choose a photo to upload.")
+        return redirect("generation:selfies")
+    try:
+        services.headshot_provide(actor=actor, data=upload.read())
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("generation:selfies")
+    messages.success(request, "Thank you. HR will review your photo.")
+    return redirect("teams:home")

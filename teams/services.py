@@ -361,8 +361,8 @@ def membership_deactivate(*, actor: Membership, member: Membership) -> Membershi
     member.active = False
     member.deactivated_at = timezone.now()
     member.save(update_fields=["active", "deactivated_at"])
-    member.user.is_active = False
-    member.user.save(update_fields=["is_active"])
+    # The login stays during the offboarding grace period, for the privacy page only (download,
+    # withdraw): every other page needs an active membership. It goes with the erasure.
     audit_event_record(actor=actor, organization=member.organization, verb=Verb.MEMBERSHIP_DEACTIVATED, target=member)
     offboarding_start(member=member)  # the erasure cascade follows after the grace period
     return member

@@ -71,5 +71,15 @@ def faces_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def faces_dev_dir() -> Path:
+    """35 more real portraits (../shared/faces-dev, see its README), some with known verdicts."""
+    default = Path(__file__).resolve().parents[1] / ".." / "shared" / "faces-dev"
+    path = Path(os.environ.get("HEADSHOT_TEST_FACES_DEV", default))
+    if not path.is_dir():
+        pytest.skip(f"development portraits not found at {path} (set HEADSHOT_TEST_FACES_DEV)")
+    return path.resolve()
+
+
+@pytest.fixture(scope="session")
 def astronaut_png() -> bytes:
     return factories.astronaut_png()

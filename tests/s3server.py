@@ -30,11 +30,15 @@ def start_moto_s3() -> str:
         S3_SECRET_ACCESS_KEY="testing",
         S3_REGION="us-east-1",
     )
-    boto3.client(
+    client = boto3.client(
         "s3",
         endpoint_url=endpoint,
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
         region_name="us-east-1",
-    ).create_bucket(Bucket=BUCKET)
+    )
+    client.create_bucket(Bucket=BUCKET)
+    # Versioned, the hard case: a plain delete would leave old versions behind, so every test
+    # that proves storage empty by listing it proves it of every version.
+    client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
     return endpoint

@@ -27,7 +27,7 @@ class ConsentViewSet(viewsets.ViewSet):
     @extend_schema(responses=s.ConsentStateSerializer)
     def current(self, request):
         member = request.membership
-        text = services.consent_text_current(organization=member.organization)
+        text = services.consent_text_for(member=member)
         state = {
             "version": text.version,
             "sha256": text.sha256,

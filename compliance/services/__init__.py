@@ -6,8 +6,11 @@ from .consent import (
     consent_grant,
     consent_require,
     consent_text_current,
+    consent_text_for,
     consent_text_publish,
     consent_withdraw,
+    member_jurisdiction,
+    member_jurisdiction_set,
 )
 from .erasure import member_erase, member_purge, receipt_retry
 from .policy import retention_policy_get, retention_policy_update
@@ -20,6 +23,9 @@ __all__ = [
     "consent_grant",
     "consent_require",
     "consent_text_current",
+    "consent_text_for",
+    "member_jurisdiction",
+    "member_jurisdiction_set",
     "consent_text_publish",
     "consent_withdraw",
     "member_erase",

@@ -8,7 +8,7 @@ from core.exceptions import ApplicationError, NotAllowed
 from teams.models import Membership, Organization
 
 from .. import consent_texts
-from ..models import ConsentMethod, ConsentRecord, ConsentText
+from ..models import ConsentMethod, ConsentRecord, ConsentText, Jurisdiction, MemberJurisdiction
 from .policy import retention_policy_get
 
 
@@ -59,7 +59,42 @@ def consent_text_current(*, organization: Organization, jurisdiction: str | None
     jurisdiction = jurisdiction or retention_policy_get(organization=organization).jurisdiction
     latest = _latest(organization, jurisdiction)
     template = latest.template if latest else consent_texts.DEFAULT_TEMPLATES[jurisdiction]
+    if consent_texts.sha256(template) in consent_texts.RETIRED_DEFAULTS:
+        template = consent_texts.DEFAULT_TEMPLATES[jurisdiction]
     return _snapshot(organization, jurisdiction, template, material=True)
+
+
+def member_jurisdiction(*, member: Membership) -> str:
+    """The law the member's consent follows: their own if set, else the organisation's default."""
+    own = MemberJurisdiction.objects.filter(member=member).values_list("jurisdiction", flat=True).first()
+    return own or retention_policy_get(organization=member.organization).jurisdiction
+
+
+def consent_text_for(*, member: Membership) -> ConsentText:
+    """The exact text this member must read now, in their jurisdiction."""
+    return consent_text_current(organization=member.organization, jurisdiction=member_jurisdiction(member=member))
+
+
+@transaction.atomic
+def member_jurisdiction_set(*, actor: Membership | None, member: Membership, jurisdiction: str) -> str:
+    """An admin records the law a member's consent follows. A different law is a different text:
+    a consent given under the old one no longer counts, and the member is asked again."""
+    # actor None: the operator, through the Django admin.
+    if actor is not None and (not actor.is_admin or actor.organization_id != member.organization_id):
+        raise NotAllowed("Only an admin of the member's organisation can set their jurisdiction.", code="not_admin")
+    if jurisdiction not in Jurisdiction.values:
+        raise ApplicationError(
+            f"Unknown jurisdiction; use one of {', '.join(Jurisdiction.values)}.", code="bad_jurisdiction"
+        )
+    MemberJurisdiction.objects.update_or_create(member=member, defaults={"jurisdiction": jurisdiction})
+    audit_event_record(
+        actor=actor,
+        organization=member.organization,
+        verb=Verb.MEMBER_JURISDICTION_SET,
+        target=member,
+        data={"jurisdiction": jurisdiction},
+    )
+    return jurisdiction
 
 
 @transaction.atomic
@@ -94,7 +129,7 @@ def consent_text_publish(*, actor: Membership, jurisdiction: str, template: str,
 
 def consent_active(*, member: Membership) -> ConsentRecord | None:
     """The member's consent to the current material version of their text, if any."""
-    text = consent_text_current(organization=member.organization)
+    text = consent_text_for(member=member)
     return (
         member.consents.filter(
             withdrawn_at__isnull=True,
@@ -132,7 +167,7 @@ def consent_grant(
     user_agent: str = "",
 ) -> ConsentRecord:
     """Record consent to the text the member was shown (version and hash must match)."""
-    text = consent_text_current(organization=member.organization)
+    text = consent_text_for(member=member)
     if text_version != text.version or text_sha256 != text.sha256:
         raise ApplicationError(
             "The consent text has changed since it was shown. Read the current text and consent again.",

@@ -67,9 +67,13 @@ def _delete_objects(keys: list[str]) -> int:
 def _delete_exports(member: Membership) -> tuple[int, int]:
     """Exports live outside the member's prefix: a row goes only once its zip is gone,
     so a failed delete is found again by the retry."""
+    from generation import keys
+
     deleted = failed = 0
     for export in _member_exports(member):
-        if _delete_objects([export.storage_key] if export.storage_key else []):
+        # A running export has no storage_key yet but may be writing its zip: delete where it goes.
+        key = export.storage_key or keys.export_key(organization_id=export.organization_id, export_id=export.pk)
+        if _delete_objects([key]):
             failed += 1
             continue
         export.delete()

@@ -15,11 +15,16 @@ from ..models import Jurisdiction, RetentionPolicy
 EDITABLE = {
     "jurisdiction",
     "selfie_days",
+    "rejected_selfie_days",
     "unchosen_days",
     "offboarding_days",
     "export_days",
     "audit_years",
+    "privacy_contact",
 }
+
+
+TEXT_FIELDS = {"jurisdiction", "privacy_contact"}
 
 
 def retention_policy_get(*, organization: Organization) -> RetentionPolicy:
@@ -59,7 +64,7 @@ def retention_policy_update(*, actor: Membership, changes: dict[str, Any]) -> Re
     policy = RetentionPolicy.objects.select_for_update().get(pk=policy.pk)
     before = {name: getattr(policy, name) for name in EDITABLE}
     for name, value in changes.items():
-        setattr(policy, name, value if name == "jurisdiction" else _as_int(name, value))
+        setattr(policy, name, str(value).strip() if name in TEXT_FIELDS else _as_int(name, value))
     _validate(policy)
     policy.updated_at = timezone.now()
     policy.save()

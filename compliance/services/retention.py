@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -73,6 +74,14 @@ def selfies_due(*, organization: Organization, policy: RetentionPolicy, now: dat
     )
 
 
+def rejected_selfies_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet:
+    """Photos that failed the checklist, R days after upload (policy, default 1)."""
+    from generation.models import Selfie
+
+    cutoff = now - timedelta(days=policy.rejected_selfie_days)
+    return Selfie.objects.filter(organization=organization, usable=False, uploaded_at__lte=cutoff)
+
+
 def unchosen_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet:
     from generation.models import Headshot, JobStatus
 
@@ -108,7 +117,12 @@ def offboarded_due(*, organization: Organization, policy: RetentionPolicy, now: 
 
 
 def audit_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet:
-    return AuditEvent.objects.filter(organization=organization, at__lt=now - timedelta(days=365 * policy.audit_years))
+    years = max(policy.audit_years, 1)
+    try:
+        cutoff = now.replace(year=now.year - years)
+    except ValueError:  # 29 February
+        cutoff = now.replace(year=now.year - years, day=28)
+    return AuditEvent.objects.filter(organization=organization, at__lt=cutoff)
 
 
 def _days(value) -> str:
@@ -129,6 +143,14 @@ def retention_plan(*, organization: Organization, now: datetime | None = None) -
             else f"uploaded {_days(s.uploaded_at)}, never rendered: BIPA ceiling {BIPA_CEILING_DAYS} days",
         )
         for s in selfies_due(**args)
+    ]
+    plan += [
+        Planned(
+            "rejected_selfie",
+            str(s.pk),
+            f"failed the checklist, uploaded {_days(s.uploaded_at)}, policy {policy.rejected_selfie_days} days",
+        )
+        for s in rejected_selfies_due(**args)
     ]
     plan += [
         Planned(
@@ -192,22 +214,26 @@ def _sweep_rows(run: SweepRun, category: str, queryset: QuerySet, keys_of, *, ba
                 deleted += 1
 
 
-def _prune_audit(queryset: QuerySet, *, batch_size: int) -> int:
+def _prune_audit(*, organization: Organization, policy: RetentionPolicy, now: datetime, batch_size: int) -> int:
     """The one delete path of the audit log: rows older than the policy's years.
 
-    On Postgres the append-only trigger lets a DELETE through only when
-    ``compliance.audit_prune`` is set for the transaction.
+    On Postgres it is ``compliance_audit_prune()``, a security-definer function
+    that reads the policy and the clock itself (the application's role may not
+    DELETE). Elsewhere the same rule in Python, never ahead of the real clock.
     """
-    deleted = 0
+    deleted, limit = 0, batch_size * 10
     while True:
-        sql, params = queryset.values("id")[: batch_size * 10].query.sql_with_params()
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("SET LOCAL compliance.audit_prune = 'on'")
-            cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id IN ({sql})", params)
-            count = cursor.rowcount
+                cursor.execute("SELECT compliance_audit_prune(%s, %s)", [organization.pk, limit])
+                count = cursor.fetchone()[0]
+            else:
+                due = audit_due(organization=organization, policy=policy, now=min(now, timezone.now()))
+                sql, params = due.values("id")[:limit].query.sql_with_params()
+                cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id IN ({sql})", params)
+                count = cursor.rowcount
         deleted += count
-        if count < batch_size * 10:
+        if count < limit:
             return deleted
 
 
@@ -216,6 +242,9 @@ def _sweep_organization(run: SweepRun, organization: Organization, now: datetime
     args = {"organization": organization, "policy": policy, "now": now}
     counts = {
         "selfies": _sweep_rows(run, "selfie", selfies_due(**args), _selfie_keys, batch_size=batch_size),
+        "rejected_selfies": _sweep_rows(
+            run, "rejected_selfie", rejected_selfies_due(**args), _selfie_keys, batch_size=batch_size
+        ),
         "unchosen_headshots": _sweep_rows(
             run,
             "unchosen_headshot",
@@ -231,7 +260,7 @@ def _sweep_organization(run: SweepRun, organization: Organization, now: datetime
             batch_size=batch_size,
         ),
         "offboarded_members": _sweep_offboarded(offboarded_due(**args), now),
-        "audit_events": _prune_audit(audit_due(**args), batch_size=batch_size),
+        "audit_events": _prune_audit(**args, batch_size=batch_size),
     }
     if any(counts.values()):
         with transaction.atomic():
@@ -249,6 +278,8 @@ def _offboard_one(queryset: QuerySet, member_id, now: datetime) -> int:
         if member is None:  # another sweep has it, or it was erased meanwhile
             return 0
         member_erase(member=member, reason=ErasureReason.OFFBOARDING, requested_by="retention sweep", now=now)
+        # The grace period is over: the login kept for the privacy page closes.
+        get_user_model().objects.filter(pk=member.user_id).update(is_active=False)
         return 1
 
 

@@ -142,6 +142,10 @@ CELERY_BEAT_SCHEDULE = {
     # hourly also makes a policy of "0 days" mean "within the hour" for anything the job hook missed.
     "retention-sweep": {"task": "compliance.tasks.retention_sweep_task", "schedule": crontab(minute=17)},
     "jobs-sweep": {"task": "generation.tasks.jobs_sweep_task", "schedule": 60.0},
+    # Organisations whose contract ended (compliance.services.organization_deletion).
+    # Storage against the database: objects no row owns are deleted and reported (daily).
+    "storage-reconcile": {"task": "compliance.tasks.storage_reconcile_task", "schedule": crontab(minute=31, hour=3)},
+    "organization-deletions": {"task": "compliance.tasks.organization_deletions_task", "schedule": crontab(minute=47)},
 }
 # Jobs always end (generation.services.sweep). A worker touches its running job every
 # JOB_HEARTBEAT_SECONDS; silent for JOB_HEARTBEAT_TIMEOUT_SECONDS means the worker is gone, and the job
@@ -233,6 +237,9 @@ SELFIE_DECODE_LONG_SIDE = env_int("SELFIE_DECODE_LONG_SIDE", 4000)
 # The person segmenter: any class with person_mask(image) -> float32 HxW in [0, 1]
 # (generation.imaging.segment.Segmenter), for example an ONNX portrait-matting model.
 HEADSHOT_SEGMENTER = env("HEADSHOT_SEGMENTER", "generation.imaging.segment.MediaPipeSelfieSegmenter")
+# Face pixels the checklist asks for: the distance between the eye centres in the photo. A 1024 px
+# headshot sets the eyes about 184 px apart, so 80 px means at most about 2.3x enlargement.
+HEADSHOT_MIN_EYE_PX = env_int("HEADSHOT_MIN_EYE_PX", 80)
 
 C2PA_SIGNING_KEY = env("HEADSHOT_C2PA_SIGNING_KEY", "")
 C2PA_SIGNING_CERT = env("HEADSHOT_C2PA_SIGNING_CERT", "")

@@ -15,8 +15,10 @@ Private media live in S3. Configure the bucket before the first upload:
       BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
 
 - No bucket versioning (or a lifecycle rule expiring noncurrent versions within a
-  day): erasure deletes objects and verifies the member's prefix lists empty; old
-  versions would keep the data.
+  day): erasure deletes every version and verifies the member's prefix lists empty,
+  versions included; old versions would keep the data.
+
+Start-up checks all three (compliance.bucket) and refuses to run otherwise.
 
 The application only ever hands out presigned GET URLs that expire within
 MEDIA_URL_EXPIRY_SECONDS (≤ 5 minutes). Face descriptors are additionally
@@ -42,6 +44,9 @@ if SECRET_KEY.startswith("insecure-"):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production")
 
 DEBUG = False
+# Start-up (every manage.py command, the web image's `manage.py check`) refuses a bucket that keeps
+# old versions, is unencrypted or not blocked from the public (compliance.bucket).
+S3_BUCKET_CHECKS = env("S3_BUCKET_CHECKS", "on") != "off"
 # The web image runs collectstatic at build time; whitenoise serves those files (the admin's CSS
 # and JS) from the app process, so no separate static server is needed. Media never go this way.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]

@@ -6,6 +6,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from core.exceptions import ApplicationError
+from generation.imaging.checks import failed_first
 from generation.models import Export, GenerationJob, Headshot, Selfie
 
 
@@ -31,7 +32,12 @@ class CheckSerializer(serializers.Serializer):
 
 class ChecklistSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
-    checks = CheckSerializer(many=True)
+    checks = CheckSerializer(many=True, help_text="Failed checks first: what to fix, then what passed.")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["checks"] = failed_first(data["checks"])  # reports stored before this order existed too
+        return data
 
 
 class SelfieSerializer(serializers.ModelSerializer):

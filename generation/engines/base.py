@@ -32,11 +32,11 @@ class StyleSpec:
 
     @property
     def eye_line(self) -> float:
-        return float(self.framing.get("eye_line", 0.40))
+        return float(self.framing.get("eye_line", 0.45))
 
     @property
     def eye_distance(self) -> float:
-        return float(self.framing.get("eye_distance", 0.20))
+        return float(self.framing.get("eye_distance", 0.18))
 
     @classmethod
     def from_model(cls, style) -> StyleSpec:

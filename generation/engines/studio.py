@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from PIL import Image, ImageColor
+from PIL import Image, ImageFilter
+from scipy.ndimage import distance_transform_edt, label
 
 from core import media
 
@@ -40,6 +41,8 @@ class Composed:
     person_alpha: np.ndarray  # float32 HxW in [0, 1]
     face_mask: np.ndarray  # bool HxW: face and hair, to protect from edits
     meta: dict[str, Any] = field(default_factory=dict)
+    foreground: np.ndarray | None = None  # float32 HxWx3: the person's un-mixed colour (for other backdrops)
+    valid: np.ndarray | None = None  # float32 HxW: 1 where the source photo covers the frame
 
 
 def variant_spec(style: StyleSpec, index: int) -> dict[str, Any]:
@@ -107,6 +110,185 @@ def _face_mask(landmarks: np.ndarray, alpha: np.ndarray, eye_dist: float) -> np.
     return ellipse & (alpha > 0.5)
 
 
+# Headroom: the top of the hair stays at least this share of the height below the frame's top
+# (a style sets framing["headroom"]). To get there the frame may first move the eyes down by up
+# to EYE_LINE_SLACK of the height, then zoom out as far as the hair needs.
+HEADROOM = 0.05
+EYE_LINE_SLACK = 0.008
+PROBE = 256  # the probe frame that finds the top of the hair: 10 eye distances wide
+PROBE_EYE_DISTANCE = 0.1
+MAX_CROWN = 3.2  # eye distances: taller than any hair over the eyes; more is something behind the head
+TOP_FADE_BAND = 0.12  # ... and over this many above the photo's top
+MAX_OVERSHOOT = 0.6  # eye distances a wider variant may reach past the photo's bottom or sides
+# The half-width one person can fill, in eye distances from the face's centre line, by height
+# (eye distances below the eyes): big hair above and beside the face, then the shoulders.
+CORRIDOR = ((-4.0, -1.0, 1.0, 1.8, 3.0), (1.8, 2.0, 2.1, 3.4, 9.0))
+FADE_BAND = 0.7  # past the photo's edge, the body fades out over this many eye distances
+
+
+@dataclass(frozen=True)
+class Framing:
+    eye_line: float
+    eye_distance: float
+    crown: float | None  # the top of the hair, in eye distances above the eyes (None: not found)
+
+
+def crown_height(photo: Image.Image, face: Face, segmenter: Segmenter) -> float | None:
+    """How far the top of the hair is above the eyes, in eye distances, from a small probe frame."""
+    probe = frame_matrix(face, width=PROBE, height=PROBE, eye_line=0.5, eye_distance=PROBE_EYE_DISTANCE)
+    source, matrix = _prescale(photo, probe, (PROBE, PROBE))
+    coeffs = tuple(matrix[:2].ravel())
+    framed = source.transform((PROBE, PROBE), Image.AFFINE, coeffs, Image.BILINEAR)
+    valid = Image.new("L", source.size, 255).transform((PROBE, PROBE), Image.AFFINE, coeffs, Image.NEAREST)
+    mask = segmenter.person_mask(framed) * (np.asarray(valid) > 0)
+    eye_px = PROBE_EYE_DISTANCE * PROBE
+    column = mask[: PROBE // 2, round(PROBE / 2 - 1.2 * eye_px) : round(PROBE / 2 + 1.2 * eye_px)]
+    # Walk up from the eyes while the head continues: a flag or a lamp above it, past a gap, is not hair.
+    person_rows = (column > 0.5).any(axis=1)
+    if not person_rows[-1]:
+        return None
+    gaps = np.nonzero(~person_rows)[0]
+    top = int(gaps[-1]) + 1 if len(gaps) else 0
+    return min(MAX_CROWN, float((PROBE / 2 - top) / eye_px))
+
+
+def choose_framing(style: StyleSpec, variant: dict[str, Any], size: tuple[int, int], crown: float | None) -> Framing:
+    """The style's eye line and eye distance, moved only as far as the hair needs to keep its headroom."""
+    eye_line = style.eye_line
+    eye_distance = style.eye_distance * float(variant.get("zoom", 1.0))
+    if crown is None:
+        return Framing(eye_line, eye_distance, crown)
+    headroom = float(style.framing.get("headroom", HEADROOM))
+    aspect = size[0] / size[1]
+
+    def top(line: float, distance: float) -> float:  # the top of the hair as a share of the height
+        return line - crown * distance * aspect
+
+    if top(eye_line, eye_distance) < headroom:
+        eye_line = min(eye_line + EYE_LINE_SLACK, headroom + crown * eye_distance * aspect)
+    if top(eye_line, eye_distance) < headroom:
+        eye_distance = (eye_line - headroom) / (crown * aspect)
+    return Framing(eye_line, eye_distance, crown)
+
+
+def overshoot(face: Face, photo_size: tuple[int, int], size: tuple[int, int], framing: Framing) -> float:
+    """How far the frame reaches past the photo's bottom or sides, in eye distances."""
+    matrix = frame_matrix(
+        face, width=size[0], height=size[1], eye_line=framing.eye_line, eye_distance=framing.eye_distance
+    )
+    corners = _apply(matrix, np.array([[0, 0], [size[0], 0], [0, size[1]], [size[0], size[1]]], dtype=np.float64))
+    width, height = photo_size
+    past = max(0.0, -corners[:, 0].min(), corners[:, 0].max() - width, corners[:, 1].max() - height)
+    return past / float(np.hypot(*(face.right_eye - face.left_eye)))
+
+
+def fit_wider_variant(face: Face, photo_size: tuple[int, int], size: tuple[int, int], framing: Framing) -> Framing:
+    """A wider (zoomed-out) variant is only made as wide as the photo allows: past its edge there is
+    nothing real to show. It narrows towards the style's own framing, never past it."""
+    for _ in range(8):
+        if overshoot(face, photo_size, size, framing) <= MAX_OVERSHOOT:
+            break
+        framing = Framing(framing.eye_line, framing.eye_distance * 1.05, framing.crown)
+    return framing
+
+
+def _resized(channel: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    return np.asarray(Image.fromarray(channel.astype(np.float32), mode="F").resize(size, Image.BILINEAR))
+
+
+def corridor(shape: tuple[int, int], eyes: tuple[float, float], eye_px: float) -> np.ndarray:
+    """Where one person can be, softly: no wider than a head with big hair beside the face, widening
+    to the shoulders below the chin. A bystander or a sign beside the head falls outside it."""
+    h, w = shape
+    ys = (np.arange(h, dtype=np.float32) - eyes[1]) / eye_px  # eye distances below the eyes
+    half = np.interp(ys, CORRIDOR[0], CORRIDOR[1]).astype(np.float32)
+    xs = np.abs(np.arange(w, dtype=np.float32) - eyes[0]) / eye_px
+    ramp = np.clip((half[:, None] - xs[None, :]) / 0.25, 0, 1)
+    return ramp * ramp * (3 - 2 * ramp)
+
+
+def keep_the_person(alpha: np.ndarray, eyes: tuple[float, float], eye_px: float) -> np.ndarray:
+    """Only the cut-out joined to the face, within the corridor one person fills, survives: a sign,
+    a lamp or a bystander the segmenter took for a person is old background and goes."""
+    alpha = alpha * corridor(alpha.shape, eyes, eye_px)
+    step = 4
+    h, w = alpha.shape
+    labels, count = label(alpha[::step, ::step] > 0.05)
+    if count <= 1:
+        return alpha
+    x, y = int(min(w - 1, eyes[0]) // step), int(min(h - 1, eyes[1]) // step)
+    own = labels[y, x]
+    if own == 0:
+        return alpha
+    keep = _resized((labels == own).astype(np.float32), (w, h)) > 0
+    return alpha * keep
+
+
+def _extended(photo: Image.Image, matrix: np.ndarray, size: tuple[int, int]) -> tuple[Image.Image, np.ndarray]:
+    """The photo with its edge pixels carried outward far enough to cover the frame, so the body
+    continues past the photo's edge instead of stopping in a straight line (the fade ends it)."""
+    w, h = size
+    corners = _apply(matrix, np.array([[0, 0], [w, 0], [0, h], [w, h]], dtype=np.float64))
+    left = int(max(0, -np.floor(corners[:, 0].min()))) + 2
+    top = int(max(0, -np.floor(corners[:, 1].min()))) + 2
+    right = int(max(0, np.ceil(corners[:, 0].max()) - photo.width)) + 2
+    bottom = int(max(0, np.ceil(corners[:, 1].max()) - photo.height)) + 2
+    if left == top == right == bottom == 2:
+        return photo, matrix
+    pixels = np.pad(np.asarray(photo), ((top, bottom), (left, right), (0, 0)), mode="edge")
+    shift = np.array([[1.0, 0, left], [0, 1.0, top], [0, 0, 1.0]])
+    return Image.fromarray(pixels), shift @ matrix
+
+
+def carried_mask(mask: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Past the photo's edge the person is what the edge shows, carried outward: the segmenter's own
+    guess there (on smeared pixels) would leave a seam along the edge."""
+    outside = valid < 0.5
+    if not outside.any():
+        return mask
+    step = 4
+    h, w = mask.shape
+    small = mask[::step, ::step]
+    _, (rows, cols) = distance_transform_edt(outside[::step, ::step], return_indices=True)
+    carried = _resized(small[rows, cols], (w, h))
+    return np.where(outside, carried, mask).astype(np.float32)
+
+
+def fade_where_the_photo_ends(
+    alpha: np.ndarray, foreground: np.ndarray, valid: np.ndarray, *, eye_px: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Studio portraits end in a soft fade, never in the photo's own edge.
+
+    Past the photo's edge the body is only its edge pixels carried outward: it fades out over
+    ``FADE_BAND`` eye distances, and its colour is smoothed there so the carried pixels show no
+    streaks. Inside the photo nothing changes."""
+    outside = valid < 0.5
+    if not outside.any():
+        return alpha, foreground
+    h, w = alpha.shape
+    step = 4  # the distance is smooth: measure it on a quarter-size grid
+    distance = distance_transform_edt(outside[::step, ::step]) * step
+    distance = np.array(
+        Image.fromarray(distance.astype(np.float32), mode="F").resize((w, h), Image.BILINEAR), dtype=np.float32
+    )
+    distance[~outside] = 0
+    # Above the photo's top only hair could be carried: it may not grow there, so it ends quickly.
+    inside = ~outside[::step, ::step]
+    below_is_photo = np.maximum.accumulate(inside[::-1], axis=0)[::-1]
+    above_photo = ~inside & ~np.maximum.accumulate(inside, axis=0) & below_is_photo
+    band = _resized(np.where(above_photo, TOP_FADE_BAND, FADE_BAND).astype(np.float32) * eye_px, (w, h))
+    ramp = np.clip(1 - distance / band, 0, 1)
+    ramp = ramp * ramp * (3 - 2 * ramp)  # smoothstep: no visible end of the fade
+    # Smooth on a quarter-size copy: it only has to remove the streaks of the carried edge pixels.
+    small = Image.fromarray((foreground * 255 + 0.5).clip(0, 255).astype(np.uint8)).resize(
+        (max(1, w // step), max(1, h // step)), Image.BILINEAR
+    )
+    small = small.filter(ImageFilter.GaussianBlur(max(1.0, 0.35 * eye_px / step)))
+    smooth = np.asarray(small.resize((w, h), Image.BILINEAR), dtype=np.float32) / 255
+    blend = np.clip(distance / (0.2 * eye_px), 0, 1)[..., None]  # texture gives way to smooth colour
+    return alpha * ramp, foreground * (1 - blend) + smooth * blend
+
+
 def compose(
     photo: Image.Image,
     style: StyleSpec,
@@ -120,26 +302,33 @@ def compose(
     face = face or find_face(photo)
     if face is None:
         raise RenderError("no face found in the selfie")
+    segmenter = segmenter or default_segmenter()
+    photo = photo.convert("RGB")
     variant = variant_spec(style, variant_index)
     size = output_size(style, variant)
-    eye_distance = style.eye_distance * float(variant.get("zoom", 1.0))
-    to_photo = frame_matrix(face, width=size[0], height=size[1], eye_line=style.eye_line, eye_distance=eye_distance)
-    source, matrix = _prescale(photo.convert("RGB"), to_photo, size)
-    coeffs = tuple(matrix[:2].ravel())
-    fill = ImageColor.getrgb(style.backdrop_color)
-    # Where the photo runs out, the backdrop shows: never stretch.
-    framed = source.transform(size, Image.AFFINE, coeffs, Image.BILINEAR, fillcolor=fill)  # ~1:1 after _prescale
+    framing = choose_framing(style, variant, size, crown_height(photo, face, segmenter))
+    if float(variant.get("zoom", 1.0)) < 1.0:
+        base = choose_framing(style, {}, size, framing.crown)
+        wider = fit_wider_variant(face, photo.size, size, framing)
+        framing = wider if wider.eye_distance <= base.eye_distance else base
+    eye_distance = framing.eye_distance
+    to_photo = frame_matrix(face, width=size[0], height=size[1], eye_line=framing.eye_line, eye_distance=eye_distance)
+    source, matrix = _prescale(photo, to_photo, size)
     valid = (
         np.asarray(
-            Image.new("L", source.size, 255).transform(size, Image.AFFINE, coeffs, Image.NEAREST),
+            Image.new("L", source.size, 255).transform(size, Image.AFFINE, tuple(matrix[:2].ravel()), Image.NEAREST),
             dtype=np.float32,
         )
         / 255
     )
-    mask = (segmenter or default_segmenter()).person_mask(framed) * valid
-    alpha, foreground = matte(framed, mask)
-    alpha = np.where(alpha < 0.01, 0.0, np.where(alpha > 0.99, 1.0, alpha)).astype(np.float32) * valid
+    source, matrix = _extended(source, matrix, size)
+    framed = source.transform(size, Image.AFFINE, tuple(matrix[:2].ravel()), Image.BILINEAR)  # ~1:1 after _prescale
+    alpha, foreground = matte(framed, carried_mask(segmenter.person_mask(framed), valid))
     landmarks = _apply(np.linalg.inv(to_photo), face.landmarks)
+    eye_px = eye_distance * size[0]
+    alpha, foreground = fade_where_the_photo_ends(alpha, foreground, valid, eye_px=eye_px)
+    alpha = keep_the_person(alpha, (size[0] / 2, size[1] * framing.eye_line), eye_px)
+    alpha = alpha.astype(np.float32)
     foreground, colour = normalise(foreground, valid > 0, landmarks)
     backdrop = make_backdrop(
         style.backdrop,
@@ -152,14 +341,22 @@ def compose(
         backdrop = add_shadow(backdrop, alpha)
     out = foreground * alpha[..., None] + backdrop * (1 - alpha[..., None])
     image = Image.fromarray((out * 255 + 0.5).clip(0, 255).astype(np.uint8))
-    eye_px = eye_distance * size[0]
     meta = {
         "variant": variant,
-        "eye_distance": eye_distance,
+        "eye_line": round(framing.eye_line, 4),
+        "eye_distance": round(eye_distance, 4),
+        "crown": None if framing.crown is None else round(framing.crown, 2),
         "colour": colour,
         "landmarks": landmarks.round(2).tolist(),
     }
-    return Composed(image=image, person_alpha=alpha, face_mask=_face_mask(landmarks, alpha, eye_px), meta=meta)
+    return Composed(
+        image=image,
+        person_alpha=alpha,
+        face_mask=_face_mask(landmarks, alpha, eye_px),
+        meta=meta,
+        foreground=foreground,
+        valid=valid,
+    )
 
 
 def _stored_image(key: str) -> Image.Image:

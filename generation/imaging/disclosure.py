@@ -21,6 +21,8 @@ from pathlib import Path
 from django.conf import settings
 from PIL import Image
 
+from .io import without_metadata
+
 IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 STUDIO_COMPOSITE = IPTC + "compositeSynthetic"
 TRAINED_COMPOSITE = IPTC + "compositeWithTrainedAlgorithmicMedia"
@@ -64,7 +66,7 @@ def _signed(image: Image.Image, term: str, quality: int, builder) -> bytes:
     import c2pa
 
     plain = io.BytesIO()
-    image.convert("RGB").save(plain, "JPEG", quality=quality, optimize=True, xmp=xmp_packet(term))
+    without_metadata(image).save(plain, "JPEG", quality=quality, optimize=True, xmp=xmp_packet(term))
     key, cert = signing_pair()
     signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(b"es256", cert, key, None))
     signed = io.BytesIO()

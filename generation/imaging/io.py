@@ -146,12 +146,38 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+def without_metadata(image: Image.Image) -> Image.Image:
+    """An RGB copy that carries nothing but pixels.
+
+    Pillow keeps a decoded file's comment, EXIF, XMP, ICC profile and text
+    chunks in ``info`` and writes some of them back on save (a JPEG comment
+    survives a plain re-encode). Colours are converted to sRGB first, so
+    dropping a wide-gamut profile does not shift them.
+    """
+    rgb = _to_srgb(image).convert("RGB")
+    clean = Image.new("RGB", rgb.size)
+    clean.paste(rgb)
+    clean.info = {}
+    return clean
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    profile = image.info.get("icc_profile")
+    if not profile:
+        return image
+    try:
+        from PIL import ImageCms
+
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        return ImageCms.profileToProfile(image.convert("RGB"), source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+    except Exception:  # a broken profile: keep the pixels as they are
+        return image
+
+
 def encode_jpeg(image: Image.Image, *, quality: int = 92) -> bytes:
-    """Re-encode without any metadata (no EXIF, so no GPS; no comment, ICC or XMP)."""
+    """Re-encode without any metadata: no EXIF (so no GPS), XMP, ICC, comments or text."""
     out = io.BytesIO()
-    clean = image.convert("RGB")
-    clean.info = {}  # a JPEG comment or XMP packet in .info would otherwise be written back
-    clean.save(out, "JPEG", quality=quality, optimize=True)
+    without_metadata(image).save(out, "JPEG", quality=quality, optimize=True)
     return out.getvalue()
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from PIL import Image
 from scipy.fft import dctn
@@ -26,26 +24,6 @@ def sharpness(crop: np.ndarray) -> float:
     return float(laplace(crop).var())
 
 
-def exposure(crop: np.ndarray) -> tuple[float, float]:
-    """(mean brightness 0..255, share of clipped highlights) on the face."""
-    return float(crop.mean()), float((crop >= 250).mean())
-
-
-def head_pose(face: Face) -> dict[str, float]:
-    """Rough yaw, pitch and roll in degrees from the landmarks (0 is facing the camera)."""
-    left, right = face.left_eye, face.right_eye
-    roll = math.degrees(math.atan2(right[1] - left[1], right[0] - left[0]))
-    nose, eyes_mid, chin = face.landmarks[30], face.eye_centre, face.landmarks[8]
-    eye_dist = float(np.hypot(*(right - left))) or 1.0
-    # Yaw: the nose tip moves sideways from the eyes' midpoint as the head turns.
-    yaw = math.degrees(math.asin(float(np.clip((nose[0] - eyes_mid[0]) / (0.6 * eye_dist), -1, 1))))
-    # Pitch: the nose tip's height between eyes and chin; about 0.30 of the way when facing
-    # forward (measured on frontal portraits).
-    span = float(chin[1] - eyes_mid[1]) or 1.0
-    pitch = math.degrees(math.asin(float(np.clip(((nose[1] - eyes_mid[1]) / span - 0.30) / 0.3, -1, 1))))
-    return {"yaw": round(yaw, 1), "pitch": round(pitch, 1), "roll": round(roll, 1)}
-
-
 def eye_aspect_ratio(face: Face) -> float:
     """Mean eye height over width of both eyes; closed eyes fall below about 0.15."""
 
@@ -66,3 +44,73 @@ def perceptual_hash(image: Image.Image) -> str:
 
 def hash_distance(a: str, b: str) -> int:
     return bin(int(a, 16) ^ int(b, 16)).count("1")
+
+
+# A generic adult head in millimetres (x right, y down, z away from the camera; nose tip at the origin),
+# at six of dlib's 68 landmarks: nose tip, chin, outer eye corners, mouth corners.
+HEAD_MODEL_POINTS = (30, 8, 36, 45, 48, 54)
+HEAD_MODEL = np.array(
+    [
+        [0.0, 0.0, 0.0],
+        [0.0, 63.6, 12.5],
+        [-43.3, -32.7, 26.0],
+        [43.3, -32.7, 26.0],
+        [-28.9, 28.9, 24.1],
+        [28.9, 28.9, 24.1],
+    ]
+)
+
+
+def head_pose_3d(face: Face, image_size: tuple[int, int]) -> dict[str, float]:
+    """Yaw, pitch and roll in degrees from a perspective fit (PnP) of a 3D head model to the landmarks.
+
+    The camera is assumed to have a focal length of the photo's long side (a phone's main or
+    front camera is within 20% of that); pitch > 0 is the chin up, yaw > 0 the head turned to
+    the photo's right.
+    """
+    from scipy.optimize import least_squares
+    from scipy.spatial.transform import Rotation
+
+    points = face.landmarks[list(HEAD_MODEL_POINTS)]
+    focal = float(max(image_size))
+    centre = np.array(image_size, dtype=np.float64) / 2
+    eye_px = float(np.hypot(*(points[3] - points[2]))) or 1.0
+    start = np.array([0.0, 0.0, 0.0, *((points[0] - centre) * (focal * 86.6 / eye_px) / focal), focal * 86.6 / eye_px])
+
+    def residual(params: np.ndarray) -> np.ndarray:
+        rotated = Rotation.from_rotvec(params[:3]).apply(HEAD_MODEL) + params[3:]
+        projected = focal * rotated[:, :2] / rotated[:, 2:3] + centre
+        return (projected - points).ravel() / eye_px
+
+    fit = least_squares(residual, start, method="lm")
+    pitch, yaw, roll = Rotation.from_rotvec(fit.x[:3]).as_euler("xyz", degrees=True)
+    return {"yaw": round(float(-yaw), 1), "pitch": round(float(pitch), 1), "roll": round(float(roll), 1)}
+
+
+def face_hull_pixels(image: Image.Image, face: Face, *, size: int = 256) -> np.ndarray:
+    """RGB pixels (N x 3, 0..255) inside the face's landmark hull (jaw line and brows), on a
+    ``size`` px copy of the face: the wall behind the face never counts."""
+    from PIL import ImageDraw
+
+    left, top, right, bottom = face.box
+    pad = 0.15 * (right - left)
+    box = (max(0, left - pad), max(0, top - pad), min(image.width, right + pad), min(image.height, bottom + pad))
+    if box[2] - box[0] < 2 or box[3] - box[1] < 2:
+        return np.zeros((0, 3))
+    crop = image.convert("RGB").resize((size, size), Image.BILINEAR, box=box)
+    sx, sy = size / (box[2] - box[0]), size / (box[3] - box[1])
+    outline = np.concatenate([face.landmarks[0:17], face.landmarks[26:16:-1]])
+    polygon = [((x - box[0]) * sx, (y - box[1]) * sy) for x, y in outline]
+    mask = Image.new("L", (size, size), 0)
+    ImageDraw.Draw(mask).polygon(polygon, fill=255)
+    return np.asarray(crop, dtype=np.float64)[np.asarray(mask) > 0]
+
+
+def hull_exposure(image: Image.Image, face: Face) -> tuple[float, float]:
+    """(mean brightness 0..255, share of clipped highlights) inside the face's landmark hull."""
+    pixels = face_hull_pixels(image, face)
+    if not len(pixels):
+        return 0.0, 0.0
+    luma = pixels @ np.array([0.299, 0.587, 0.114])
+    clipped = (pixels.max(axis=1) >= 250) & (pixels.min(axis=1) >= 235)
+    return float(luma.mean()), float(clipped.mean())

@@ -99,7 +99,13 @@ def _zip(headshots: list[Headshot]) -> bytes:
 
 
 def export_build(*, export_id) -> None:
-    """Build the zip. Idempotent: only a queued export is claimed."""
+    """Build the zip. Idempotent: only a queued export is claimed.
+
+    An erasure may land while the zip is built. The export names its members
+    as soon as it has picked them, so the erasure finds it and deletes it; and
+    the build checks again at the end, under the members' locks, that every
+    headshot it packed still exists. If not, the zip is deleted, never kept.
+    """
     claimed = Export.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(status=ExportStatus.RUNNING)
     if not claimed:
         return
@@ -109,6 +115,7 @@ def export_build(*, export_id) -> None:
         headshots = _approved_headshots(export)
         if not headshots:
             raise ApplicationError("There are no approved headshots to export.")
+        Export.objects.filter(pk=export.pk).update(member_ids=sorted({str(h.member_id) for h in headshots}))
         media.put(key, _zip(headshots))
     except Exception as exc:
         Export.objects.filter(pk=export.pk).update(
@@ -116,14 +123,33 @@ def export_build(*, export_id) -> None:
         )
         media.delete(key)
         return
-    with transaction.atomic():
-        Export.objects.filter(pk=export.pk).update(
-            status=ExportStatus.SUCCEEDED,
-            storage_key=key,
-            headshot_count=len(headshots),
-            member_ids=[str(h.member_id) for h in headshots],
-            finished_at=timezone.now(),
-        )
+    if not _export_finish(export, key, headshots):
+        media.delete(key)
+
+
+ERASED_MEANWHILE = "A member in this export was erased while it was built, so it was discarded. Export again."
+
+
+@transaction.atomic
+def _export_finish(export: Export, key: str, headshots: list[Headshot]) -> bool:
+    """Mark the export built, unless an erasure took one of its headshots (or the export) meanwhile."""
+    member_ids = sorted({h.member_id for h in headshots})
+    list(Membership.objects.select_for_update().filter(pk__in=member_ids).order_by("pk"))  # erasures wait
+    intact = Headshot.objects.filter(
+        pk__in=[h.pk for h in headshots], chosen=True, review_state=ReviewState.APPROVED
+    ).count() == len(headshots)
+    running = Export.objects.filter(pk=export.pk, status=ExportStatus.RUNNING)
+    if not intact:
+        running.update(status=ExportStatus.FAILED, error=ERASED_MEANWHILE, member_ids=[], finished_at=timezone.now())
+        audit_event_record(actor=None, organization=export.organization, verb=Verb.EXPORT_DISCARDED, target=export)
+        return False
+    built = running.update(
+        status=ExportStatus.SUCCEEDED,
+        storage_key=key,
+        headshot_count=len(headshots),
+        finished_at=timezone.now(),
+    )
+    if built:
         audit_event_record(
             actor=None,
             organization=export.organization,
@@ -131,6 +157,7 @@ def export_build(*, export_id) -> None:
             target=export,
             data={"headshots": len(headshots)},
         )
+    return bool(built)
 
 
 def export_download_url(*, actor: Membership, export: Export) -> str:

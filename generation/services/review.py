@@ -73,13 +73,9 @@ def headshot_reject(*, actor: Membership, headshot: Headshot, reason: str) -> He
     headshot.rejection_reason = reason[:2000]
     headshot.reviewed_by, headshot.reviewed_at = actor, timezone.now()
     headshot.save(update_fields=["review_state", "rejection_reason", "reviewed_by", "reviewed_at"])
-    audit_event_record(
-        actor=actor,
-        organization=actor.organization,
-        verb=Verb.HEADSHOT_REJECTED,
-        target=headshot,
-        data={"reason": headshot.rejection_reason},
-    )
+    # The reason is HR's free text about a person: it lives on the headshot and goes with it,
+    # not in the audit log for years.
+    audit_event_record(actor=actor, organization=actor.organization, verb=Verb.HEADSHOT_REJECTED, target=headshot)
     return headshot
 
 

@@ -6,7 +6,7 @@ import uuid
 import numpy as np
 from django.db import transaction
 
-from compliance.biometric import biometric_grant
+from compliance.biometric import biometric_grant, grant_check
 from compliance.crypto import descriptor_decrypt, descriptor_encrypt
 from core import media
 from core.audit import Verb, audit_event_record
@@ -51,6 +51,7 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
             # Serialises with member_erase, which takes the same lock: either this row is in
             # before the erasure lists what to delete, or the grant below sees consent gone.
             Membership.objects.select_for_update().filter(pk=actor.pk).first()
+            grant_check(grant)  # consent still there now that the lock is held
             selfie = Selfie.objects.create(
                 id=selfie_id,
                 organization=actor.organization,
@@ -61,7 +62,8 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
                 original_format=decoded.original_format,
                 checks=report,
                 usable=report["passed"],
-                **_stored_figures(analysis, grant),
+                # A photo that fails the checklist may show bystanders: no face figures are kept.
+                **(_stored_figures(analysis, grant) if report["passed"] else {}),
             )
             audit_event_record(
                 actor=actor,
@@ -73,7 +75,26 @@ def selfie_upload(*, actor: Membership, data: bytes) -> Selfie:
     except Exception:
         media.delete(key)  # no orphan file when the row is not written
         raise
+    if selfie.usable:
+        transaction.on_commit(lambda: rejected_selfies_release(member=actor))
     return selfie
+
+
+def rejected_selfies_release(*, member: Membership) -> int:
+    """A photo passed: the member's earlier photos that failed the checklist go now."""
+    rejected = list(member.selfies.filter(usable=False))
+    for selfie in rejected:
+        with transaction.atomic():
+            audit_event_record(
+                actor=None,
+                organization=member.organization,
+                verb=Verb.SELFIE_DELETED,
+                target=selfie,
+                data={"why": "failed the checklist; a later photo passed"},
+            )
+            selfie.delete()
+        media.delete(selfie.storage_key)
+    return len(rejected)
 
 
 def _label(selfie: Selfie | None) -> str:

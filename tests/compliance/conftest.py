@@ -46,3 +46,15 @@ def rendered(admin, small_style, astronaut_png):
         return Rendered(member=person, selfie=selfie, job=job)
 
     return make
+
+
+def every_version(prefix: str) -> list[str]:
+    """Every object under ``prefix``; on S3 every version and delete marker too, so "empty"
+    means nothing an erasure left behind could be restored."""
+    target = media.s3_target()
+    if target is None:
+        return media.list_prefix(prefix)
+    from compliance.bucket import bucket_versions
+
+    client, bucket = target
+    return sorted(v["Key"] for v in bucket_versions(client=client, bucket=bucket, prefix=prefix))

@@ -86,3 +86,34 @@ def test_the_rotation_command_runs_before_and_after_the_descriptor_column_exists
     out = io.StringIO()
     call_command("rotate_field_keys", stdout=out)
     assert "re-encrypted" in out.getvalue()
+
+
+def _raw_columns(selfie) -> tuple[bytes, bytes]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phash, skin_lab FROM generation_selfie WHERE id = %s", [selfie.pk.hex])
+        row = cursor.fetchone()
+        if row is None:
+            cursor.execute("SELECT phash, skin_lab FROM generation_selfie WHERE id = %s", [selfie.pk])
+            row = cursor.fetchone()
+    return bytes(row[0]), bytes(row[1])
+
+
+def test_the_perceptual_hash_and_skin_colour_are_encrypted_at_rest(consented, astronaut_png, settings):
+    from generation import services as gen
+    from generation.models import Selfie
+
+    selfie = gen.selfie_upload(actor=consented, data=astronaut_png)
+    stored = Selfie.objects.get(pk=selfie.pk)
+    assert isinstance(stored.phash, str) and len(stored.phash) == 16
+    assert len(stored.skin_lab) == 3
+    phash, lab = _raw_columns(selfie)
+    assert stored.phash.encode() not in phash and str(stored.skin_lab[0]).encode() not in lab
+    assert crypto.decrypt(phash) == f'"{stored.phash}"'.encode()
+
+    old = settings.FIELD_ENCRYPTION_KEYS
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), *old]
+    assert crypto.descriptors_rotate() == 3  # descriptor, hash and skin colour
+    settings.FIELD_ENCRYPTION_KEYS = settings.FIELD_ENCRYPTION_KEYS[:1]
+    assert Selfie.objects.get(pk=selfie.pk).phash == stored.phash

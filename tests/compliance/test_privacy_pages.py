@@ -18,7 +18,7 @@ def test_the_page_shows_the_terms_and_withdrawing_there_erases_and_shows_the_rec
     ada = rendered("Ada")
     client.force_login(ada.member.user)
     page = client.get("/privacy/").content.decode()
-    assert "30 days after your last headshot job finishes" in page and "Withdraw my consent" in page
+    assert "30 days after the last headshot job finishes" in page and "Withdraw my consent" in page
 
     assert client.post("/privacy/withdraw/", {"confirm": "1"}).status_code == 302
     assert stored(ada.member) == []

@@ -116,15 +116,20 @@ def test_an_approved_headshot_stays_until_the_membership_ends_plus_k_days(render
     assert again.deleted["offboarded_members"] == 0 and DeletionReceipt.objects.count() == 1
 
 
-def test_audit_rows_go_after_y_years(admin, policy):
+def test_audit_rows_go_after_y_years_by_the_real_clock(admin, policy):
     policy(audit_years=2)
-    newest = AuditEvent.objects.filter(organization=admin.organization).order_by("-at").first().at
-    assert retention_sweep(now=newest + 729 * DAY).deleted["audit_events"] == 0
-    run = retention_sweep(now=newest + 731 * DAY)
-    assert run.deleted["audit_events"] >= 3
-    assert list(AuditEvent.objects.filter(organization=admin.organization).values_list("verb", flat=True)) == [
-        "retention.swept"
-    ]
+    now = timezone.now()
+    for days in (800, 760, 732):
+        AuditEvent.objects.create(organization=admin.organization, verb="test.old", at=now - days * DAY)
+    AuditEvent.objects.create(organization=admin.organization, verb="test.young", at=now - 728 * DAY)
+    young = AuditEvent.objects.filter(organization=admin.organization).exclude(verb="test.old").count()
+
+    run = retention_sweep()
+    assert run.deleted["audit_events"] == 3
+    assert not AuditEvent.objects.filter(verb="test.old").exists()
+    # A caller cannot move the clock forward to prune younger rows.
+    assert retention_sweep(now=now + 3650 * DAY).deleted["audit_events"] == 0
+    assert AuditEvent.objects.filter(organization=admin.organization).count() == young + 1  # + retention.swept
 
 
 def test_a_second_sweep_finds_nothing_and_every_run_is_recorded(rendered, policy):
@@ -156,21 +161,24 @@ def failing_delete(monkeypatch, doomed_key: str):
     from botocore.exceptions import ClientError
 
     def refuse(params, **kwargs):
-        if params.get("Key") == doomed_key:
+        keys = [params.get("Key")] + [o.get("Key") for o in params.get("Delete", {}).get("Objects", [])]
+        if doomed_key in keys:
             raise ClientError(
                 {
                     "Error": {"Code": "SlowDown", "Message": "injected"},
                     "ResponseMetadata": {"HTTPStatusCode": 503},
                 },
-                "DeleteObject",
+                "DeleteObjects",
             )
 
-    events = default_storage.bucket.meta.client.meta.events
-    events.register("before-parameter-build.s3.DeleteObject", refuse)
+    events = default_storage.connection.meta.client.meta.events
+    for name in ("DeleteObject", "DeleteObjects"):
+        events.register(f"before-parameter-build.s3.{name}", refuse)
     try:
         yield
     finally:
-        events.unregister("before-parameter-build.s3.DeleteObject", refuse)
+        for name in ("DeleteObject", "DeleteObjects"):
+            events.unregister(f"before-parameter-build.s3.{name}", refuse)
 
 
 def test_one_storage_error_does_not_stop_the_sweep_and_is_retried_next_run(rendered, policy, monkeypatch):

@@ -16,7 +16,7 @@ from django.db import transaction
 from PIL import Image, ImageOps
 
 from compliance.models import ConsentRecord
-from compliance.services import consent_grant, consent_text_current
+from compliance.services import consent_grant, consent_text_for
 from core import media
 from generation import services as gen
 from generation.models import Export, ExportStatus, GenerationJob, JobStatus
@@ -136,7 +136,7 @@ class Command(BaseCommand):
         self.stdout.write(f"invited: {len(imported.created)} employees from CSV")
         for issued, photos in zip(imported.created, photo_sets, strict=True):
             member = teams.invitation_accept(token=issued.token, password=PASSWORD)
-            text = consent_text_current(organization=member.organization)
+            text = consent_text_for(member=member)
             consent_grant(member=member, text_version=text.version, text_sha256=text.sha256, user_agent="demo")
             for data in photos:
                 selfie = gen.selfie_upload(actor=member, data=data)

@@ -8,10 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 from generation.engines import RenderError, RenderInput, StyleSpec, get_engine
 from generation.imaging.disclosure import disclose_jpeg
 from generation.imaging.io import ImageRejected, decode_upload
+from generation.management.local_files import LOCAL_FILE_NOTICE
 
 
 class Command(BaseCommand):
-    help = "Render one photo with the studio engine (no database, no consent records: a local tool)."
+    help = "Render one local photo with the studio engine (no database, a local tool). " + LOCAL_FILE_NOTICE
 
     def add_arguments(self, parser):
         parser.add_argument("input", type=Path)
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--variant", type=int, default=0)
 
     def handle(self, *args, **options):
+        self.stderr.write(LOCAL_FILE_NOTICE)
         if not options["input"].is_file():
             raise CommandError(f"{options['input']} does not exist")
         fields = {}
