@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import roster_views, style_views, views
 
 app_name = "generation"
 
@@ -20,4 +20,10 @@ urlpatterns = [
     path("review/<uuid:headshot_id>/reject/", views.review_reject, name="review-reject"),
     path("exports/", views.exports, name="exports"),
     path("exports/<uuid:export_id>/download/", views.export_download, name="export-download"),
+    path("me/headshot/", views.my_headshot, name="my-headshot"),
+    path("me/headshot/all.zip", views.my_headshot_zip, name="my-headshot-zip"),
+    path("me/headshot/<slug:platform>.jpg", views.my_headshot_download, name="my-headshot-download"),
+    path("team/", roster_views.team, name="team"),
+    path("brand-style/", style_views.brand_style, name="brand-style"),
+    path("team.csv", roster_views.team_csv, name="team-csv"),
 ]

@@ -4,7 +4,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,6 +17,7 @@ from teams.selectors import members_of
 from . import services
 from .forms import BulkApproveForm
 from .models import GenerationJob, JobStatus, Selfie
+from .platform_sizes import PLATFORM_LABELS
 from .selectors import (
     exports_of,
     headshots_visible_to,
@@ -25,6 +26,7 @@ from .selectors import (
     review_queue,
     selfies_of,
 )
+from .services.downloads import Download
 from .services.selfies import MAX_SELFIES
 
 # --- Pages -----------------------------------------------------------------
@@ -341,6 +343,44 @@ def export_download(request, actor, export_id):
     except ApplicationError as exc:
         refuse(request, exc)
         return redirect("generation:exports")
+
+
+# --- The employee's own approved headshot, in every size ---------------------
+
+
+@member_view()
+def my_headshot(request: HttpRequest, actor: Membership) -> HttpResponse:
+    try:
+        headshot = services.headshot_approved_of(actor=actor)
+    except ApplicationError:
+        headshot = None
+    available = services.headshot_sizes(headshot) if headshot else {}
+    sizes = [(name, PLATFORM_LABELS.get(name, name.capitalize()), f"{w} × {h}") for name, (w, h) in available.items()]
+    preview = _url_or_none(services.headshot_view_url, actor=actor, headshot=headshot) if headshot else None
+    return render(request, "generation/my_headshot.html", {"headshot": headshot, "sizes": sizes, "preview": preview})
+
+
+def _attachment(download: Download) -> HttpResponse:
+    response = HttpResponse(download.data, content_type=download.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@member_view()
+def my_headshot_download(request: HttpRequest, actor: Membership, platform: str) -> HttpResponse:
+    try:
+        return _attachment(services.headshot_download(actor=actor, platform=platform))
+    except ApplicationError as exc:
+        raise Http404(exc.message) from None
+
+
+@member_view()
+def my_headshot_zip(request: HttpRequest, actor: Membership) -> HttpResponse:
+    try:
+        return _attachment(services.headshot_download_zip(actor=actor))
+    except ApplicationError as exc:
+        raise Http404(exc.message) from None
 
 
 @member_view()

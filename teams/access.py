@@ -12,7 +12,8 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from core.exceptions import ApplicationError, NotAllowed, NotFound
 
@@ -35,7 +36,7 @@ def member_view(role: str | None = None):
         def wrapped(request, *args, **kwargs):
             actor = membership_for_user(request.user)
             if actor is None:
-                raise PermissionDenied("Your account is not part of an organisation.")
+                return no_organization(request)
             if not allowed(actor):
                 raise PermissionDenied(f"This page is for the {role} role.")
             return view(request, actor, *args, **kwargs)
@@ -43,6 +44,14 @@ def member_view(role: str | None = None):
         return wrapped
 
     return decorator
+
+
+def no_organization(request: HttpRequest) -> HttpResponse:
+    """Staff without an organisation work in the Django admin; anyone else is told why
+    they cannot go on, on a page that signs out (no loop back to the sign-in page)."""
+    if request.user.is_staff:
+        return redirect("admin:index")
+    return render(request, "teams/no_organization.html", status=403)
 
 
 def refuse(request, exc: ApplicationError) -> None:

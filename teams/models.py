@@ -72,8 +72,27 @@ class Membership(models.Model):
         return self.user.get_full_name() or self.user.email
 
 
+class Delivery(models.TextChoices):
+    """How the last invitation mail went.
+
+    pending → sent | failed | bounced   (each resend or reminder starts at pending again)
+    failed: the mail server could not be reached after the retries.
+    bounced: the server refused the address for good (a 5xx for the recipient).
+    """
+
+    PENDING = "pending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    BOUNCED = "bounced", "Bounced"
+
+
 class Invitation(models.Model):
-    """A single-use invitation for one e-mail. Only the token's sha256 is stored."""
+    """A single-use invitation for one e-mail.
+
+    Only the token's sha256 is stored; the token itself is an HMAC of the
+    invitation's id under SECRET_KEY, so a mail task can rebuild the link from
+    the id alone and a copy of the database cannot.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
@@ -89,6 +108,14 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     invited_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The admin invited an address outside the organisation's domains on purpose.
+    domain_override = models.BooleanField(default=False)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.PENDING)
+    delivery_error = models.CharField(max_length=500, blank=True)
+    send_attempts = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -13,15 +13,18 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from compliance.services.retention import offboarding_start
 from core.audit import Verb, audit_event_record
 from core.exceptions import ApplicationError, NotAllowed, NotFound
 from core.text import clean_text
 
-from .models import Invitation, JoinLink, Membership, Organization, Role
+from .mail import MailBounced, mail_send
+from .models import Delivery, Invitation, JoinLink, Membership, Organization, Role
 
 User = get_user_model()
 
@@ -32,6 +35,15 @@ CSV_COLUMNS = ["email", "first_name", "last_name", "department", "title", "role"
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _invitation_token(invitation_id: object) -> str:
+    # Derived, not stored: a mail task rebuilds the link from the id; the database holds only its hash.
+    return salted_hmac("teams.invitation", str(invitation_id), algorithm="sha256").hexdigest()
+
+
+def invitation_link(invitation: Invitation) -> str:
+    return settings.SITE_URL + reverse("teams:invite-accept", kwargs={"token": _invitation_token(invitation.id)})
 
 
 def _require_admin(actor: Membership) -> None:
@@ -110,23 +122,40 @@ def _invitation_build(
     last_name: str,
     department: str,
     job_title: str,
+    allow_outside_domain: bool = False,
 ) -> tuple[Invitation, str]:
     if role not in Role.values:
         raise ApplicationError(f"Unknown role {role!r}; use one of {', '.join(Role.values)}.", code="bad_role")
-    token = secrets.token_urlsafe(32)
+    email = _normalise_email(email)
+    outside = bool(actor.organization.allowed_domains) and not actor.organization.admits_email(email)
+    if outside and not allow_outside_domain:
+        raise ApplicationError(
+            f"{email} is outside the organisation's domains ({', '.join(actor.organization.allowed_domains)}). "
+            "Tick 'invite outside our domains' if this is intended.",
+            code="domain_not_allowed",
+        )
     invitation = Invitation(
         organization=actor.organization,
-        email=_normalise_email(email),
+        email=email,
+        domain_override=outside,
         role=role,
         first_name=clean_text(first_name, label="The first name", max_length=150),
         last_name=clean_text(last_name, label="The last name", max_length=150),
         department=clean_text(department, label="The department", max_length=120),
         job_title=clean_text(job_title, label="The job title", max_length=120),
-        token_hash=_hash_token(token),
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
     )
+    token = _invitation_token(invitation.id)
+    invitation.token_hash = _hash_token(token)
     return invitation, token
+
+
+def _mail_after_commit(invitation: Invitation, kind: str) -> None:
+    from .tasks import invitation_mail_task
+
+    invitation_id = str(invitation.id)
+    transaction.on_commit(lambda: invitation_mail_task.delay(invitation_id, kind))
 
 
 def _invitation_check_new(*, organization: Organization, email: str) -> None:
@@ -150,7 +179,10 @@ def invitation_create(
     last_name: str = "",
     department: str = "",
     job_title: str = "",
+    allow_outside_domain: bool = False,
+    send: bool = True,
 ) -> IssuedInvitation:
+    """Invite one address; the invitation mail goes out after commit (``send=False``: link only)."""
     _require_admin(actor)
     invitation, token = _invitation_build(
         actor=actor,
@@ -160,6 +192,7 @@ def invitation_create(
         last_name=last_name,
         department=department,
         job_title=job_title,
+        allow_outside_domain=allow_outside_domain,
     )
     _invitation_check_new(organization=actor.organization, email=invitation.email)
     invitation.save()
@@ -168,8 +201,10 @@ def invitation_create(
         organization=actor.organization,
         verb=Verb.INVITATION_CREATED,
         target=invitation,
-        data={"role": invitation.role},
+        data={"role": invitation.role, "domain_override": invitation.domain_override},
     )
+    if send:
+        _mail_after_commit(invitation, "invitation")
     return IssuedInvitation(invitation=invitation, token=token)
 
 
@@ -179,7 +214,14 @@ class CsvImportResult:
     errors: list[dict] = field(default_factory=list)  # {"line": n, "email": ..., "error": ...}
 
 
-def invitations_import_csv(*, actor: Membership, csv_text: str, skip_bad_rows: bool = False) -> CsvImportResult:
+def invitations_import_csv(
+    *,
+    actor: Membership,
+    csv_text: str,
+    skip_bad_rows: bool = False,
+    allow_outside_domain: bool = False,
+    send: bool = True,
+) -> CsvImportResult:
     """Import ``email,first_name,last_name,department,title,role`` rows.
 
     Every row is checked first. With bad rows, nothing is imported unless
@@ -188,16 +230,27 @@ def invitations_import_csv(*, actor: Membership, csv_text: str, skip_bad_rows: b
     """
     _require_admin(actor)
     try:
-        return _import_rows(actor, csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff"))), skip_bad_rows)
+        reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
+        return _import_rows(
+            actor, reader, skip_bad_rows=skip_bad_rows, allow_outside_domain=allow_outside_domain, send=send
+        )
     except csv.Error as exc:  # a field over csv.field_size_limit(), a NUL byte, a broken quote
         raise ApplicationError(f"The CSV cannot be read: {exc}.", code="bad_csv") from None
 
 
-def _import_rows(actor: Membership, reader: csv.DictReader, skip_bad_rows: bool) -> CsvImportResult:
+def _import_rows(
+    actor: Membership, reader: csv.DictReader, *, skip_bad_rows: bool, allow_outside_domain: bool, send: bool
+) -> CsvImportResult:
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "email" not in header:
         raise ApplicationError(
             f"The CSV needs a header row with the columns {','.join(CSV_COLUMNS)}.", code="bad_csv_header"
+        )
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if unknown:
+        raise ApplicationError(
+            f"Unknown CSV column(s): {', '.join(unknown)}. Use only {','.join(CSV_COLUMNS)}.",
+            code="bad_csv_header",
         )
     result = CsvImportResult()
     pending: list[tuple[Invitation, str]] = []
@@ -215,6 +268,7 @@ def _import_rows(actor: Membership, reader: csv.DictReader, skip_bad_rows: bool)
                 last_name=row.get("last_name", ""),
                 department=row.get("department", ""),
                 job_title=row.get("title", ""),
+                allow_outside_domain=allow_outside_domain,
             )
             if invitation.email in seen:
                 raise ApplicationError(f"{invitation.email} appears twice in the file.", code="duplicate_row")
@@ -237,6 +291,8 @@ def _import_rows(actor: Membership, reader: csv.DictReader, skip_bad_rows: bool)
         for invitation, token in pending:
             invitation.save()
             result.created.append(IssuedInvitation(invitation=invitation, token=token))
+            if send:
+                _mail_after_commit(invitation, "invitation")
         audit_event_record(
             actor=actor,
             organization=actor.organization,
@@ -365,4 +421,177 @@ def membership_deactivate(*, actor: Membership, member: Membership) -> Membershi
     # withdraw): every other page needs an active membership. It goes with the erasure.
     audit_event_record(actor=actor, organization=member.organization, verb=Verb.MEMBERSHIP_DEACTIVATED, target=member)
     offboarding_start(member=member)  # the erasure cascade follows after the grace period
+    return member
+
+
+# --- Invitation mail: resend, revoke, reminders, delivery -------------------
+
+
+def _open_invitation(*, actor: Membership, invitation: Invitation) -> Invitation:
+    if invitation.organization_id != actor.organization_id:
+        raise NotFound("No such invitation.")
+    _require_admin(actor)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.revoked_at:
+        raise ApplicationError(f"The invitation for {invitation.email} was revoked.", code="revoked")
+    if invitation.accepted_at:
+        raise ApplicationError(f"{invitation.email} has already joined.", code="already_accepted")
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, actor: Membership, invitation: Invitation) -> Invitation:
+    """Send the same link again, valid for a fresh INVITATION_TTL_DAYS."""
+    invitation = _open_invitation(actor=actor, invitation=invitation)
+    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS)
+    invitation.delivery, invitation.delivery_error = Delivery.PENDING, ""
+    invitation.save(update_fields=["expires_at", "delivery", "delivery_error"])
+    audit_event_record(actor=actor, organization=actor.organization, verb=Verb.INVITATION_RESENT, target=invitation)
+    _mail_after_commit(invitation, "invitation")
+    return invitation
+
+
+@transaction.atomic
+def invitation_remind(*, actor: Membership, invitation: Invitation) -> Invitation:
+    """An admin's reminder now; the automatic ones count from it."""
+    invitation = _open_invitation(actor=actor, invitation=invitation)
+    if invitation.expires_at <= timezone.now():
+        raise ApplicationError(
+            f"The invitation for {invitation.email} has expired; resend it instead.", code="token_expired"
+        )
+    invitation.last_reminded_at = timezone.now()
+    invitation.save(update_fields=["last_reminded_at"])
+    audit_event_record(
+        actor=actor,
+        organization=actor.organization,
+        verb=Verb.INVITATION_REMINDED,
+        target=invitation,
+        data={"manual": True},
+    )
+    _mail_after_commit(invitation, "reminder")
+    return invitation
+
+
+@transaction.atomic
+def invitations_resend(*, actor: Membership, invitation_ids: list[str]) -> int:
+    """Bulk resend: every open invitation among the ids, in this organisation only."""
+    _require_admin(actor)
+    open_ones = Invitation.objects.filter(
+        organization=actor.organization, id__in=invitation_ids, accepted_at__isnull=True, revoked_at__isnull=True
+    )
+    return sum(1 for invitation in open_ones if invitation_resend(actor=actor, invitation=invitation))
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitation:
+    invitation = _open_invitation(actor=actor, invitation=invitation)
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit_event_record(actor=actor, organization=actor.organization, verb=Verb.INVITATION_REVOKED, target=invitation)
+    return invitation
+
+
+def invitations_due_reminder(*, now: datetime) -> list[Invitation]:
+    """Open, unexpired invitations whose last mail is INVITATION_REMINDER_DAYS old, below the cap."""
+    cutoff = now - timedelta(days=settings.INVITATION_REMINDER_DAYS)
+    return list(
+        Invitation.objects.select_related("organization")
+        .filter(
+            Q(last_reminded_at__isnull=True, sent_at__lte=cutoff) | Q(last_reminded_at__lte=cutoff),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            reminders_sent__lt=settings.INVITATION_REMINDER_MAX,
+            sent_at__isnull=False,
+        )
+        .exclude(delivery=Delivery.BOUNCED)
+        .order_by("sent_at")
+    )
+
+
+def invitation_reminders_send(*, now: datetime | None = None) -> int:
+    """The beat sweep: claim each due invitation with a conditional update, then mail it."""
+    now = now or timezone.now()
+    sent = 0
+    for invitation in invitations_due_reminder(now=now):
+        with transaction.atomic():
+            claimed = Invitation.objects.filter(
+                pk=invitation.pk, reminders_sent=invitation.reminders_sent, accepted_at__isnull=True
+            ).update(reminders_sent=F("reminders_sent") + 1, last_reminded_at=now)
+            if not claimed:
+                continue
+            audit_event_record(
+                actor=None,
+                organization=invitation.organization,
+                verb=Verb.INVITATION_REMINDED,
+                target=invitation,
+                data={"reminder": invitation.reminders_sent + 1},
+            )
+            _mail_after_commit(invitation, "reminder")
+        sent += 1
+    return sent
+
+
+def invitation_mail_send(*, invitation_id: str, kind: str) -> None:
+    """Deliver one invitation or reminder mail and record how it went on the invitation.
+
+    Returns quietly when the invitation is gone, used or revoked. A bounce is final;
+    any other failure is recorded and raised, so the task retries.
+    """
+    invitation = (
+        Invitation.objects.select_related("organization", "invited_by__user")
+        .filter(pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    if invitation is None:
+        return
+    token_hash = _hash_token(_invitation_token(invitation.id))
+    if invitation.token_hash != token_hash:
+        # Made before tokens were derived from the id: give it a link that a mail can carry.
+        Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash)
+    context = {
+        "invitation": invitation,
+        "organization": invitation.organization,
+        "inviter": invitation.invited_by.display_name if invitation.invited_by else invitation.organization.name,
+        "link": invitation_link(invitation),
+        "reminder_number": invitation.reminders_sent,
+    }
+    attempts = F("send_attempts") + 1
+    try:
+        mail_send(message=kind, to=invitation.email, context=context)
+    except MailBounced as exc:
+        Invitation.objects.filter(pk=invitation.pk).update(
+            delivery=Delivery.BOUNCED, delivery_error=str(exc)[:500], send_attempts=attempts
+        )
+        return
+    except Exception as exc:
+        Invitation.objects.filter(pk=invitation.pk).update(
+            delivery=Delivery.FAILED, delivery_error=f"{type(exc).__name__}: {exc}"[:500], send_attempts=attempts
+        )
+        raise
+    updates: dict[str, object] = {"delivery": Delivery.SENT, "delivery_error": "", "send_attempts": attempts}
+    if kind == "invitation":
+        updates["sent_at"] = timezone.now()
+    Invitation.objects.filter(pk=invitation.pk).update(**updates)
+
+
+@transaction.atomic
+def membership_role_change(*, actor: Membership, member: Membership, role: str) -> Membership:
+    _require_admin(actor)
+    if member.organization_id != actor.organization_id:
+        raise NotFound("No such member.")
+    if role not in Role.values:
+        raise ApplicationError(f"Unknown role {role!r}; use one of {', '.join(Role.values)}.", code="bad_role")
+    if member.pk == actor.pk and role != Role.ADMIN:
+        raise ApplicationError("You cannot take away your own admin role.", code="own_role")
+    previous = member.role
+    member.role = role
+    member.save(update_fields=["role"])
+    audit_event_record(
+        actor=actor,
+        organization=actor.organization,
+        verb=Verb.MEMBERSHIP_ROLE_CHANGED,
+        target=member,
+        data={"from": previous, "to": role},
+    )
     return member

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
+from uuid import UUID
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from compliance.services import consent_active
@@ -17,8 +22,8 @@ from generation.selectors import jobs_visible_to, review_queue, selfies_of
 
 from . import services
 from .access import client_ip, member_view, refuse
-from .models import Role
-from .selectors import invitations_of, join_links_of
+from .models import Invitation, Membership, Role
+from .selectors import invitations_of, join_links_of, members_of
 from .throttle import LINK_SCOPE, TooManyAttempts, attempt_check, link_failure_count
 
 
@@ -131,10 +136,16 @@ def invitation_create(request, actor):
             last_name=request.POST.get("last_name", ""),
             department=request.POST.get("department", ""),
             job_title=request.POST.get("job_title", ""),
+            allow_outside_domain=bool(request.POST.get("allow_outside_domain")),
         )
     except ApplicationError as exc:
         refuse(request, exc)
         return _invitations_page(request, actor, status=400)
+    messages.success(request, f"The invitation mail to {issued.invitation.email} is on its way.")
+    if issued.invitation.domain_override:
+        messages.warning(
+            request, f"{issued.invitation.email} is outside your organisation's domains; you chose to invite it anyway."
+        )
     created = [{"label": issued.invitation.email, "url": _link(request, "teams:invite-accept", issued.token)}]
     return _invitations_page(request, actor, created=created)
 
@@ -157,6 +168,7 @@ def invitations_import(request, actor):
             actor=actor,
             csv_text=_csv_text(request),
             skip_bad_rows=bool(request.POST.get("skip_bad_rows")),
+            allow_outside_domain=bool(request.POST.get("allow_outside_domain")),
         )
     except ApplicationError as exc:
         refuse(request, exc)
@@ -202,3 +214,131 @@ def join_link_create(request, actor):
         }
     ]
     return _invitations_page(request, actor, created=created)
+
+
+# --- Invitation and member actions (from the team dashboard) ----------------
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("generation:team")
+
+
+def _invitation(actor: Membership, invitation_id: UUID) -> Invitation:
+    return get_object_or_404(invitations_of(actor=actor), pk=invitation_id)
+
+
+@require_POST
+@member_view("admin")
+def invitation_resend(request: HttpRequest, actor: Membership, invitation_id: UUID) -> HttpResponse:
+    invitation = _invitation(actor, invitation_id)
+    try:
+        services.invitation_resend(actor=actor, invitation=invitation)
+    except ApplicationError as exc:
+        refuse(request, exc)
+    else:
+        messages.success(request, f"The invitation to {invitation.email} is on its way again.")
+    return _back(request)
+
+
+@require_POST
+@member_view("admin")
+def invitation_remind(request: HttpRequest, actor: Membership, invitation_id: UUID) -> HttpResponse:
+    invitation = _invitation(actor, invitation_id)
+    try:
+        services.invitation_remind(actor=actor, invitation=invitation)
+    except ApplicationError as exc:
+        refuse(request, exc)
+    else:
+        messages.success(request, f"A reminder is on its way to {invitation.email}.")
+    return _back(request)
+
+
+@require_POST
+@member_view("admin")
+def invitation_revoke(request: HttpRequest, actor: Membership, invitation_id: UUID) -> HttpResponse:
+    invitation = _invitation(actor, invitation_id)
+    try:
+        services.invitation_revoke(actor=actor, invitation=invitation)
+    except ApplicationError as exc:
+        refuse(request, exc)
+    else:
+        messages.success(request, f"The invitation to {invitation.email} is revoked; its link no longer works.")
+    return _back(request)
+
+
+class BulkResendForm(forms.Form):
+    invitation = forms.TypedMultipleChoiceField(
+        coerce=UUID, choices=(), error_messages={"required": "Select at least one invitation."}
+    )
+
+    def __init__(self, *args: Any, ids: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["invitation"].choices = [(i, i) for i in ids]
+
+
+@require_POST
+@member_view("admin")
+def invitations_resend(request: HttpRequest, actor: Membership) -> HttpResponse:
+    open_ids = [
+        str(i)
+        for i in invitations_of(actor=actor)
+        .filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        .filter(id__in=_uuids(request.POST.getlist("invitation")))
+        .values_list("id", flat=True)
+    ]
+    form = BulkResendForm(request.POST, ids=open_ids)
+    if not form.is_valid():
+        messages.error(request, "Select at least one open invitation of your organisation.")
+        return _back(request)
+    count = services.invitations_resend(actor=actor, invitation_ids=[str(i) for i in form.cleaned_data["invitation"]])
+    messages.success(request, f"Resent {count} invitation(s).")
+    return _back(request)
+
+
+def _uuids(values: list[str]) -> list[UUID]:
+    out = []
+    for value in values[:1000]:
+        try:
+            out.append(UUID(value))
+        except ValueError:
+            continue
+    return out
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+@require_POST
+@member_view("admin")
+def member_role(request: HttpRequest, actor: Membership, member_id: UUID) -> HttpResponse:
+    member = get_object_or_404(members_of(actor=actor), pk=member_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the roles: admin, HR or employee.")
+        return _back(request)
+    try:
+        services.membership_role_change(actor=actor, member=member, role=form.cleaned_data["role"])
+    except ApplicationError as exc:
+        refuse(request, exc)
+    else:
+        messages.success(request, f"{member.display_name} is now {member.get_role_display()}.")
+    return _back(request)
+
+
+@require_POST
+@member_view("admin")
+def member_offboard(request: HttpRequest, actor: Membership, member_id: UUID) -> HttpResponse:
+    member = get_object_or_404(members_of(actor=actor), pk=member_id)
+    if member.pk == actor.pk:
+        messages.error(request, "You cannot offboard yourself.")
+        return _back(request)
+    if not member.active:
+        messages.error(request, f"{member.display_name} has already left.")
+        return _back(request)
+    services.membership_deactivate(actor=actor, member=member)
+    messages.success(request, f"{member.display_name} is offboarded; their data is erased after the grace period.")
+    return _back(request)

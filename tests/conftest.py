@@ -83,3 +83,30 @@ def faces_dev_dir() -> Path:
 @pytest.fixture(scope="session")
 def astronaut_png() -> bytes:
     return factories.astronaut_png()
+
+
+@pytest.fixture(scope="session")
+def _smtp_session():
+    from tests.smtpserver import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp(_smtp_session, settings):
+    """A real SMTP server on loopback, with Django's SMTP backend pointed at it."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _smtp_session.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    _smtp_session.inbox.messages.clear()
+    return _smtp_session.inbox
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """``with commit(): ...`` runs what the block enqueued after commit (mails, renders) at its end."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -27,8 +27,10 @@ def _manage(env: dict, *args: str) -> str:
 @pytest.mark.slow
 def test_the_demo_ends_with_a_zip_of_approved_headshots_and_a_manifest(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(SWITCHES)} | {"HEADSHOT_VAR_DIR": str(tmp_path)}
-    _manage(env, "migrate", "--noinput", "-v0")
+    # No migrate first: the demo migrates a fresh checkout itself. Twice in a row must work.
+    first = _manage(env, "demo", "--no-serve")
     output = _manage(env, "demo", "--no-serve")
+    _check_second_run_left_nothing_behind(first, output, tmp_path)
 
     exports = [line.removeprefix("export: ") for line in output.splitlines() if line.startswith("export: ")]
     assert len(exports) == 1, output
@@ -42,3 +44,17 @@ def test_the_demo_ends_with_a_zip_of_approved_headshots_and_a_manifest(tmp_path)
     assert len(photos) >= 3
     assert len(rows) >= 3 and {row["file"] for row in rows} == set(photos)
     assert all(row["approved_by"] and row["approved_at"] for row in rows)
+
+
+def _check_second_run_left_nothing_behind(first: str, second: str, var: Path) -> None:
+    [export] = [line.removeprefix("export: ") for line in second.splitlines() if line.startswith("export: ")]
+    org_prefix = Path(export).relative_to(var / "media").parts[:2]  # ("orgs", "<the demo org's id>")
+    stored = [p.relative_to(var / "media") for p in (var / "media" / "orgs").rglob("*") if p.is_file()]
+    assert stored and all(p.parts[:2] == org_prefix for p in stored), "files of the first demo were left behind"
+    assert [p.name for p in (var / "media" / "orgs").iterdir()] == [org_prefix[1]]
+    mails = sorted((var / "mail").glob("*.log"))
+    mail_lines = [line for line in second.splitlines() if line.startswith("mail: ")]
+    assert mail_lines == [f"mail: {len(mails)} message(s) written to {var / 'mail'}/ (one .log file per message)"]
+    assert mails and first.count("mail: ") == 1
+    text = "\n".join(m.read_text(errors="replace") for m in mails)
+    assert "/invite/" in text and "Your headshot is approved" in text

@@ -47,7 +47,11 @@ def celery_worker(*, queues: str, log: Path, pool: str = "solo") -> Iterator[Pat
     """A worker consuming ``queues``; its output goes to ``log``. Stopped with a warm shutdown."""
     assert connection.vendor == "postgresql", "the worker must share the test database"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    env |= {"DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": worker_database_url()}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": worker_database_url(),
+        "HEADSHOT_TEST_WORKER_PROCESS": "1",
+    }
     name = f"test-{uuid.uuid4().hex[:8]}@%h"
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queues, "-P", pool, "-c", "1"]
     command += ["-n", name, "--loglevel", "INFO", "--purge", "--without-gossip", "--without-mingle"]

@@ -137,7 +137,21 @@ def member_erase(
                 target=member,
             )
     counts = {"consents_withdrawn": consents, "jobs_cancelled": jobs} | member_purge(member=member)
-    return _receipt_complete(receipt, member, counts, actor)
+    receipt = _receipt_complete(receipt, member, counts, actor)
+    _receipt_mail(receipt, member)
+    return receipt
+
+
+def _receipt_mail(receipt: DeletionReceipt, member: Membership) -> None:
+    from teams.mail import mail_after_commit
+
+    context = {
+        "organization_name": member.organization.name,
+        "receipt_id": str(receipt.pk),
+        "completed_at": receipt.completed_at.isoformat() if receipt.completed_at else "still in progress",
+        "counts": {k: int(v) for k, v in receipt.counts.items()},
+    }
+    mail_after_commit(message="erasure_receipt", to=member.user.email, context=context)
 
 
 def _receipt_complete(receipt: DeletionReceipt, member: Membership, counts: dict, actor) -> DeletionReceipt:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import dj_database_url
 from celery.schedules import crontab
@@ -142,6 +142,8 @@ CELERY_BEAT_SCHEDULE = {
     # hourly also makes a policy of "0 days" mean "within the hour" for anything the job hook missed.
     "retention-sweep": {"task": "compliance.tasks.retention_sweep_task", "schedule": crontab(minute=17)},
     "jobs-sweep": {"task": "generation.tasks.jobs_sweep_task", "schedule": 60.0},
+    # Reminders are due by day; hourly keeps each one within the hour of when it falls due.
+    "invitation-reminders": {"task": "teams.tasks.invitation_reminders_task", "schedule": crontab(minute=41)},
     # Organisations whose contract ended (compliance.services.organization_deletion).
     # Storage against the database: objects no row owns are deleted and reported (daily).
     "storage-reconcile": {"task": "compliance.tasks.storage_reconcile_task", "schedule": crontab(minute=31, hour=3)},
@@ -216,6 +218,49 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# --- E-mail: EMAIL_URL (smtp://user:pass@host:587, smtp+ssl://..., console://) or EMAIL_HOST switches
+# to SMTP. With neither, mails are written as files under VAR_DIR/mail (one .log file per message).
+EMAIL_URL = env("EMAIL_URL")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Team headshots <headshots@localhost>")
+# Links inside e-mails are absolute; tasks have no request to build them from.
+SITE_URL = (env("HEADSHOT_SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+if EMAIL_URL:
+    _mail = urlparse(EMAIL_URL)
+    if _mail.scheme == "console":
+        EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    elif _mail.scheme in ("smtp", "smtp+tls", "smtp+ssl", "smtps"):
+        if not _mail.hostname:
+            raise ImproperlyConfigured("EMAIL_URL must name a host, e.g. smtp://user:pass@mail.example.com:587")
+        EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        EMAIL_HOST = _mail.hostname
+        EMAIL_PORT = _mail.port or (465 if _mail.scheme in ("smtp+ssl", "smtps") else 587)
+        EMAIL_HOST_USER = unquote(_mail.username or "")
+        EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
+        EMAIL_USE_SSL = _mail.scheme in ("smtp+ssl", "smtps")
+        EMAIL_USE_TLS = _mail.scheme == "smtp+tls"
+    else:
+        raise ImproperlyConfigured("EMAIL_URL must start with smtp://, smtp+tls://, smtp+ssl:// or console://")
+elif env("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("EMAIL_HOST")
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env("EMAIL_USE_TLS", "0") == "1"
+    EMAIL_USE_SSL = env("EMAIL_USE_SSL", "0") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 30)  # first retry of a failed send; doubles each time
+
+# Invitation reminders (teams.services.invitation_reminders_send, run by beat): every
+# INVITATION_REMINDER_DAYS days after the last mail, at most INVITATION_REMINDER_MAX times.
+INVITATION_REMINDER_DAYS = env_int("INVITATION_REMINDER_DAYS", 3)
+INVITATION_REMINDER_MAX = env_int("INVITATION_REMINDER_MAX", 3)
+PASSWORD_RESET_PER_IP = env_int("PASSWORD_RESET_PER_IP", 10)
+PASSWORD_RESET_PER_EMAIL = env_int("PASSWORD_RESET_PER_EMAIL", 3)
+
 # --- Field-level encryption of face descriptors (compliance.crypto): Fernet keys, newest first.
 # Rotation: prepend a new key, re-encrypt, then drop the old one. Without the variable a key is
 # derived from SECRET_KEY (embedded defaults only; production refuses to start without it).
@@ -233,6 +278,7 @@ SELFIE_MAX_PIXELS = 50_000_000
 # Uploads are decoded at no more than about this many pixels on the long side (JPEG draft mode,
 # then a resize): the checklist and the renders need far less, and a 49 MP photo stays cheap.
 SELFIE_DECODE_LONG_SIDE = env_int("SELFIE_DECODE_LONG_SIDE", 4000)
+BRAND_IMAGE_MAX_BYTES = env_int("BRAND_IMAGE_MAX_BYTES", 8 * 1024 * 1024)
 # C2PA signing (issue 3): PEM private key and certificate chain. Unset: a dev pair is made under VAR_DIR/c2pa.
 # The person segmenter: any class with person_mask(image) -> float32 HxW in [0, 1]
 # (generation.imaging.segment.Segmenter), for example an ONNX portrait-matting model.
@@ -267,6 +313,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.schema.add_error_responses",
     ],
+    # A style's engines and a job's engines (which add "provided") are different choice sets.
+    "ENUM_NAME_OVERRIDES": {
+        "StyleEngineEnum": "generation.models.Engine",
+        "JobEngineEnum": "generation.models.JOB_ENGINES",
+    },
     # Swagger UI and ReDoc served from our own static files (drf-spectacular-sidecar), not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -15,10 +15,8 @@ from core.text import clean_text, csv_row
 from generation import keys
 from teams.models import Membership
 
-from ..imaging.disclosure import disclose_derived
-from ..imaging.io import open_rgb
 from ..models import Export, ExportStatus, Headshot, ReviewState
-from ..platform_sizes import PLATFORM_SIZES, derive
+from .downloads import headshot_sizes, platform_size_render
 
 MANIFEST_COLUMNS = ["name", "email", "department", "title", "file", "approved_by", "approved_at"]
 
@@ -56,7 +54,7 @@ def _approved_headshots(export: Export):
             review_state=ReviewState.APPROVED,
             member__active=True,
         )
-        .select_related("member__user", "reviewed_by__user")
+        .select_related("member__user", "reviewed_by__user", "job__style")
         .order_by("member__user__last_name", "member__user__first_name")
     )
     if export.department:
@@ -77,9 +75,8 @@ def _zip(headshots: list[Headshot]) -> bytes:
             used.add(name)
             master_bytes = media.get(headshot.storage_key)
             archive.writestr(f"{name}.jpg", master_bytes, compress_type=zipfile.ZIP_STORED)
-            master = open_rgb(master_bytes)
-            for platform, size in PLATFORM_SIZES.items():
-                sized = disclose_derived(derive(master, size), master=master_bytes, title=f"{name}.jpg")
+            for platform, size in headshot_sizes(headshot).items():
+                sized = platform_size_render(master=master_bytes, size=size, title=f"{name}.jpg")
                 archive.writestr(f"sizes/{platform}/{name}.jpg", sized, zipfile.ZIP_STORED)
             writer.writerow(
                 csv_row(

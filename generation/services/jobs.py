@@ -6,6 +6,7 @@ import uuid
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from compliance.biometric import biometric_grant
@@ -15,6 +16,7 @@ from core import media
 from core.audit import Verb, audit_event_record
 from core.exceptions import ApplicationError, NotAllowed, NotFound
 from generation import keys
+from teams.mail import mail_after_commit, site_link
 from teams.models import Membership
 
 from ..engines import RenderError, RenderInput, StyleSpec, get_engine
@@ -321,3 +323,12 @@ def _store(job: GenerationJob, rendered) -> None:
             return
         _finish(job, JobStatus.SUCCEEDED)
         selfies_release_after_render(job=job)
+        mail_after_commit(
+            message="headshots_ready",
+            to=job.member.user.email,
+            context={
+                "name": job.member.display_name,
+                "count": len(rendered),
+                "link": site_link(reverse("generation:job-detail", kwargs={"job_id": job.id})),
+            },
+        )

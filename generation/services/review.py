@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core import media
 from core.audit import Verb, audit_event_record
 from core.exceptions import ApplicationError, NotAllowed, NotFound
 from core.text import clean_text
+from teams.mail import mail_after_commit, site_link
 from teams.models import Membership
 
 from ..models import Headshot, JobStatus, ReviewState
@@ -60,7 +62,14 @@ def headshot_approve(*, actor: Membership, headshot: Headshot) -> Headshot:
     headshot.reviewed_by, headshot.reviewed_at = actor, timezone.now()
     headshot.save(update_fields=["review_state", "reviewed_by", "reviewed_at"])
     audit_event_record(actor=actor, organization=actor.organization, verb=Verb.HEADSHOT_APPROVED, target=headshot)
+    _notify(headshot, "headshot_approved", link=site_link(reverse("generation:my-headshot")))
     return headshot
+
+
+def _notify(headshot: Headshot, message: str, *, link: str, **extra: str) -> None:
+    member = Membership.objects.select_related("user").get(pk=headshot.member_id)
+    context = {"name": member.display_name, "link": link, **extra}
+    mail_after_commit(message=message, to=member.user.email, context=context)
 
 
 @transaction.atomic
@@ -76,6 +85,8 @@ def headshot_reject(*, actor: Membership, headshot: Headshot, reason: str) -> He
     # The reason is HR's free text about a person: it lives on the headshot and goes with it,
     # not in the audit log for years.
     audit_event_record(actor=actor, organization=actor.organization, verb=Verb.HEADSHOT_REJECTED, target=headshot)
+    link = site_link(reverse("generation:job-detail", kwargs={"job_id": headshot.job_id}))
+    _notify(headshot, "headshot_rejected", link=link, reason=headshot.rejection_reason)
     return headshot
 
 

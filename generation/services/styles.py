@@ -11,6 +11,7 @@ from teams.models import Membership, Organization
 
 from ..engines import RenderError, StyleSpec
 from ..models import BrandStyle, Engine
+from ..platform_sizes import sizes_format, sizes_parse
 
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 EDITABLE = {
@@ -39,8 +40,25 @@ def _validate(fields: dict[str, Any]) -> None:
         raise ApplicationError("variant_count must be between 1 and 12.", code="bad_variants")
     framing = fields.get("framing") or {}
     for key, low, high in (("eye_line", 0.2, 0.6), ("eye_distance", 0.08, 0.45)):
-        if key in framing and not low <= float(framing[key]) <= high:
+        if key in framing and not low <= _number(framing[key]) <= high:
             raise ApplicationError(f"framing.{key} must be between {low} and {high}.", code="bad_framing")
+    _validate_platform_sizes((fields.get("options") or {}).get("platform_sizes"))
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")  # fails every range check
+
+
+def _validate_platform_sizes(sizes: Any) -> None:
+    if sizes is None:
+        return
+    try:
+        sizes_parse(sizes_format({str(name): (int(w), int(h)) for name, (w, h) in dict(sizes).items()}))
+    except (ValueError, TypeError) as exc:
+        raise ApplicationError(f"Platform sizes: {exc}", code="bad_platform_sizes") from None
 
 
 def _validate_engine_options(values: dict[str, Any]) -> None:

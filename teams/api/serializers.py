@@ -53,7 +53,14 @@ class InvitationSerializer(serializers.ModelSerializer):
             "created_at",
             "expires_at",
             "accepted_at",
+            "revoked_at",
             "invited_by",
+            "domain_override",
+            "delivery",
+            "delivery_error",
+            "sent_at",
+            "reminders_sent",
+            "last_reminded_at",
         ]
         read_only_fields = fields
 
@@ -65,6 +72,15 @@ class InvitationCreateSerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
     department = serializers.CharField(max_length=120, required=False, default="", allow_blank=True)
     job_title = serializers.CharField(max_length=120, required=False, default="", allow_blank=True)
+    allow_outside_domain = serializers.BooleanField(required=False, default=False)
+
+
+class BulkResendSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=1000)
+
+
+class BulkResendResultSerializer(serializers.Serializer):
+    resent = serializers.IntegerField()
 
 
 class IssuedInvitationSerializer(serializers.Serializer):

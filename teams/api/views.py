@@ -114,6 +114,33 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         body = {"created": result.created, "skipped": result.errors}
         return Response(s.InvitationImportResultSerializer(body).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=None, responses=s.InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def resend(self, request, pk=None):
+        invitation = services.invitation_resend(actor=request.membership, invitation=self.get_object())
+        return Response(s.InvitationSerializer(invitation).data)
+
+    @extend_schema(request=None, responses=s.InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def remind(self, request, pk=None):
+        invitation = services.invitation_remind(actor=request.membership, invitation=self.get_object())
+        return Response(s.InvitationSerializer(invitation).data)
+
+    @extend_schema(request=None, responses=s.InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        invitation = services.invitation_revoke(actor=request.membership, invitation=self.get_object())
+        return Response(s.InvitationSerializer(invitation).data)
+
+    @extend_schema(
+        request=s.BulkResendSerializer, responses=s.BulkResendResultSerializer, operation_id="invitations_resend_many"
+    )
+    @action(detail=False, methods=["post"], url_path="resend")
+    def resend_many(self, request):
+        ids = _valid(s.BulkResendSerializer, request.data)["ids"]
+        count = services.invitations_resend(actor=request.membership, invitation_ids=[str(i) for i in ids])
+        return Response({"resent": count})
+
     @extend_schema(request=s.InvitationAcceptSerializer, responses={201: s.SignedInSerializer})
     @action(detail=False, methods=["post"], permission_classes=[AllowAny], authentication_classes=[])
     def accept(self, request):

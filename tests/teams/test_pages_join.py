@@ -155,8 +155,19 @@ def test_forms_need_the_csrf_token(admin):
     assert not User.objects.filter(email=issued.invitation.email).exists()
 
 
-def test_a_signed_in_user_without_an_organisation_is_refused(db):
+def test_staff_without_an_organisation_land_in_the_django_admin(db):
     staff = User.objects.create_user(username="ops", password=PASSWORD, is_staff=True)
     page = browser()
     page.force_login(staff)
-    assert page.get(reverse("teams:home")).status_code == 403
+    response = page.get(reverse("teams:home"))
+    assert response.status_code == 302 and response.url == reverse("admin:index")
+
+
+def test_a_signed_in_user_without_an_organisation_is_told_why_and_can_sign_out(db):
+    user = User.objects.create_user(username="left@example.com", email="left@example.com", password=PASSWORD)
+    page = browser()
+    page.force_login(user)
+    response = page.get(reverse("teams:home"))
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "not part of an organisation" in body and reverse("teams:logout") in body

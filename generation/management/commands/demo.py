@@ -6,10 +6,13 @@ Every step goes through the same services the API and pages use.
 from __future__ import annotations
 
 import io
+import shutil
+import time
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -67,6 +70,8 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000")
 
     def handle(self, *args, **options):
+        # A fresh checkout has no tables yet: migrate first, quietly.
+        call_command("migrate", interactive=False, verbosity=0)
         photo_sets = self._photo_sets(options["selfies"])
         self._reset()
         with background_worker(self.stdout):
@@ -79,6 +84,7 @@ class Command(BaseCommand):
         # Beside the export; under VAR_DIR/demo when the export lives in S3.
         folder = Path(settings.VAR_DIR) / "demo" if path.startswith("s3://") else Path(path).parent
         self.stdout.write(f"contact_sheet: {self._contact_sheet(export, folder)}")
+        self._print_mail()
         self._print_logins()
         if not options["no_serve"]:
             call_command("runserver", options["addr"], use_reloader=False)
@@ -94,11 +100,12 @@ class Command(BaseCommand):
         return sets[: len(STAFF)]
 
     def _reset(self) -> None:
+        """Remove the previous demo: its rows first (all or nothing), then its files and mails."""
+        self._clear_mail()
         org = Organization.objects.filter(slug=DEMO_SLUG).first()
         if org is None:
             return
-        for key in media.list_prefix(f"orgs/{org.id}/"):
-            media.delete(key)
+        prefix = f"orgs/{org.id}/"  # delete() clears org.id
         users = get_user_model().objects.filter(membership__organization=org)
         with transaction.atomic():
             user_ids = list(users.values_list("id", flat=True))
@@ -107,6 +114,40 @@ class Command(BaseCommand):
             ConsentRecord.objects.filter(member__organization=org).delete()
             org.delete()
             get_user_model().objects.filter(id__in=user_ids).delete()
+        for key in media.list_prefix(prefix):
+            media.delete(key)
+        if isinstance(default_storage, FileSystemStorage):  # and the empty folders they leave
+            shutil.rmtree(default_storage.path(prefix), ignore_errors=True)
+
+    def _mail_folder(self) -> Path | None:
+        if settings.EMAIL_BACKEND != "django.core.mail.backends.filebased.EmailBackend":
+            return None
+        return Path(settings.EMAIL_FILE_PATH)
+
+    def _wait_for_queued_mail(self, timeout: float = 60) -> None:
+        """With the background worker, the last notifications may still be in the broker's queue."""
+        queue = getattr(settings, "BROKER_DIR", None)
+        if settings.CELERY_TASK_ALWAYS_EAGER or queue is None:
+            return
+        deadline = time.monotonic() + timeout
+        while any((Path(queue) / "queue").glob("*")) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        time.sleep(0.5)  # the message is taken off the queue before its mail is written
+
+    def _clear_mail(self) -> None:
+        folder = self._mail_folder()
+        if folder and folder.is_dir():
+            for mail in folder.glob("*.log"):
+                mail.unlink()
+
+    def _print_mail(self) -> None:
+        self._wait_for_queued_mail()
+        folder = self._mail_folder()
+        if folder is None:
+            self.stdout.write(f"mail: sent through {settings.EMAIL_BACKEND}")
+            return
+        count = len(list(folder.glob("*.log"))) if folder.is_dir() else 0
+        self.stdout.write(f"mail: {count} message(s) written to {folder}/ (one .log file per message)")
 
     def _run_flow(self, photo_sets: list[list[bytes]]) -> Export:
         admin = teams.organization_create(

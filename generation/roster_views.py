@@ -1,0 +1,80 @@
+"""The team dashboard for admins and HR: statuses, filters, search, counts, CSV."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+
+from teams.access import member_view
+from teams.models import Membership, Role
+
+from .roster import COLUMNS, STATUS_LABELS, STATUSES, RosterFilter, team_departments, team_roster, team_status_counts
+
+PAGE_SIZE = 50
+
+
+class RosterFilterForm(forms.Form):
+    search = forms.CharField(required=False, max_length=100, label="Search")
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *STATUSES])
+    department = forms.CharField(required=False, max_length=120)
+    role = forms.ChoiceField(required=False, choices=[("", "Any role"), *Role.choices])
+
+    def roster_filter(self) -> RosterFilter:
+        data = self.cleaned_data if self.is_valid() else {}
+        return RosterFilter(
+            status=data.get("status", ""),
+            department=data.get("department", ""),
+            role=data.get("role", ""),
+            search=data.get("search", ""),
+        )
+
+
+@member_view("hr")
+def team(request: HttpRequest, actor: Membership) -> HttpResponse:
+    form = RosterFilterForm(request.GET or None)
+    rows = team_roster(actor=actor, filters=form.roster_filter())
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = team_status_counts(actor=actor)
+    people = sum(n for status, n in counts.items() if status != "left")
+    query = request.GET.copy()
+    query.pop("page", None)
+    context: dict[str, Any] = {
+        "form": form,
+        "page": page,
+        "rows": [row | {"status_label": STATUS_LABELS[row["status"]]} for row in page.object_list],
+        "counts": [(status, label, counts[status]) for status, label in STATUSES],
+        "people": people,
+        "approved": counts["approved"],
+        "departments": team_departments(actor=actor),
+        "roles": Role.choices,
+        "query": query.urlencode(),
+    }
+    return render(request, "generation/team.html", context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@member_view("hr")
+def team_csv(request: HttpRequest, actor: Membership) -> StreamingHttpResponse:
+    form = RosterFilterForm(request.GET or None)
+    rows = team_roster(actor=actor, filters=form.roster_filter())
+    writer = csv.writer(_Echo())
+    header = [c for c in COLUMNS if c != "id"]
+
+    def lines() -> Any:
+        yield writer.writerow(header)
+        for row in rows.iterator(chunk_size=500):
+            row["last_activity"] = row["last_activity"].isoformat() if row["last_activity"] else ""
+            yield writer.writerow([row[c] for c in header])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{actor.organization.slug}-team.csv"'
+    return response
