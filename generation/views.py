@@ -230,7 +230,7 @@ def job_cancel(request, actor, job_id):
         services.job_cancel(actor=actor, job=job)
     except ApplicationError as exc:
         refuse(request, exc)
-    return redirect("job-detail", job_id=job.id)
+    return redirect("generation:job-detail", job_id=job.id)
 
 
 @require_POST
