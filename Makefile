@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo serve test test-fast test-browser screenshots chromium bench bench-quality bench-gpu lint models clean
+.PHONY: install demo serve test test-fast test-browser screenshots chromium bench bench-quality bench-scale bench-gpu lint models clean
 
 install: $(STAMP)
 
@@ -25,14 +25,17 @@ chromium:
 models: install
 	$(PY) manage.py fetch_models
 
+# One compute thread per process, as in every worker entry point (config/threads.py).
+PINNED := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 NUMBA_NUM_THREADS=1
+
 demo: install
 	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py demo
+	$(PINNED) $(PY) manage.py demo
 
 # The site with its background worker (embedded broker: no Redis needed).
 serve: install
 	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py serve
+	$(PINNED) $(PY) manage.py serve
 
 test: install
 	$(PY) -m pytest -q
@@ -56,11 +59,16 @@ bench: install
 bench-quality: install
 	$(PY) tests/bench/quality.py
 
+bench-scale: install
+	$(PINNED) $(PY) tests/bench/scale.py
+
 bench-gpu: install
 	$(PY) tests/bench/gpu.py
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(PY) -m mypy
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -61,7 +61,10 @@ class BiometricGrant:
         """Raise unless this grant still allows processing (consent not withdrawn since)."""
         if self.purpose != PROCESSING:
             raise BiometricAccessDenied("this grant does not allow processing")
-        if not ConsentRecord.objects.filter(pk=self.consent_id, withdrawn_at__isnull=True).exists():
+        if (
+            self.consent_id is None
+            or not ConsentRecord.objects.filter(pk=self.consent_id, withdrawn_at__isnull=True).exists()
+        ):
             raise ConsentRequired("Consent was withdrawn; this member's photos can no longer be processed.")
 
 

@@ -9,6 +9,10 @@ before the upload button appears, and its sha256 goes into their record.
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import RetentionPolicy
 
 PLACEHOLDERS = (
     "organization",
@@ -148,7 +152,7 @@ def rejected_terms(days: int) -> str:
     return f"only until your next photo passes, and {limit}"
 
 
-def render(template: str, *, organization_name: str, policy) -> str:
+def render(template: str, *, organization_name: str, policy: RetentionPolicy) -> str:
     return template.format(
         organization=organization_name,
         selfie_terms=selfie_terms(policy.selfie_days),

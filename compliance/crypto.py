@@ -3,7 +3,7 @@
 Keys come from ``settings.FIELD_ENCRYPTION_KEYS``: a list of Fernet keys,
 newest first. New values are encrypted with the first key; any key in the
 list decrypts, so rotation is: put the new key first, run
-``manage.py rotate_field_keys`` (``descriptors_rotate``), then drop the old key.
+``manage.py rotate_field_keys`` (``generation.services.selfie_descriptors_rotate``), then drop the old key.
 
 ``Selfie.descriptor`` stays a plain ``BinaryField(null=True)`` holding a Fernet
 token: write ``selfie.descriptor = descriptor_encrypt(vector, grant=grant)``
@@ -26,6 +26,7 @@ import numpy as np
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import connection, models
+from numpy.typing import ArrayLike
 
 DESCRIPTOR_LENGTH = 128
 
@@ -43,8 +44,13 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
     return MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in keys])
 
 
+def keys() -> tuple[str, ...]:
+    """The configured keys, newest first; embedded defaults use a key derived from SECRET_KEY."""
+    return tuple(settings.FIELD_ENCRYPTION_KEYS) or (dev_key(settings.SECRET_KEY),)
+
+
 def fernet() -> MultiFernet:
-    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+    return _fernet(keys())
 
 
 def encrypt(data: bytes) -> bytes:
@@ -58,12 +64,12 @@ def decrypt(token: bytes) -> bytes:
         raise ValueError("cannot decrypt: no configured key matches (FIELD_ENCRYPTION_KEYS)") from None
 
 
-def rotate(token: bytes) -> bytes:
+def rotate(token: bytes | memoryview) -> bytes:
     """Re-encrypt ``token`` with the newest key."""
     return fernet().rotate(bytes(token))
 
 
-def descriptor_encrypt(vector, *, grant) -> bytes:
+def descriptor_encrypt(vector: ArrayLike, *, grant: object) -> bytes:
     """Encrypt a 128-value face descriptor; needs a processing grant (active consent)."""
     from .biometric import grant_check
 
@@ -74,7 +80,7 @@ def descriptor_encrypt(vector, *, grant) -> bytes:
     return encrypt(array.tobytes())
 
 
-def descriptor_decrypt(token: bytes | memoryview | None, *, grant) -> np.ndarray | None:
+def descriptor_decrypt(token: bytes | memoryview | None, *, grant: object) -> np.ndarray | None:
     """Decrypt a face descriptor; needs a processing grant (active consent)."""
     from .biometric import grant_check
 
@@ -91,14 +97,14 @@ class EncryptedBinaryField(models.BinaryField):
     the column never holds them in clear.
     """
 
-    def get_db_prep_value(self, value, connection, prepared=False):
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
         if value is None:
             return None
         if isinstance(value, np.ndarray):
             value = value.astype(np.float64).tobytes()
         return super().get_db_prep_value(encrypt(bytes(value)), connection, prepared)
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> bytes | None:
         if value is None:
             return None
         return decrypt(bytes(value))
@@ -131,7 +137,8 @@ class EncryptedJSONField(models.BinaryField):
         return value
 
 
-def _rotate_column(model: Any, name: str, batch_size: int) -> int:
+def column_rotate(model: Any, name: str, batch_size: int) -> int:
+    """Re-encrypt one column of Fernet tokens with the newest key; returns how many values changed."""
     column = model._meta.get_field(name).column
     count = 0
     with connection.cursor() as cursor:
@@ -146,14 +153,3 @@ def _rotate_column(model: Any, name: str, batch_size: int) -> int:
                 )
                 count += cursor.rowcount
     return count
-
-
-def descriptors_rotate(*, batch_size: int = 500) -> int:
-    """Re-encrypt every stored face figure (descriptor, perceptual hash, skin colour) with the
-    newest key. Idempotent; returns how many values were re-encrypted."""
-    from generation.models import Selfie
-
-    names = {field.name for field in Selfie._meta.fields}
-    return sum(
-        _rotate_column(Selfie, name, batch_size) for name in ("descriptor", "phash", "skin_lab") if name in names
-    )

@@ -27,9 +27,7 @@ def retention_sweep_task() -> str:
     max_retries=3,
 )
 def offboarding_erase_task(member_id: str) -> None:
-    from .services.retention import offboarding_erase
-
-    offboarding_erase(member_id=member_id)
+    services.offboarding_erase(member_id=member_id)
 
 
 @shared_task(

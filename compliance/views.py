@@ -7,28 +7,31 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
-from teams.access import client_ip, member_view, refuse
+from core.http import AppRequest
+from teams.access import client_ip, invalid, member_view, refuse
 from teams.models import Membership
 
 from . import selectors, services
 from .api.views import zip_response
-from .models import ConsentMethod
+from .forms import ConsentForm, WithdrawForm
+from .models import ConsentMethod, ConsentRecord
 
 
 @member_view()
-def consent(request, actor):
+def consent(request: AppRequest, actor: Membership) -> HttpResponse:
     text = services.consent_text_for(member=actor)
     if request.method == "POST":
-        if not request.POST.get("agree"):
-            messages.error(request, "Tick the box to confirm that you give your consent.")
+        form = ConsentForm(request.POST)
+        if not form.is_valid():
+            refuse(request, invalid(form))
         else:
             try:
-                _grant(request, actor)
+                _grant(request, actor, form)
             except ApplicationError as exc:
                 refuse(request, exc)
             else:
@@ -38,19 +41,18 @@ def consent(request, actor):
     return render(request, "compliance/consent.html", context, status=400 if request.method == "POST" else 200)
 
 
-def _grant(request, actor):
-    # The version and hash come back from the form: they are what this member was shown.
+def _grant(request: AppRequest, actor: Membership, form: ConsentForm) -> ConsentRecord:
     return services.consent_grant(
         member=actor,
-        text_version=request.POST.get("text_version", ""),
-        text_sha256=request.POST.get("text_sha256", ""),
+        text_version=form.cleaned_data["text_version"],
+        text_sha256=form.cleaned_data["text_sha256"],
         method=ConsentMethod.WEB,
         ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
 
 
-def _member(request):
+def _member(request: AppRequest) -> Membership:
     # Leavers keep this page (download, withdraw) during their grace period.
     member = selectors.membership_for_privacy(request.user)
     if member is None:
@@ -59,7 +61,7 @@ def _member(request):
 
 
 @login_required
-def privacy(request):
+def privacy(request: AppRequest) -> HttpResponse:
     member = _member(request)
     policy = services.retention_policy_get(organization=member.organization)
     context = {
@@ -79,9 +81,9 @@ def privacy(request):
 
 @login_required
 @require_POST
-def withdraw(request):
+def withdraw(request: AppRequest) -> HttpResponse:
     member = _member(request)
-    if not request.POST.get("confirm"):
+    if not WithdrawForm(request.POST).is_valid():  # the confirmation box was not ticked
         return redirect("compliance:privacy")
     services.consent_withdraw(member=member, method=ConsentMethod.WEB)
     return redirect("compliance:privacy")
@@ -89,7 +91,7 @@ def withdraw(request):
 
 @login_required
 @require_POST
-def erase_account(request: HttpRequest) -> HttpResponse:
+def erase_account(request: AppRequest) -> HttpResponse:
     """Delete my account: face data, then name, e-mail and login. Separate from withdrawing."""
     member = _member(request)
     if request.POST.get("confirm") != "erase my account":
@@ -105,7 +107,7 @@ def erase_account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export(request):
+def export(request: AppRequest) -> HttpResponse:
     return zip_response(services.subject_access_export(member=_member(request)))
 
 
@@ -115,7 +117,7 @@ PURPOSE = (
 )
 
 
-def public_privacy(request: HttpRequest, slug: str) -> HttpResponse:
+def public_privacy(request: AppRequest, slug: str) -> HttpResponse:
     """The organisation's privacy notice, for anyone (no login): what, why, who, how long, whom to ask."""
     organization = selectors.organization_public(slug=slug)
     if organization is None:
@@ -132,7 +134,7 @@ def public_privacy(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @member_view("admin")
-def records(request: HttpRequest, actor: Membership, kind: str) -> HttpResponse:
+def records(request: AppRequest, actor: Membership, kind: str) -> HttpResponse:
     """The organisation's record of processing (Art. 30) or DPIA draft, as a Markdown download."""
     from .records import dpia_draft, processing_record
 

@@ -27,11 +27,11 @@ def _json(status: int) -> JsonResponse:
     return JsonResponse({"error": code, "detail": detail}, status=status)
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _json(400) if _api(request) else defaults.bad_request(request, exception)
 
 
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _json(403) if _api(request) else defaults.permission_denied(request, exception)
 
 

@@ -59,6 +59,7 @@ class Verb(StrEnum):
     ORGANIZATION_DELETION_SCHEDULED = "organization.deletion_scheduled"
     RETENTION_SWEPT = "retention.swept"
     RETENTION_POLICY_UPDATED = "retention_policy.updated"
+    SELFIE_CHECKED = "selfie.checked"
     SELFIE_DELETED = "selfie.deleted"
     SELFIE_UPLOADED = "selfie.uploaded"
     SELFIE_VIEWED = "selfie.viewed"

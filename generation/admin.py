@@ -9,12 +9,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import BrandStyle, Export, GenerationJob, Headshot, Selfie
+from .models import BrandStyle, Export, ExportMember, GenerationJob, Headshot, Selfie
 from .services.removal import media_rows_delete
 
 
 class ServiceMadeAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -45,7 +45,7 @@ class BrandStyleAdmin(ServiceMadeAdmin):
     list_select_related = ["organization"]
     raw_id_fields = ["organization", "created_by"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # A style change makes a new version (generation.services.brand_style_update).
         return [field.name for field in self.model._meta.fields]
 
@@ -80,13 +80,13 @@ class SelfieAdmin(DeletesMediaAdmin):
 
 class HeadshotInline(admin.TabularInline):
     model = Headshot
-    fields = ["variant_index", "chosen", "review_state", "rejection_reason", "width", "height"]
+    fields = ("variant_index", "chosen", "review_state", "rejection_reason", "width", "height")
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -184,8 +184,22 @@ class ExportAdmin(DeletesMediaAdmin):
         "status",
         "storage_key",
         "headshot_count",
-        "member_ids",
+        "members_done",
+        "bytes_written",
+        "attempts",
+        "lease_until",
         "error",
         "created_at",
         "finished_at",
     ]
+
+
+@admin.register(ExportMember)
+class ExportMemberAdmin(ServiceMadeAdmin):
+    """Who is in which export (erasure follows these rows to the zips holding a person)."""
+
+    list_display = ["export", "position", "name", "member"]
+    search_fields = ["export__id", "member__user__email", "name"]
+    list_select_related = ["export", "member__user"]
+    raw_id_fields = ["export", "member", "headshot"]
+    readonly_fields = ["export", "member", "headshot", "position", "name", "entries"]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.checks import Error, register
 
 from .imaging.models_fetch import PINNED, ModelFetchError, model_path
 
 
 @register("models", deploy=False)
-def pinned_models_present(app_configs=None, **kwargs) -> list[Error]:
+def pinned_models_present(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     errors = []
     for model in PINNED:
         try:

@@ -84,12 +84,23 @@ class Selfie(models.Model):
     # figures of a face, encrypted at rest like the descriptor.
     phash = EncryptedJSONField(null=True, blank=True)
     skin_lab = EncryptedJSONField(null=True, blank=True)
+    # The checklist runs on a worker after the upload answers; until then the selfie is not usable.
+    checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
 
     def __str__(self) -> str:
         return f"selfie {self.id} of {self.member_id}"
+
+    @property
+    def is_checked(self) -> bool:
+        return self.checked_at is not None
+
+    @property
+    def checklist(self) -> dict | None:
+        """The checklist's report, or None while it is still running."""
+        return self.checks if self.checked_at is not None else None
 
 
 class JobStatus(models.TextChoices):
@@ -142,7 +153,10 @@ class GenerationJob(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["member", "idempotency_key"], name="job_idempotency_key")]
-        indexes = [models.Index(fields=["organization", "status"])]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            models.Index(fields=["organization", "-created_at"], name="job_org_newest"),  # the paginated list
+        ]
 
     def __str__(self) -> str:
         return f"job {self.id} ({self.status})"
@@ -173,6 +187,8 @@ class Headshot(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
+    # Platform sizes made once, when HR approves: {platform: {"key", "width", "height"}}.
+    sizes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -181,14 +197,21 @@ class Headshot(models.Model):
             models.UniqueConstraint(fields=["job", "variant_index"], name="one_headshot_per_variant"),
             models.UniqueConstraint(fields=["member"], condition=models.Q(chosen=True), name="one_chosen_headshot"),
         ]
-        indexes = [models.Index(fields=["organization", "review_state", "chosen"])]
+        indexes = [
+            models.Index(fields=["organization", "review_state", "chosen"]),
+            models.Index(fields=["organization", "job", "variant_index"], name="headshot_org_list"),
+        ]
 
     def __str__(self) -> str:
         return f"headshot {self.job_id}#{self.variant_index}"
 
 
 class ExportStatus(models.TextChoices):
-    """queued → running → succeeded | failed"""
+    """queued → running → succeeded | failed
+
+    A running export is built in chunks; each holds a lease (``lease_until``). A chunk
+    whose worker died leaves the lease to expire, and the next claim resumes from the
+    last checkpoint (``upload_state``, ``members_done``)."""
 
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
@@ -206,14 +229,49 @@ class Export(models.Model):
     status = models.CharField(max_length=20, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
     storage_key = models.CharField(max_length=300, blank=True)
     headshot_count = models.PositiveIntegerField(default=0)
-    # Which members' headshots are in the zip, so erasure can find exports to delete.
-    member_ids = models.JSONField(default=list, blank=True)
+    # Progress of the build: members written so far (of headshot_count), bytes in the zip.
+    members_done = models.PositiveIntegerField(default=0)
+    bytes_written = models.PositiveBigIntegerField(default=0)
+    # The resumable upload's checkpoint (storage.ResumableUpload.state).
+    upload_state = models.JSONField(default=dict, blank=True, editable=False)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "-created_at"], name="export_org_newest")]
 
     def __str__(self) -> str:
         return f"export {self.id} ({self.status})"
+
+    @property
+    def progress(self) -> int:
+        """Per cent of members written."""
+        return 100 * self.members_done // self.headshot_count if self.headshot_count else 0
+
+
+class ExportMember(models.Model):
+    """Who is in an export (so erasure finds the exports holding a person with one indexed
+    query), and where their files sit in the zip (for its central directory)."""
+
+    export = models.ForeignKey(Export, on_delete=models.CASCADE, related_name="members")
+    member = models.ForeignKey("teams.Membership", on_delete=models.CASCADE, related_name="export_entries")
+    headshot = models.ForeignKey(Headshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)  # file name stem in the zip, unique within the export
+    # [[name, crc32, size, offset], ...] once written.
+    entries = models.JSONField(default=list, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["export", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["export", "position"], name="export_member_position"),
+            models.UniqueConstraint(fields=["export", "member"], name="export_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.export_id}#{self.position}"

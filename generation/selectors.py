@@ -30,6 +30,17 @@ def reference_selfie(*, actor: Membership, member: Membership) -> Selfie | None:
     return qs.order_by("uploaded_at").first()
 
 
+def reference_selfies(*, actor: Membership, members: list[Membership]) -> dict[object, Selfie]:
+    """reference_selfie for a page of members, in one query (member id -> selfie)."""
+    if not actor.is_hr:
+        return {}
+    qs = Selfie.objects.filter(organization=actor.organization, member__in=members, usable=True)
+    first: dict[object, Selfie] = {}
+    for selfie in qs.order_by("member_id", "uploaded_at"):
+        first.setdefault(selfie.member_id, selfie)
+    return first
+
+
 def review_queue(*, actor: Membership) -> QuerySet[Headshot]:
     return headshots_visible_to(actor=actor).filter(chosen=True, review_state=ReviewState.PENDING)
 

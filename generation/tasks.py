@@ -33,3 +33,19 @@ def build_export_task(export_id: str) -> None:
 def jobs_sweep_task() -> None:
     """Every minute (celery beat): jobs whose worker is gone, or whose message was lost."""
     services.jobs_sweep()
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=3)
+def make_sizes_task(headshot_id: str) -> None:
+    services.headshot_sizes_make(headshot_id=headshot_id)
+
+
+@shared_task
+def exports_resume_task() -> int:
+    return services.exports_resume_stalled()
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=3)
+def check_selfie_task(selfie_id: str) -> None:
+    """The selfie checklist, off the upload's request path (default queue)."""
+    services.selfie_check(selfie_id=selfie_id)

@@ -1,28 +1,33 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from compliance.services import consent_active
 from core.exceptions import ApplicationError
-from teams.access import member_view, refuse
+from core.http import AppRequest
+from core.pagination import page_number, page_of
+from teams.access import invalid, member_view, refuse
 from teams.models import Membership
 from teams.selectors import members_of
 
 from . import services
-from .forms import BulkApproveForm
+from .forms import BulkApproveForm, ExportForm, JobRequestForm, RejectForm
 from .models import GenerationJob, JobStatus, Selfie
 from .platform_sizes import PLATFORM_LABELS
 from .selectors import (
     exports_of,
     headshots_visible_to,
     jobs_visible_to,
-    reference_selfie,
+    reference_selfies,
     review_queue,
     selfies_of,
 )
@@ -34,7 +39,7 @@ from .services.selfies import MAX_SELFIES
 # Every query starts from the actor's organisation (generation.selectors).
 
 
-def _url_or_none(make_url, **kwargs) -> str | None:
+def _url_or_none(make_url: Callable[..., str], **kwargs: Any) -> str | None:
     try:
         return make_url(**kwargs)
     except ApplicationError:
@@ -55,7 +60,7 @@ def _selfie_item(actor: Membership, selfie: Selfie) -> dict[str, Any]:
         "url": _url_or_none(services.selfie_view_url, actor=actor, selfie=selfie),
         "failed": failed,
         "passed": [c for c in checks if c.get("passed")],
-        "pending": not checks,
+        "pending": not selfie.is_checked,
     }
 
 
@@ -68,7 +73,7 @@ def _with_photos(actor: Membership, check: dict[str, Any]) -> dict[str, Any]:
 
 
 @member_view()
-def selfies(request, actor):
+def selfies(request: AppRequest, actor: Membership) -> HttpResponse:
     if request.method == "POST":
         if request.htmx:
             return _upload_one(request, actor)
@@ -88,7 +93,7 @@ def selfies(request, actor):
     )
 
 
-def _upload(request, actor) -> None:
+def _upload(request: AppRequest, actor: Membership) -> None:
     """Each file is checked on its own: a refused file is reported and stores nothing."""
     files = request.FILES.getlist("photos")
     if not files:
@@ -99,14 +104,17 @@ def _upload(request, actor) -> None:
         except ApplicationError as exc:
             messages.error(request, f"{upload.name}: {exc.message}")
             continue
-        if selfie.usable:
+        selfie.refresh_from_db()  # where tasks run in-process (embedded defaults) the checklist is done
+        if not selfie.is_checked:
+            messages.info(request, f"{upload.name}: uploaded; the checklist is running (reload to see it).")
+        elif selfie.usable:
             messages.success(request, f"{upload.name}: uploaded, and it passes the checklist.")
         else:
             note = "uploaded, but it cannot be used (see why below)."
             messages.warning(request, f"{upload.name}: {note}")
 
 
-def _upload_one(request: HttpRequest, actor: Membership) -> HttpResponse:
+def _upload_one(request: AppRequest, actor: Membership) -> HttpResponse:
     """One file from the upload page's script: its card with the checklist, or the refusal."""
     upload = request.FILES.get("photos")
     if upload is None:
@@ -121,15 +129,19 @@ def _upload_one(request: HttpRequest, actor: Membership) -> HttpResponse:
 
 
 @member_view()
-def selfie_card(request: HttpRequest, actor: Membership, selfie_id: uuid.UUID) -> HttpResponse:
+def selfie_card(request: AppRequest, actor: Membership, selfie_id: uuid.UUID) -> HttpResponse:
     """A selfie's card; polled while its checklist is still running in the background."""
     selfie = get_object_or_404(selfies_of(actor=actor), pk=selfie_id)
-    return render(request, "generation/_selfie_card.html", {"item": _selfie_item(actor, selfie), "tag": "li"})
+    response = render(request, "generation/_selfie_card.html", {"item": _selfie_item(actor, selfie), "tag": "li"})
+    if request.htmx and selfie.is_checked:
+        # The checklist arrived: the selfie area reloads, so the render button counts this photo.
+        response["HX-Trigger"] = "refresh"
+    return response
 
 
 @require_POST
 @member_view()
-def selfie_delete(request, actor, selfie_id):
+def selfie_delete(request: AppRequest, actor: Membership, selfie_id: UUID) -> HttpResponse:
     selfie = get_object_or_404(selfies_of(actor=actor), pk=selfie_id)
     services.selfie_delete(actor=actor, selfie=selfie)
     messages.success(request, "The selfie was deleted.")
@@ -138,10 +150,12 @@ def selfie_delete(request, actor, selfie_id):
 
 @require_POST
 @member_view()
-def job_request(request, actor):
+def job_request(request: AppRequest, actor: Membership) -> HttpResponse:
     try:
-        key = request.POST.get("idempotency_key", "")
-        job = services.job_enqueue(actor=actor, idempotency_key=key)
+        form = JobRequestForm(request.POST)
+        if not form.is_valid():
+            raise invalid(form)
+        job = services.job_enqueue(actor=actor, idempotency_key=form.cleaned_data["idempotency_key"])
     except ApplicationError as exc:
         refuse(request, exc)
         return redirect("generation:selfies")
@@ -149,7 +163,7 @@ def job_request(request, actor):
 
 
 @member_view()
-def job_detail(request, actor, job_id):
+def job_detail(request: AppRequest, actor: Membership, job_id: UUID) -> HttpResponse:
     job = get_object_or_404(jobs_visible_to(actor=actor), pk=job_id)
     headshots = [
         (headshot, _url_or_none(services.headshot_view_url, actor=actor, headshot=headshot))
@@ -213,7 +227,7 @@ def human_failure(job: GenerationJob) -> str:
 
 @require_POST
 @member_view()
-def job_retry(request, actor, job_id):
+def job_retry(request: AppRequest, actor: Membership, job_id: UUID) -> HttpResponse:
     job = get_object_or_404(jobs_visible_to(actor=actor), pk=job_id)
     try:
         services.job_retry(actor=actor, job=job)
@@ -224,7 +238,7 @@ def job_retry(request, actor, job_id):
 
 @require_POST
 @member_view()
-def job_cancel(request, actor, job_id):
+def job_cancel(request: AppRequest, actor: Membership, job_id: UUID) -> HttpResponse:
     job = get_object_or_404(jobs_visible_to(actor=actor), pk=job_id)
     try:
         services.job_cancel(actor=actor, job=job)
@@ -235,7 +249,7 @@ def job_cancel(request, actor, job_id):
 
 @require_POST
 @member_view()
-def headshot_choose(request, actor, headshot_id):
+def headshot_choose(request: AppRequest, actor: Membership, headshot_id: UUID) -> HttpResponse:
     own = headshots_visible_to(actor=actor).filter(member=actor)
     headshot = get_object_or_404(own, pk=headshot_id)
     try:
@@ -248,11 +262,12 @@ def headshot_choose(request, actor, headshot_id):
 
 
 @member_view("hr")
-def review(request, actor):
-    queue = review_queue(actor=actor).order_by("chosen_at")
+def review(request: AppRequest, actor: Membership) -> HttpResponse:
+    page = page_of(request, review_queue(actor=actor).order_by("chosen_at", "pk"))
     items = []
-    for headshot in queue:
-        selfie = reference_selfie(actor=actor, member=headshot.member)
+    selfies = reference_selfies(actor=actor, members=[h.member for h in page])  # one query for the page
+    for headshot in page:
+        selfie = selfies.get(headshot.member_id)
         items.append(
             {
                 "headshot": headshot,
@@ -260,12 +275,17 @@ def review(request, actor):
                 "selfie_url": selfie and _url_or_none(services.selfie_view_url, actor=actor, selfie=selfie),
             }
         )
-    return render(request, "generation/review.html", {"items": items})
+    return render(request, "generation/review.html", {"items": items, "page": page})
+
+
+def _back_to_review(request: AppRequest) -> HttpResponse:
+    # The same slice of the queue, not the whole queue again: a review costs the same at any size.
+    return redirect(f"{reverse('generation:review')}?page={page_number(request.POST)}")
 
 
 @require_POST
 @member_view("hr")
-def review_approve(request, actor, headshot_id):
+def review_approve(request: AppRequest, actor: Membership, headshot_id: UUID) -> HttpResponse:
     headshot = get_object_or_404(headshots_visible_to(actor=actor), pk=headshot_id)
     try:
         services.headshot_approve(actor=actor, headshot=headshot)
@@ -273,16 +293,16 @@ def review_approve(request, actor, headshot_id):
         refuse(request, exc)
     else:
         messages.success(request, f"Approved the headshot of {headshot.member.display_name}.")
-    return redirect("generation:review")
+    return _back_to_review(request)
 
 
 @require_POST
 @member_view("hr")
-def review_bulk_approve(request: HttpRequest, actor: Membership) -> HttpResponse:
+def review_bulk_approve(request: AppRequest, actor: Membership) -> HttpResponse:
     form = BulkApproveForm(request.POST, actor=actor)
     if not form.is_valid():
         messages.error(request, form.problem())
-        return redirect("generation:review")
+        return _back_to_review(request)
     approved = 0
     for headshot in form.cleaned_data["headshots"]:
         try:
@@ -292,28 +312,33 @@ def review_bulk_approve(request: HttpRequest, actor: Membership) -> HttpResponse
         else:
             approved += 1
     messages.success(request, f"Approved {approved} headshot{'s' if approved != 1 else ''}.")
-    return redirect("generation:review")
+    return _back_to_review(request)
 
 
 @require_POST
 @member_view("hr")
-def review_reject(request, actor, headshot_id):
+def review_reject(request: AppRequest, actor: Membership, headshot_id: UUID) -> HttpResponse:
     headshot = get_object_or_404(headshots_visible_to(actor=actor), pk=headshot_id)
     try:
-        reason = request.POST.get("reason", "")
-        services.headshot_reject(actor=actor, headshot=headshot, reason=reason)
+        form = RejectForm(request.POST)
+        if not form.is_valid():
+            raise invalid(form)
+        services.headshot_reject(actor=actor, headshot=headshot, reason=form.cleaned_data["reason"])
     except ApplicationError as exc:
         refuse(request, exc)
     else:
         messages.success(request, f"Rejected the headshot of {headshot.member.display_name}.")
-    return redirect("generation:review")
+    return _back_to_review(request)
 
 
 @member_view("hr")
-def exports(request, actor):
+def exports(request: AppRequest, actor: Membership) -> HttpResponse:
     if request.method == "POST":
         try:
-            services.export_create(actor=actor, department=request.POST.get("department", ""))
+            form = ExportForm(request.POST)
+            if not form.is_valid():
+                raise invalid(form)
+            services.export_create(actor=actor, department=form.cleaned_data["department"])
         except ApplicationError as exc:
             refuse(request, exc)
         else:
@@ -326,9 +351,11 @@ def exports(request, actor):
         .values_list("department", flat=True)
         .distinct()
     )
-    rows = list(exports_of(actor=actor)[:100])
+    page = page_of(request, exports_of(actor=actor).order_by("-created_at", "pk"))
+    rows = list(page)
     context = {
         "exports": rows,
+        "page": page,
         "departments": departments,
         "busy": any(e.status in ("queued", "running") for e in rows),
     }
@@ -336,7 +363,7 @@ def exports(request, actor):
 
 
 @member_view("hr")
-def export_download(request, actor, export_id):
+def export_download(request: AppRequest, actor: Membership, export_id: UUID) -> HttpResponse:
     export = get_object_or_404(exports_of(actor=actor), pk=export_id)
     try:
         return redirect(services.export_download_url(actor=actor, export=export))
@@ -349,7 +376,7 @@ def export_download(request, actor, export_id):
 
 
 @member_view()
-def my_headshot(request: HttpRequest, actor: Membership) -> HttpResponse:
+def my_headshot(request: AppRequest, actor: Membership) -> HttpResponse:
     try:
         headshot = services.headshot_approved_of(actor=actor)
     except ApplicationError:
@@ -368,7 +395,7 @@ def _attachment(download: Download) -> HttpResponse:
 
 
 @member_view()
-def my_headshot_download(request: HttpRequest, actor: Membership, platform: str) -> HttpResponse:
+def my_headshot_download(request: AppRequest, actor: Membership, platform: str) -> HttpResponse:
     try:
         return _attachment(services.headshot_download(actor=actor, platform=platform))
     except ApplicationError as exc:
@@ -376,7 +403,7 @@ def my_headshot_download(request: HttpRequest, actor: Membership, platform: str)
 
 
 @member_view()
-def my_headshot_zip(request: HttpRequest, actor: Membership) -> HttpResponse:
+def my_headshot_zip(request: AppRequest, actor: Membership) -> HttpResponse:
     try:
         return _attachment(services.headshot_download_zip(actor=actor))
     except ApplicationError as exc:
@@ -385,7 +412,7 @@ def my_headshot_zip(request: HttpRequest, actor: Membership) -> HttpResponse:
 
 @member_view()
 @require_POST
-def headshot_provide(request: HttpRequest, actor: Membership) -> HttpResponse:
+def headshot_provide(request: AppRequest, actor: Membership) -> HttpResponse:
     """The alternative to face processing: the member's own finished photo, resized only."""
     upload = request.FILES.get("photo")
     if upload is None:

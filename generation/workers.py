@@ -11,17 +11,21 @@ a deploy fail fast.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+from celery import current_app
 from celery.signals import worker_init, worker_process_init
 from django.conf import settings
+
+from compliance.personal_data import personal_data_check
+
+from .checks import pinned_models_present
 
 log = logging.getLogger(__name__)
 
 
 def consumes_gpu_queue() -> bool:
-    from config.celery import app
-
-    return "gpu" in (app.amqp.queues.consume_from or {})
+    return "gpu" in (current_app.amqp.queues.consume_from or {})
 
 
 def should_warm() -> bool:
@@ -30,17 +34,16 @@ def should_warm() -> bool:
 
 
 @worker_init.connect
-def refuse_to_start_without_models(**_kwargs) -> None:
-    """Celery runs no Django system checks: a worker checks the pinned model files itself."""
-    from .checks import pinned_models_present
-
-    errors = pinned_models_present()
+def refuse_to_start_without_models(**_kwargs: Any) -> None:
+    """Celery runs no Django system checks: a worker checks the pinned model files, and that
+    every model holding member data has a personal-data handler, itself."""
+    errors = [*pinned_models_present(), *personal_data_check()]
     if errors:
         raise SystemExit("; ".join(f"{e.msg} ({e.hint})" for e in errors))
 
 
 @worker_process_init.connect
-def warm_diffusion_pipelines(**_kwargs) -> None:
+def warm_diffusion_pipelines(**_kwargs: Any) -> None:
     if not should_warm():
         return
     from .engines.diffusion.warm import current_diffusion_styles, warm_style

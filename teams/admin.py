@@ -4,13 +4,17 @@ Invitations and join links are made only through the services (the token is
 shown once, and only its hash is stored), so the admin cannot add them.
 """
 
+from __future__ import annotations
+
 from django.contrib import admin
+
+from core.admin import ReadOnlyAdmin
 
 from .models import ApiToken, Invitation, JoinLink, Membership, Organization
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ReadOnlyAdmin):
     list_display = [
         "name",
         "slug",
@@ -22,14 +26,11 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     readonly_fields = ["id", "created_at"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        # teams.services.organization_create also makes the first admin and the default style.
-        return False
+    # teams.services.organization_create makes an organisation with its first admin.
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     list_display = [
         "user",
         "organization",
@@ -51,13 +52,11 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "organization"]
     raw_id_fields = ["user", "organization"]
     readonly_fields = ["id", "joined_at", "active", "deactivated_at"]
-
-    def has_add_permission(self, request):
-        return False  # people join through an invitation or an open link
+    # People join through an invitation or an open link.
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdmin):
     list_display = [
         "email",
         "organization",
@@ -75,12 +74,9 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = ["id", "token_hash", "created_at", "accepted_at", "invited_by"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(JoinLink)
-class JoinLinkAdmin(admin.ModelAdmin):
+class JoinLinkAdmin(ReadOnlyAdmin):
     list_display = [
         "organization",
         "role",
@@ -96,12 +92,9 @@ class JoinLinkAdmin(admin.ModelAdmin):
     raw_id_fields = ["organization", "created_by"]
     readonly_fields = ["id", "token_hash", "uses", "created_at", "created_by"]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdmin):
     """Read-only: tokens are made by signing in (only a hash is kept) and revoked through the API."""
 
     list_display = ["prefix", "name", "user", "created_at", "expires_at", "last_used_at", "revoked_at"]
@@ -110,9 +103,3 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     readonly_fields = [f.name for f in ApiToken._meta.fields if f.name != "key_hash"]
     exclude = ["key_hash"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

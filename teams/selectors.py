@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from .models import Invitation, JoinLink, Membership
 
 
-def membership_for_user(user) -> Membership | None:
+def membership_for_user(user: AbstractBaseUser | AnonymousUser | None) -> Membership | None:
     """The organisation membership a signed-in user acts through, if any."""
     if not user or not user.is_authenticated:
         return None
-    return Membership.objects.select_related("organization", "user").filter(user=user, active=True).first()
+    return Membership.objects.select_related("organization", "user").filter(user_id=user.pk, active=True).first()
 
 
 def members_of(*, actor: Membership) -> QuerySet[Membership]:

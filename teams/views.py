@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -9,16 +10,16 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from compliance.services import consent_active
 from core.exceptions import ApplicationError
-from generation.selectors import jobs_visible_to, review_queue, selfies_of
+from core.http import AppRequest
+from core.pagination import page_of
 
 from . import services
 from .access import client_ip, member_view, refuse
@@ -26,31 +27,33 @@ from .models import Invitation, Membership, Role
 from .selectors import invitations_of, join_links_of, members_of
 from .throttle import LINK_SCOPE, TooManyAttempts, attempt_check, link_failure_count
 
+# The home page shows what the apps above teams know about the member; each registers a
+# section (AppConfig.ready) instead of teams importing them.
+HomeSection = Callable[[Membership], dict[str, Any]]
+_home_sections: list[HomeSection] = []
+
+
+def home_section_register(section: HomeSection) -> None:
+    if section not in _home_sections:
+        _home_sections.append(section)
+
 
 @member_view()
-def home(request, actor):
-    return render(
-        request,
-        "teams/home.html",
-        {
-            "consent": consent_active(member=actor),
-            "selfies": selfies_of(actor=actor),
-            "usable_count": selfies_of(actor=actor).filter(usable=True).count(),
-            "jobs": jobs_visible_to(actor=actor).filter(member=actor)[:5],
-            "chosen": actor.headshots.filter(chosen=True).select_related("job").first(),
-            "pending_reviews": review_queue(actor=actor).count() if actor.is_hr else 0,
-        },
-    )
+def home(request: AppRequest, actor: Membership) -> HttpResponse:
+    context: dict[str, Any] = {}
+    for section in _home_sections:
+        context |= section(actor)
+    return render(request, "teams/home.html", context)
 
 
-def _passwords(request) -> str:
+def _passwords(request: AppRequest) -> str:
     password = request.POST.get("password", "")
     if password != request.POST.get("password2", ""):
         raise ApplicationError("The two passwords do not match.", code="password_mismatch")
     return password
 
 
-def invite_accept(request, token: str):
+def invite_accept(request: AppRequest, token: str) -> HttpResponse:
     """Set a password for an invitation; the account is created and signed in."""
     try:
         attempt_check(scope=LINK_SCOPE, ip=client_ip(request))
@@ -66,7 +69,7 @@ def invite_accept(request, token: str):
     return render(request, "teams/invite_accept.html", {"invitation": invitation}, status=_status(request))
 
 
-def join(request, token: str):
+def join(request: AppRequest, token: str) -> HttpResponse:
     """Join through an open link with an address in the organisation's domains."""
     if request.method == "POST":
         email = request.POST.get("email", "")
@@ -76,7 +79,7 @@ def join(request, token: str):
     return render(request, "teams/join.html", {"form": request.POST}, status=_status(request))
 
 
-def _accept_and_sign_in(request, accept, **fields):
+def _accept_and_sign_in(request: AppRequest, accept: Callable[..., Membership], **fields: str) -> HttpResponse | None:
     """Run an accept service with the posted password and names; sign the new member in."""
     try:
         attempt_check(scope=LINK_SCOPE, ip=client_ip(request))
@@ -95,27 +98,36 @@ def _accept_and_sign_in(request, accept, **fields):
     return redirect("compliance:consent")
 
 
-def _status(request) -> int:
+def _status(request: AppRequest) -> int:
     # A POST that comes back to its own form was refused; a locked one says so with 429.
     if request.method != "POST":
         return 200
     return 429 if getattr(request, "locked", False) else 400
 
 
-def _link(request, name: str, token: str) -> str:
+def _link(request: AppRequest, name: str, token: str) -> str:
     return request.build_absolute_uri(reverse(name, kwargs={"token": token}))
 
 
 @member_view("admin")
-def invitations(request, actor):
+def invitations(request: AppRequest, actor: Membership) -> HttpResponse:
     return _invitations_page(request, actor)
 
 
-def _invitations_page(request, actor, *, created=None, import_errors=None, status=200):
+def _invitations_page(
+    request: AppRequest,
+    actor: Membership,
+    *,
+    created: list[dict[str, str]] | None = None,
+    import_errors: list[dict[str, Any]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     """The admin's invitations page; after a create it shows the new links once,
     since only the tokens' hashes are stored."""
+    page = page_of(request, invitations_of(actor=actor))
     context = {
-        "invitations": invitations_of(actor=actor)[:200],
+        "invitations": page,
+        "page": page,
         "join_links": join_links_of(actor=actor)[:50],
         "roles": Role.choices,
         "created": created or [],
@@ -126,7 +138,7 @@ def _invitations_page(request, actor, *, created=None, import_errors=None, statu
 
 @require_POST
 @member_view("admin")
-def invitation_create(request, actor):
+def invitation_create(request: AppRequest, actor: Membership) -> HttpResponse:
     try:
         issued = services.invitation_create(
             actor=actor,
@@ -150,7 +162,7 @@ def invitation_create(request, actor):
     return _invitations_page(request, actor, created=created)
 
 
-def _csv_text(request) -> str:
+def _csv_text(request: AppRequest) -> str:
     upload = request.FILES.get("csv_file")
     if upload is None:
         return request.POST.get("csv_text", "")
@@ -162,7 +174,7 @@ def _csv_text(request) -> str:
 
 @require_POST
 @member_view("admin")
-def invitations_import(request, actor):
+def invitations_import(request: AppRequest, actor: Membership) -> HttpResponse:
     try:
         result = services.invitations_import_csv(
             actor=actor,
@@ -192,7 +204,7 @@ def _int(value: str, name: str) -> int:
 
 @require_POST
 @member_view("admin")
-def join_link_create(request, actor):
+def join_link_create(request: AppRequest, actor: Membership) -> HttpResponse:
     try:
         days = _int(request.POST.get("expires_in_days", ""), "The expiry (days)")
         if not 1 <= days <= services.MAX_JOIN_LINK_DAYS:
@@ -219,7 +231,7 @@ def join_link_create(request, actor):
 # --- Invitation and member actions (from the team dashboard) ----------------
 
 
-def _back(request: HttpRequest) -> HttpResponse:
+def _back(request: AppRequest) -> HttpResponse:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
@@ -232,7 +244,7 @@ def _invitation(actor: Membership, invitation_id: UUID) -> Invitation:
 
 @require_POST
 @member_view("admin")
-def invitation_resend(request: HttpRequest, actor: Membership, invitation_id: UUID) -> HttpResponse:
+def invitation_resend(request: AppRequest, actor: Membership, invitation_id: UUID) -> HttpResponse:
     invitation = _invitation(actor, invitation_id)
     try:
         services.invitation_resend(actor=actor, invitation=invitation)
@@ -245,7 +257,7 @@ def invitation_resend(request: HttpRequest, actor: Membership, invitation_id: UU
 
 @require_POST
 @member_view("admin")
-def invitation_remind(request: HttpRequest, actor: Membership, invitation_id: UUID) -> HttpResponse:
+def invitation_remind(request: AppRequest, actor: Membership, invitation_id: UUID) -> HttpResponse:
     invitation = _invitation(actor, invitation_id)
     try:
         services.invitation_remind(actor=actor, invitation=invitation)
@@ -258,7 +270,7 @@ def invitation_remind(request: HttpRequest, actor: Membership, invitation_id: UU
 
 @require_POST
 @member_view("admin")
-def invitation_revoke(request: HttpRequest, actor: Membership, invitation_id: UUID) -> HttpResponse:
+def invitation_revoke(request: AppRequest, actor: Membership, invitation_id: UUID) -> HttpResponse:
     invitation = _invitation(actor, invitation_id)
     try:
         services.invitation_revoke(actor=actor, invitation=invitation)
@@ -281,7 +293,7 @@ class BulkResendForm(forms.Form):
 
 @require_POST
 @member_view("admin")
-def invitations_resend(request: HttpRequest, actor: Membership) -> HttpResponse:
+def invitations_resend(request: AppRequest, actor: Membership) -> HttpResponse:
     open_ids = [
         str(i)
         for i in invitations_of(actor=actor)
@@ -314,7 +326,7 @@ class RoleForm(forms.Form):
 
 @require_POST
 @member_view("admin")
-def member_role(request: HttpRequest, actor: Membership, member_id: UUID) -> HttpResponse:
+def member_role(request: AppRequest, actor: Membership, member_id: UUID) -> HttpResponse:
     member = get_object_or_404(members_of(actor=actor), pk=member_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -331,7 +343,7 @@ def member_role(request: HttpRequest, actor: Membership, member_id: UUID) -> Htt
 
 @require_POST
 @member_view("admin")
-def member_offboard(request: HttpRequest, actor: Membership, member_id: UUID) -> HttpResponse:
+def member_offboard(request: AppRequest, actor: Membership, member_id: UUID) -> HttpResponse:
     member = get_object_or_404(members_of(actor=actor), pk=member_id)
     if member.pk == actor.pk:
         messages.error(request, "You cannot offboard yourself.")

@@ -37,7 +37,7 @@ def rendered_job(member: Membership, on_commit, *, key: str = "k1") -> Generatio
     """Consent, one usable selfie and a finished job, through the services."""
     factories.consent(member)
     with on_commit(execute=True):
-        services.selfie_upload(actor=member, data=factories.astronaut_png())
+        factories.selfie(actor=member, data=factories.astronaut_png())
         job = services.job_enqueue(actor=member, idempotency_key=key)
     job.refresh_from_db()
     assert job.status == "succeeded", job.error

@@ -4,8 +4,11 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.test.utils import override_settings
 from rest_framework.test import APIClient
 
+from config.settings.base import media_storage
 from tests import factories
 
 
@@ -16,6 +19,24 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_storage(tmp_path_factory: pytest.TempPathFactory):
+    """Media go to a fresh folder, or, with HEADSHOT_TEST_SERVICES=1, to a moto S3 server started
+    here (its address goes into the environment, so a worker subprocess uses the same bucket)."""
+    if os.environ.get("HEADSHOT_TEST_SERVICES") == "1" and not os.environ.get("S3_BUCKET"):
+        from tests.s3server import start_moto_s3
+
+        start_moto_s3()
+    if os.environ.get("S3_BUCKET"):
+        media = media_storage()
+        root = django_settings.MEDIA_ROOT
+    else:
+        root = tmp_path_factory.mktemp("media")
+        media = {"BACKEND": "core.storages.SignedFileSystemStorage", "OPTIONS": {"location": root}}
+    with override_settings(STORAGES={**django_settings.STORAGES, "default": media}, MEDIA_ROOT=root):
+        yield
 
 
 @pytest.fixture

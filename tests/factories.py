@@ -70,3 +70,16 @@ def jpeg_bytes(image: Image.Image, **save_kwargs) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", **save_kwargs)
     return buffer.getvalue()
+
+
+def selfie(*, actor: Membership, data: bytes):
+    """Upload through the service and run the checklist the way the worker does (after the commit)."""
+    from django.test import TestCase
+
+    from generation import services
+
+    with TestCase.captureOnCommitCallbacks():  # the worker's part runs here, below, wherever tasks go
+        uploaded = services.selfie_upload(actor=actor, data=data)
+    services.selfie_check(selfie_id=uploaded.pk)
+    uploaded.refresh_from_db()
+    return uploaded

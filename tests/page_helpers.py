@@ -26,7 +26,7 @@ def rendered_job(member: Membership, *, admin: Membership, variants: int = 2) ->
     if member.organization.styles.get(is_current=True).variant_count != variants:
         services.brand_style_update(actor=admin, changes={"variant_count": variants})
     factories.consent(member)
-    services.selfie_upload(actor=member, data=factories.astronaut_png())
+    factories.selfie(actor=member, data=factories.astronaut_png())
     job = services.job_enqueue(actor=member, idempotency_key="pages")
     services.job_run(job_id=job.id)  # the on-commit enqueue does not fire inside a test transaction
     job.refresh_from_db()

@@ -1,4 +1,4 @@
-"""The Django admin: every model is there; audit and consent cannot be edited."""
+"""The Django admin: every model is there, read-only; the services make every change."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from compliance.models import AuditEvent, ConsentRecord
+from teams.models import Membership
 from tests import factories
 from tests.page_helpers import approved_headshot, browser
 
@@ -78,3 +79,10 @@ def test_consent_records_are_read_only(operator, consented):
 def test_organisation_members_who_are_not_staff_cannot_open_the_admin(admin):
     response = browser(admin).get(reverse("admin:index"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_operators_cannot_edit_roles_behind_the_services(operator, admin, hr):
+    """A role changed here would write no audit row: the teams admin is read-only."""
+    assert operator.post(_admin_url(Membership, "change", hr.pk), {"role": "admin"}).status_code == 403
+    hr.refresh_from_db()
+    assert hr.role == "hr"

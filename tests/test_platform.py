@@ -63,3 +63,18 @@ def test_workers_listen_on_their_queues():
     devices = gpu["deploy"]["resources"]["reservations"]["devices"]
     assert devices[0]["capabilities"] == ["gpu"]
     assert "django_celery_beat.schedulers:DatabaseScheduler" in services["beat"]["command"]
+
+
+def test_every_worker_entry_point_pins_compute_threads():
+    from config.threads import VARIABLES
+
+    root = Path(__file__).resolve().parents[1]
+    for entry in [
+        "platform/Dockerfile.worker",
+        "platform/Dockerfile.gpu",
+        "platform/compose.yaml",
+        "platform/k8s/gpu-worker.yaml",
+        "Makefile",
+    ]:
+        text = (root / entry).read_text()
+        assert all(name in text for name in VARIABLES), entry

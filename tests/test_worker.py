@@ -27,6 +27,16 @@ def worker(transactional_db, tmp_path):
         yield log
 
 
+def _poll(client, url: str, done, timeout: float = 90) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = client.get(url).json()
+        if done(found):
+            return found
+        time.sleep(0.3)
+    return found
+
+
 def _poll_job(client, job_id: str, timeout: float = 90) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -41,7 +51,10 @@ def _poll_job(client, job_id: str, timeout: float = 90) -> dict:
 def test_a_job_requested_through_the_api_is_rendered_by_a_real_worker_into_s3(worker, admin, api, astronaut_png):
     person = factories.consent(factories.member(admin=admin))
     client = api(person)
-    assert upload(client, astronaut_png).status_code == 201
+    uploaded = upload(client, astronaut_png)
+    assert uploaded.status_code == 201 and uploaded.data["checked"] is False  # answered before the checklist
+    selfie = _poll(client, f"/api/selfies/{uploaded.data['id']}/", lambda s: s["checked"])
+    assert selfie["usable"] is True, selfie  # the worker ran the checklist
 
     created = client.post("/api/jobs/", HTTP_IDEMPOTENCY_KEY="worker-test")
     assert created.status_code == 201, created.data

@@ -45,6 +45,13 @@ def _wait_for(log: Path, text: str, process: subprocess.Popen, timeout: float) -
 @contextmanager
 def celery_worker(*, queues: str, log: Path, pool: str = "solo") -> Iterator[Path]:
     """A worker consuming ``queues``; its output goes to ``log``. Stopped with a warm shutdown."""
+    with celery_worker_process(queues=queues, log=log, pool=pool):
+        yield log
+
+
+@contextmanager
+def celery_worker_process(*, queues: str, log: Path, pool: str = "solo") -> Iterator[subprocess.Popen]:
+    """Like celery_worker, yielding the process itself (a fault test may kill it)."""
     assert connection.vendor == "postgresql", "the worker must share the test database"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env |= {
@@ -59,14 +66,19 @@ def celery_worker(*, queues: str, log: Path, pool: str = "solo") -> Iterator[Pat
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         _wait_for(log, "ready.", process, timeout=120)
-        yield log
+        yield process
     finally:
-        process.send_signal(signal.SIGTERM)  # warm shutdown: finish the current task, then exit
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process.poll() is None:  # a fault test may have killed it already
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)  # warm shutdown: finish the current task, then exit
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @contextmanager

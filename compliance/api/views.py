@@ -8,25 +8,27 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from compliance import selectors, services
 from compliance.models import ConsentMethod, DeletionReceipt, RetentionPolicy
-from teams.api.permissions import IsMember
+from teams.api.permissions import IsMember, MemberView
+from teams.models import Membership
 from teams.selectors import membership_for_user
 
 from . import serializers as s
 
 
 @extend_schema(tags=["consent"])
-class ConsentViewSet(viewsets.ViewSet):
+class ConsentViewSet(MemberView, viewsets.ViewSet):
     """The caller's own consent; nobody can consent for someone else."""
 
     permission_classes = [IsMember]
 
     @extend_schema(responses=s.ConsentStateSerializer)
-    def current(self, request):
-        member = request.membership
+    def current(self, request: Request) -> Response:
+        member = self.actor
         text = services.consent_text_for(member=member)
         state = {
             "version": text.version,
@@ -37,11 +39,11 @@ class ConsentViewSet(viewsets.ViewSet):
         return Response(s.ConsentStateSerializer(state).data)
 
     @extend_schema(request=s.ConsentGrantSerializer, responses={201: s.ConsentRecordSerializer})
-    def grant(self, request):
+    def grant(self, request: Request) -> Response:
         serializer = s.ConsentGrantSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         record = services.consent_grant(
-            member=request.membership,
+            member=self.actor,
             text_version=serializer.validated_data["version"],
             text_sha256=serializer.validated_data["sha256"],
             method=ConsentMethod.API,
@@ -51,8 +53,8 @@ class ConsentViewSet(viewsets.ViewSet):
         return Response(s.ConsentRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.ConsentWithdrawnSerializer)
-    def withdraw(self, request):
-        receipt = services.consent_withdraw(member=request.membership, method=ConsentMethod.API)
+    def withdraw(self, request: Request) -> Response:
+        receipt = services.consent_withdraw(member=self.actor, method=ConsentMethod.API)
         return Response(s.ConsentWithdrawnSerializer({"withdrawn": receipt.counts["consents_withdrawn"]}).data)
 
 
@@ -94,7 +96,7 @@ class PrivacySerializer(serializers.Serializer):
     receipts = DeletionReceiptSerializer(many=True)
 
 
-def _member(request):
+def _member(request: Request) -> Membership:
     member = membership_for_user(request.user)
     if member is None:
         raise PermissionDenied("You are not a member of an organisation.")
@@ -102,11 +104,11 @@ def _member(request):
 
 
 @extend_schema(tags=["privacy"])
-class PrivacyViewSet(viewsets.ViewSet):
+class PrivacyViewSet(MemberView, viewsets.ViewSet):
     """Only ever the caller's own data."""
 
     @extend_schema(responses=PrivacySerializer)
-    def overview(self, request):
+    def overview(self, request: Request) -> Response:
         member = _member(request)
         data = {
             "retention": services.retention_policy_get(organization=member.organization),
@@ -115,7 +117,7 @@ class PrivacyViewSet(viewsets.ViewSet):
         return Response(PrivacySerializer(data).data)
 
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
-    def export(self, request):
+    def export(self, request: Request) -> HttpResponse:
         return zip_response(services.subject_access_export(member=_member(request)))
 
 

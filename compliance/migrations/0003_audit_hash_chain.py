@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('compliance', '0002_audit_append_only_trigger'),
-        ('teams', '0001_initial'),
+        ("compliance", "0002_audit_append_only_trigger"),
+        ("teams", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='prev_hash',
+            model_name="auditevent",
+            name="prev_hash",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='auditevent',
-            name='row_hash',
+            model_name="auditevent",
+            name="row_hash",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='auditevent',
-            name='seq',
+            model_name="auditevent",
+            name="seq",
             field=models.BigIntegerField(blank=True, editable=False, null=True),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['organization', 'seq'], name='compliance__organiz_ce3a82_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["organization", "seq"], name="compliance__organiz_ce3a82_idx"),
         ),
     ]

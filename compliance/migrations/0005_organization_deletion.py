@@ -7,42 +7,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('compliance', '0004_audit_prune_function'),
-        ('teams', '0001_initial'),
+        ("compliance", "0004_audit_prune_function"),
+        ("teams", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='consentrecord',
-            name='text',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='records', to='compliance.consenttext'),
+            model_name="consentrecord",
+            name="text",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.RESTRICT,
+                related_name="records",
+                to="compliance.consenttext",
+            ),
         ),
         migrations.AlterField(
-            model_name='deletionreceipt',
-            name='reason',
-            field=models.CharField(choices=[('withdrawal', 'Consent withdrawn by the member'), ('request', 'Erasure request handled by an admin'), ('offboarding', 'Membership ended, grace period over'), ('contract_end', 'The organisation was deleted at the end of its contract')], max_length=20),
+            model_name="deletionreceipt",
+            name="reason",
+            field=models.CharField(
+                choices=[
+                    ("withdrawal", "Consent withdrawn by the member"),
+                    ("request", "Erasure request handled by an admin"),
+                    ("offboarding", "Membership ended, grace period over"),
+                    ("contract_end", "The organisation was deleted at the end of its contract"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='OrganizationDeletion',
+            name="OrganizationDeletion",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('organization_name', models.CharField(max_length=200)),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('running', 'Running'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], default='scheduled', max_length=12)),
-                ('scheduled_for', models.DateTimeField()),
-                ('requested_by', models.CharField(max_length=120)),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('counts', models.JSONField(blank=True, default=dict)),
-                ('remaining_objects', models.PositiveIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('organization', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='teams.organization')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("organization_name", models.CharField(max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("running", "Running"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=12,
+                    ),
+                ),
+                ("scheduled_for", models.DateTimeField()),
+                ("requested_by", models.CharField(max_length=120)),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("counts", models.JSONField(blank=True, default=dict)),
+                ("remaining_objects", models.PositiveIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="teams.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['scheduled', 'running'])), fields=('organization',), name='one_open_deletion_per_organization')],
+                "ordering": ["-requested_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["scheduled", "running"])),
+                        fields=("organization",),
+                        name="one_open_deletion_per_organization",
+                    )
+                ],
             },
         ),
     ]

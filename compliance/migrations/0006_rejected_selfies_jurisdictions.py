@@ -5,25 +5,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('compliance', '0005_organization_deletion'),
+        ("compliance", "0005_organization_deletion"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='retentionpolicy',
-            name='rejected_selfie_days',
+            model_name="retentionpolicy",
+            name="rejected_selfie_days",
             field=models.PositiveIntegerField(default=1, validators=[django.core.validators.MaxValueValidator(30)]),
         ),
         migrations.AlterField(
-            model_name='consenttext',
-            name='jurisdiction',
-            field=models.CharField(choices=[('gdpr', 'EU/UK GDPR (explicit consent, Art. 9)'), ('bipa', 'Illinois BIPA (written release)'), ('cubi', 'Texas CUBI (notice and consent)'), ('washington', 'Washington RCW 19.375 / My Health My Data (notice and consent)')], max_length=10),
+            model_name="consenttext",
+            name="jurisdiction",
+            field=models.CharField(
+                choices=[
+                    ("gdpr", "EU/UK GDPR (explicit consent, Art. 9)"),
+                    ("bipa", "Illinois BIPA (written release)"),
+                    ("cubi", "Texas CUBI (notice and consent)"),
+                    ("washington", "Washington RCW 19.375 / My Health My Data (notice and consent)"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='retentionpolicy',
-            name='jurisdiction',
-            field=models.CharField(choices=[('gdpr', 'EU/UK GDPR (explicit consent, Art. 9)'), ('bipa', 'Illinois BIPA (written release)'), ('cubi', 'Texas CUBI (notice and consent)'), ('washington', 'Washington RCW 19.375 / My Health My Data (notice and consent)')], default='gdpr', max_length=10),
+            model_name="retentionpolicy",
+            name="jurisdiction",
+            field=models.CharField(
+                choices=[
+                    ("gdpr", "EU/UK GDPR (explicit consent, Art. 9)"),
+                    ("bipa", "Illinois BIPA (written release)"),
+                    ("cubi", "Texas CUBI (notice and consent)"),
+                    ("washington", "Washington RCW 19.375 / My Health My Data (notice and consent)"),
+                ],
+                default="gdpr",
+                max_length=10,
+            ),
         ),
     ]

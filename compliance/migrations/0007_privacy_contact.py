@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('compliance', '0006_rejected_selfies_jurisdictions'),
+        ("compliance", "0006_rejected_selfies_jurisdictions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='retentionpolicy',
-            name='privacy_contact',
+            model_name="retentionpolicy",
+            name="privacy_contact",
             field=models.CharField(blank=True, max_length=200),
         ),
     ]

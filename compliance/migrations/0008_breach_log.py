@@ -7,33 +7,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('compliance', '0007_privacy_contact'),
-        ('teams', '0001_initial'),
+        ("compliance", "0007_privacy_contact"),
+        ("teams", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BreachRecord',
+            name="BreachRecord",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('discovered_at', models.DateTimeField()),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('recorded_by', models.CharField(max_length=120)),
-                ('description', models.TextField(help_text='What happened, and how it was found.')),
-                ('data_categories', models.CharField(help_text='e.g. selfies, e-mail addresses', max_length=300)),
-                ('members_affected', models.PositiveIntegerField(default=0)),
-                ('consequences', models.TextField(blank=True, help_text='Likely consequences for the people affected.')),
-                ('measures', models.TextField(blank=True, help_text='Measures taken or proposed, including to limit harm.')),
-                ('authority_notified_at', models.DateTimeField(blank=True, null=True)),
-                ('members_notified_at', models.DateTimeField(blank=True, null=True)),
-                ('not_notified_because', models.TextField(blank=True, help_text='Why no notification was needed, if none was made.')),
-                ('follows', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='updates', to='compliance.breachrecord')),
-                ('organization', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='teams.organization')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("discovered_at", models.DateTimeField()),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("recorded_by", models.CharField(max_length=120)),
+                ("description", models.TextField(help_text="What happened, and how it was found.")),
+                ("data_categories", models.CharField(help_text="e.g. selfies, e-mail addresses", max_length=300)),
+                ("members_affected", models.PositiveIntegerField(default=0)),
+                (
+                    "consequences",
+                    models.TextField(blank=True, help_text="Likely consequences for the people affected."),
+                ),
+                (
+                    "measures",
+                    models.TextField(blank=True, help_text="Measures taken or proposed, including to limit harm."),
+                ),
+                ("authority_notified_at", models.DateTimeField(blank=True, null=True)),
+                ("members_notified_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "not_notified_because",
+                    models.TextField(blank=True, help_text="Why no notification was needed, if none was made."),
+                ),
+                (
+                    "follows",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="updates",
+                        to="compliance.breachrecord",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="teams.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-discovered_at'],
+                "ordering": ["-discovered_at"],
             },
         ),
     ]

@@ -6,20 +6,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('compliance', '0008_breach_log'),
-        ('teams', '0001_initial'),
+        ("compliance", "0008_breach_log"),
+        ("teams", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MemberJurisdiction',
+            name="MemberJurisdiction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('jurisdiction', models.CharField(choices=[('gdpr', 'EU/UK GDPR (explicit consent, Art. 9)'), ('bipa', 'Illinois BIPA (written release)'), ('cubi', 'Texas CUBI (notice and consent)'), ('washington', 'Washington RCW 19.375 / My Health My Data (notice and consent)')], max_length=10)),
-                ('set_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('member', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='jurisdiction', to='teams.membership')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "jurisdiction",
+                    models.CharField(
+                        choices=[
+                            ("gdpr", "EU/UK GDPR (explicit consent, Art. 9)"),
+                            ("bipa", "Illinois BIPA (written release)"),
+                            ("cubi", "Texas CUBI (notice and consent)"),
+                            ("washington", "Washington RCW 19.375 / My Health My Data (notice and consent)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("set_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "member",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="jurisdiction", to="teams.membership"
+                    ),
+                ),
             ],
         ),
     ]

@@ -14,7 +14,7 @@ from .consent import (
 )
 from .erasure import member_erase, member_purge, receipt_retry
 from .policy import retention_policy_get, retention_policy_update
-from .retention import retention_plan, retention_sweep
+from .retention import offboarding_erase, offboarding_start, retention_plan, retention_rows_delete, retention_sweep
 from .subject_access import subject_access_export
 
 __all__ = [
@@ -30,7 +30,10 @@ __all__ = [
     "consent_withdraw",
     "member_erase",
     "member_purge",
+    "offboarding_erase",
+    "offboarding_start",
     "receipt_retry",
+    "retention_rows_delete",
     "retention_plan",
     "retention_policy_get",
     "retention_policy_update",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -8,7 +10,15 @@ from core.exceptions import ApplicationError, NotAllowed
 from teams.models import Membership, Organization
 
 from .. import consent_texts
-from ..models import ConsentMethod, ConsentRecord, ConsentText, Jurisdiction, MemberJurisdiction
+from ..models import (
+    ConsentMethod,
+    ConsentRecord,
+    ConsentText,
+    DeletionReceipt,
+    ErasureReason,
+    Jurisdiction,
+    MemberJurisdiction,
+)
 from .policy import retention_policy_get
 
 
@@ -26,34 +36,47 @@ def _latest(organization: Organization, jurisdiction: str) -> ConsentText | None
     return ConsentText.objects.filter(organization=organization, jurisdiction=jurisdiction).order_by("-number").first()
 
 
-def _snapshot(organization: Organization, jurisdiction: str, template: str, *, material: bool) -> ConsentText:
-    """Store the filled text as the next version (races resolve to one row)."""
+def _filled(organization: Organization, jurisdiction: str, template: str, *, material: bool) -> ConsentText:
+    """The text as filled in now: the stored version when nothing changed, else the next version, unsaved."""
     policy = retention_policy_get(organization=organization)
     body = consent_texts.render(template, organization_name=organization.name, policy=policy)
     latest = _latest(organization, jurisdiction)
     if latest is not None and latest.body == body and latest.template == template:
         return latest
     material_version = (latest.material_version if latest else 0) + (1 if material or latest is None else 0)
+    return ConsentText(
+        organization=organization,
+        jurisdiction=jurisdiction,
+        number=(latest.number if latest else 0) + 1,
+        material_version=material_version,
+        template=template,
+        body=body,
+        sha256=consent_texts.sha256(body),
+    )
+
+
+def _stored(text: ConsentText) -> ConsentText:
+    """Store a filled text that is not stored yet (races resolve to one row)."""
+    if not text._state.adding:
+        return text
+    organization, jurisdiction = text.organization, text.jurisdiction
     try:
         with transaction.atomic():
-            return ConsentText.objects.create(
-                organization=organization,
-                jurisdiction=jurisdiction,
-                number=(latest.number if latest else 0) + 1,
-                material_version=material_version,
-                template=template,
-                body=body,
-                sha256=consent_texts.sha256(body),
-            )
-    except IntegrityError:
-        return _latest(organization, jurisdiction)
+            text.save(force_insert=True)
+            return text
+    except IntegrityError:  # another request stored this version first: use theirs
+        winner = _latest(organization, jurisdiction)
+        if winner is None:
+            raise
+        return winner
 
 
 def consent_text_current(*, organization: Organization, jurisdiction: str | None = None) -> ConsentText:
-    """The exact text a member must read now.
+    """The exact text a member must read now. Reads only.
 
     When the filled text differs from the stored one (the organisation's
-    name or retention policy changed), a new material version is stored:
+    name or retention policy changed), it is the next material version,
+    unsaved until someone consents to it (``consent_grant`` stores it):
     the retention term is part of what the member agrees to.
     """
     jurisdiction = jurisdiction or retention_policy_get(organization=organization).jurisdiction
@@ -61,7 +84,7 @@ def consent_text_current(*, organization: Organization, jurisdiction: str | None
     template = latest.template if latest else consent_texts.DEFAULT_TEMPLATES[jurisdiction]
     if consent_texts.sha256(template) in consent_texts.RETIRED_DEFAULTS:
         template = consent_texts.DEFAULT_TEMPLATES[jurisdiction]
-    return _snapshot(organization, jurisdiction, template, material=True)
+    return _filled(organization, jurisdiction, template, material=True)
 
 
 def member_jurisdiction(*, member: Membership) -> str:
@@ -116,7 +139,7 @@ def consent_text_publish(*, actor: Membership, jurisdiction: str, template: str,
         raise ApplicationError(
             f"The text has an unknown placeholder ({exc}); use {names}.", code="bad_template"
         ) from None
-    text = _snapshot(actor.organization, jurisdiction, template, material=material)
+    text = _stored(_filled(actor.organization, jurisdiction, template, material=material))
     audit_event_record(
         actor=actor,
         organization=actor.organization,
@@ -128,8 +151,10 @@ def consent_text_publish(*, actor: Membership, jurisdiction: str, template: str,
 
 
 def consent_active(*, member: Membership) -> ConsentRecord | None:
-    """The member's consent to the current material version of their text, if any."""
+    """The member's consent to the current material version of their text, if any. Reads only."""
     text = consent_text_for(member=member)
+    if text._state.adding:  # the text changed and nobody has consented to the new version yet
+        return None
     return (
         member.consents.filter(
             withdrawn_at__isnull=True,
@@ -178,6 +203,7 @@ def consent_grant(
     existing = consent_active(member=member)
     if existing is not None and existing.text_id == text.id:
         return existing
+    text = _stored(text)
     record = ConsentRecord.objects.create(
         member=member,
         text=text,
@@ -197,13 +223,14 @@ def consent_grant(
     return record
 
 
-def consent_withdraw(*, member: Membership, method: str = ConsentMethod.WEB, now=None):
+def consent_withdraw(
+    *, member: Membership, method: str = ConsentMethod.WEB, now: datetime | None = None
+) -> DeletionReceipt:
     """Withdraw consent and erase the member's photos, descriptors and headshots.
 
     Returns the DeletionReceipt of the erasure cascade. Idempotent: withdrawing again,
     with no consent given since, returns the same receipt (finishing it if objects were left).
     """
-    from ..models import ErasureReason
     from .erasure import member_erase, receipt_retry
 
     previous = _withdrawal_since_last_consent(member)
@@ -220,9 +247,7 @@ def consent_withdraw(*, member: Membership, method: str = ConsentMethod.WEB, now
     )
 
 
-def _withdrawal_since_last_consent(member: Membership):
-    from ..models import DeletionReceipt, ErasureReason
-
+def _withdrawal_since_last_consent(member: Membership) -> DeletionReceipt | None:
     if consent_active(member=member) is not None:
         return None
     last_consent = member.consents.order_by("-granted_at").values_list("granted_at", flat=True).first()
@@ -232,5 +257,5 @@ def _withdrawal_since_last_consent(member: Membership):
     return receipts.order_by("-requested_at").first()
 
 
-def _consents_close(*, member: Membership, now=None) -> int:
+def _consents_close(*, member: Membership, now: datetime | None = None) -> int:
     return member.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now or timezone.now())

@@ -1,6 +1,7 @@
 """The erasure cascade: withdrawal, `manage.py erase_member` and offboarding all run it.
 
-Rows go first (in one transaction), then their storage objects, then the
+Each app's registered handler (compliance.personal_data) deletes its rows, then compliance
+deletes their storage objects, then the
 member's whole prefix is listed, anything left is deleted, and the prefix is
 listed again: the receipt records what that last listing found. The purge is
 idempotent, so a storage error is retried by the next retention sweep.
@@ -20,40 +21,13 @@ from core.audit import Verb, audit_event_record
 from teams.models import Membership
 
 from ..models import DeletionReceipt
+from ..personal_data import personal_data_handlers
 from .consent import _consents_close
 
 log = logging.getLogger(__name__)
 
 
-def _member_exports(member: Membership) -> list:
-    from generation.models import Export
-
-    # member_ids is a JSON list; filter in Python so SQLite and Postgres agree.
-    exports = Export.objects.filter(organization_id=member.organization_id)
-    return [e for e in exports if str(member.pk) in (e.member_ids or [])]
-
-
-def _delete_rows(member: Membership) -> tuple[dict[str, int], list[str]]:
-    """Delete the member's media rows; return the counts and the storage keys to delete."""
-    from generation.models import GenerationJob
-
-    selfies = list(member.selfies.all())
-    headshots = list(member.headshots.all())
-    keys = [s.storage_key for s in selfies] + [h.storage_key for h in headshots]
-    counts = {
-        "selfies": len(selfies),
-        "descriptors": sum(1 for s in selfies if getattr(s, "descriptor", None)),
-        "headshots": len(headshots),
-    }
-    member.selfies.all().delete()
-    member.headshots.all().delete()
-    # Guard figures compare faces; they go with the faces.
-    GenerationJob.objects.filter(member=member).exclude(report={}).update(report={})
-    return counts, keys
-
-
 def _delete_objects(keys: list[str]) -> int:
-
     failed = 0
     for key in keys:
         try:
@@ -64,35 +38,22 @@ def _delete_objects(keys: list[str]) -> int:
     return failed
 
 
-def _delete_exports(member: Membership) -> tuple[int, int]:
-    """Exports live outside the member's prefix: a row goes only once its zip is gone,
-    so a failed delete is found again by the retry."""
-    from generation import keys
-
-    deleted = failed = 0
-    for export in _member_exports(member):
-        # A running export has no storage_key yet but may be writing its zip: delete where it goes.
-        key = export.storage_key or keys.export_key(organization_id=export.organization_id, export_id=export.pk)
-        if _delete_objects([key]):
-            failed += 1
-            continue
-        export.delete()
-        deleted += 1
-    return deleted, failed
-
-
 def member_purge(*, member: Membership) -> dict[str, Any]:
-    """Delete everything held about the member's face, and prove the prefix is empty."""
-
-    with transaction.atomic():
-        counts, keys = _delete_rows(member)
+    """Delete everything the registered apps hold about the member, and prove the prefix is empty."""
+    counts: dict[str, int] = {}
+    keys: list[str] = []
+    failed_outside = 0
+    for handler in personal_data_handlers():
+        erased = handler.erase(member=member)
+        counts |= erased.counts
+        keys += erased.keys
+        failed_outside += erased.failed
     prefix = media.member_prefix(organization_id=member.organization_id, member_id=member.pk)
     leftovers = [k for k in media.list_prefix(prefix) if k not in keys]  # cut-outs, late writes
     counts["other_objects"] = len(leftovers)
     counts["storage_objects"] = len(keys) + len(leftovers)
     _delete_objects(keys + leftovers)
-    counts["exports"], failed_exports = _delete_exports(member)
-    counts["remaining_objects"] = len(media.list_prefix(prefix)) + failed_exports
+    counts["remaining_objects"] = len(media.list_prefix(prefix)) + failed_outside
     return counts
 
 
@@ -105,9 +66,7 @@ def member_erase(
     now: datetime | None = None,
     data: dict[str, Any] | None = None,
 ) -> DeletionReceipt:
-    """Withdraw consent, cancel jobs, delete the member's media and keep a receipt."""
-    from generation.services import job_cancel_for_member
-
+    """Withdraw consent, stop processing, delete the member's data and keep a receipt."""
     now = now or timezone.now()
     with transaction.atomic():
         # An upload in flight holds this lock while it writes its row (see selfie_upload).
@@ -120,7 +79,7 @@ def member_erase(
             requested_at=now,
         )
         consents = _consents_close(member=member, now=now)
-        jobs = job_cancel_for_member(member=member, reason=f"Cancelled: {reason}.")
+        jobs = sum(h.stop(member=member, reason=f"Cancelled: {reason}.") for h in personal_data_handlers())
         audit_event_record(
             actor=actor,
             organization=member.organization,
@@ -154,7 +113,9 @@ def _receipt_mail(receipt: DeletionReceipt, member: Membership) -> None:
     mail_after_commit(message="erasure_receipt", to=member.user.email, context=context)
 
 
-def _receipt_complete(receipt: DeletionReceipt, member: Membership, counts: dict, actor) -> DeletionReceipt:
+def _receipt_complete(
+    receipt: DeletionReceipt, member: Membership, counts: dict[str, int], actor: Membership | None
+) -> DeletionReceipt:
     remaining = counts.pop("remaining_objects")
     with transaction.atomic():
         receipt.counts = counts

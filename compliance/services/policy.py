@@ -28,15 +28,20 @@ TEXT_FIELDS = {"jurisdiction", "privacy_contact"}
 
 
 def retention_policy_get(*, organization: Organization) -> RetentionPolicy:
-    """The organisation's policy; the defaults until an admin changes them."""
-    policy = RetentionPolicy.objects.filter(organization=organization).first()
-    if policy is not None:
-        return policy
+    """The organisation's policy; the defaults (unsaved) until an admin changes them. Reads only."""
+    return RetentionPolicy.objects.filter(organization=organization).first() or RetentionPolicy(
+        organization=organization
+    )
+
+
+def _policy_locked(organization: Organization) -> RetentionPolicy:
+    """The organisation's policy row, made on first change, locked for this transaction."""
     try:
         with transaction.atomic():
-            return RetentionPolicy.objects.create(organization=organization)
-    except IntegrityError:  # created by a concurrent request
-        return RetentionPolicy.objects.get(organization=organization)
+            RetentionPolicy.objects.get_or_create(organization=organization)
+    except IntegrityError:  # made by a concurrent request
+        pass
+    return RetentionPolicy.objects.select_for_update().get(organization=organization)
 
 
 def _validate(policy: RetentionPolicy) -> None:
@@ -60,8 +65,7 @@ def retention_policy_update(*, actor: Membership, changes: dict[str, Any]) -> Re
     unknown = set(changes) - EDITABLE
     if unknown:
         raise ApplicationError(f"Unknown policy field(s): {', '.join(sorted(unknown))}.", code="bad_field")
-    policy = retention_policy_get(organization=actor.organization)
-    policy = RetentionPolicy.objects.select_for_update().get(pk=policy.pk)
+    policy = _policy_locked(actor.organization)
     before = {name: getattr(policy, name) for name in EDITABLE}
     for name, value in changes.items():
         setattr(policy, name, str(value).strip() if name in TEXT_FIELDS else _as_int(name, value))

@@ -16,7 +16,6 @@ The report names keys only: they hold pseudonymous ids, never names.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from compliance.personal_data import personal_data_handlers
 from core import media
 from core.audit import Verb, audit_event_record
 
@@ -44,20 +44,8 @@ class Reconciliation:
 
 
 def _owned_keys() -> set[str]:
-    """Every storage key a row points at.
-
-    Generation's models, for now; moves to the personal-data registry's handlers
-    (each app names the keys its rows own) when that lands.
-    """
-    from generation.models import Export, Headshot, Selfie
-
-    keys: Iterable[str | None]
-    keys = [
-        *Selfie.objects.values_list("storage_key", flat=True),
-        *Headshot.objects.values_list("storage_key", flat=True),
-        *Export.objects.exclude(storage_key="").values_list("storage_key", flat=True),
-    ]
-    return {k for k in keys if k}
+    """Every storage key a row points at, as each app's personal-data handler names them."""
+    return {key for handler in personal_data_handlers() for key in handler.owned_keys()}
 
 
 def _reconcile_files(report: Reconciliation, owned: set[str], cutoff: datetime, dry_run: bool) -> None:

@@ -11,27 +11,30 @@ place, so the next run finds it again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from core import media
 from core.audit import Verb, audit_event_record
-from generation import keys
 from teams.models import Membership, Organization
 
+from .. import tasks
 from ..models import (
-    BIPA_CEILING_DAYS,
     AuditEvent,
     DeletionReceipt,
     ErasureReason,
     RetentionPolicy,
     SweepRun,
 )
+from ..personal_data import personal_data_handlers
 from .erasure import member_erase, receipt_retry
 from .policy import retention_policy_get
 
@@ -45,61 +48,6 @@ class Planned:
     category: str
     object_id: str
     reason: str
-
-
-def selfies_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet:
-    """Selfies (with their descriptors) past N days after the member's last finished job.
-
-    A selfie uploaded after that job has not been used yet; it goes at the
-    BIPA ceiling (3 years after upload) if no job ever uses it.
-    """
-    from generation.models import GenerationJob, JobStatus, Selfie
-
-    jobs = GenerationJob.objects.filter(member=OuterRef("member"))
-    last_finished = jobs.filter(finished_at__isnull=False).order_by("-finished_at").values("finished_at")[:1]
-    busy = jobs.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
-    # A job in progress holds its selfies back, but never past the legal ceiling: a job that
-    # hung (or a bug that left one "running") must not keep a photo beyond BIPA's three years.
-    return (
-        Selfie.objects.filter(organization=organization)
-        .annotate(last_finished=Subquery(last_finished), busy=Exists(busy))
-        .filter(
-            Q(
-                busy=False,
-                last_finished__lte=now - timedelta(days=policy.selfie_days),
-                last_finished__gte=F("uploaded_at"),
-            )
-            | Q(uploaded_at__lte=now - timedelta(days=BIPA_CEILING_DAYS))
-        )
-    )
-
-
-def rejected_selfies_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet:
-    """Photos that failed the checklist, R days after upload (policy, default 1)."""
-    from generation.models import Selfie
-
-    cutoff = now - timedelta(days=policy.rejected_selfie_days)
-    return Selfie.objects.filter(organization=organization, usable=False, uploaded_at__lte=cutoff)
-
-
-def unchosen_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet:
-    from generation.models import Headshot, JobStatus
-
-    cutoff = now - timedelta(days=policy.unchosen_days)
-    return Headshot.objects.filter(
-        organization=organization,
-        chosen=False,
-        created_at__lte=cutoff,
-    ).exclude(job__status=JobStatus.RUNNING)
-
-
-def exports_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet:
-    from generation.models import Export, ExportStatus
-
-    cutoff = now - timedelta(days=policy.export_days)
-    return Export.objects.filter(
-        organization=organization, status__in=[ExportStatus.SUCCEEDED, ExportStatus.FAILED]
-    ).filter(Q(finished_at__lte=cutoff) | Q(finished_at__isnull=True, created_at__lte=cutoff))
 
 
 def offboarded_due(*, organization: Organization, policy: RetentionPolicy, now: datetime) -> QuerySet:
@@ -125,7 +73,7 @@ def audit_due(*, organization: Organization, policy: RetentionPolicy, now: datet
     return AuditEvent.objects.filter(organization=organization, at__lt=cutoff)
 
 
-def _days(value) -> str:
+def _days(value: datetime | None) -> str:
     return f"{value:%Y-%m-%d}" if value else "never"
 
 
@@ -133,40 +81,12 @@ def retention_plan(*, organization: Organization, now: datetime | None = None) -
     """What the next sweep deletes in this organisation, and why. Deletes nothing."""
     now = now or timezone.now()
     policy = retention_policy_get(organization=organization)
-    args = {"organization": organization, "policy": policy, "now": now}
+    args: dict[str, Any] = {"organization": organization, "policy": policy, "now": now}
     plan = [
-        Planned(
-            "selfie",
-            str(s.pk),
-            f"last job finished {_days(s.last_finished)}, policy {policy.selfie_days} days"
-            if s.last_finished and s.last_finished >= s.uploaded_at
-            else f"uploaded {_days(s.uploaded_at)}, never rendered: BIPA ceiling {BIPA_CEILING_DAYS} days",
-        )
-        for s in selfies_due(**args)
-    ]
-    plan += [
-        Planned(
-            "rejected_selfie",
-            str(s.pk),
-            f"failed the checklist, uploaded {_days(s.uploaded_at)}, policy {policy.rejected_selfie_days} days",
-        )
-        for s in rejected_selfies_due(**args)
-    ]
-    plan += [
-        Planned(
-            "unchosen_headshot",
-            str(h.pk),
-            f"made {_days(h.created_at)}, not chosen, policy {policy.unchosen_days} days",
-        )
-        for h in unchosen_due(**args)
-    ]
-    plan += [
-        Planned(
-            "export",
-            str(e.pk),
-            f"built {_days(e.finished_at or e.created_at)}, policy {policy.export_days} days",
-        )
-        for e in exports_due(**args)
+        Planned(due.category, str(row.pk), due.reason_of(row))
+        for handler in personal_data_handlers()
+        for due in handler.due(**args)
+        for row in due.rows
     ]
     plan += [
         Planned(
@@ -185,22 +105,21 @@ def retention_plan(*, organization: Organization, now: datetime | None = None) -
 # --- the sweep
 
 
-def _selfie_keys(selfie) -> list[str]:
-
-    cutout = keys.cutout_key(organization_id=selfie.organization_id, member_id=selfie.member_id, selfie_id=selfie.pk)
-    return [selfie.storage_key, cutout]
-
-
-def _sweep_rows(run: SweepRun, category: str, queryset: QuerySet, keys_of, *, batch_size: int) -> int:
+def retention_rows_delete(
+    *, run: SweepRun, category: str, queryset: QuerySet[Any], keys_of: Callable[[Any], list[str]], batch_size: int
+) -> int:
     """Delete due rows batch by batch: storage first, the row only once its objects are gone."""
 
-    seen: set = set()
+    # Keyset pagination (pk > last): each batch costs the same however many came before,
+    # where excluding the ids already seen grew with every batch.
+    last = None
     deleted = 0
     while True:
-        ids = list(queryset.exclude(pk__in=seen).values_list("pk", flat=True)[:batch_size])
+        page = queryset.order_by("pk") if last is None else queryset.filter(pk__gt=last).order_by("pk")
+        ids = list(page.values_list("pk", flat=True)[:batch_size])
         if not ids:
             return deleted
-        seen.update(ids)
+        last = ids[-1]
         with transaction.atomic():
             for row in queryset.model.objects.select_for_update(skip_locked=True).filter(pk__in=ids):
                 try:
@@ -239,26 +158,15 @@ def _prune_audit(*, organization: Organization, policy: RetentionPolicy, now: da
 
 def _sweep_organization(run: SweepRun, organization: Organization, now: datetime, batch_size: int) -> dict:
     policy = retention_policy_get(organization=organization)
-    args = {"organization": organization, "policy": policy, "now": now}
+    args: dict[str, Any] = {"organization": organization, "policy": policy, "now": now}
     counts = {
-        "selfies": _sweep_rows(run, "selfie", selfies_due(**args), _selfie_keys, batch_size=batch_size),
-        "rejected_selfies": _sweep_rows(
-            run, "rejected_selfie", rejected_selfies_due(**args), _selfie_keys, batch_size=batch_size
-        ),
-        "unchosen_headshots": _sweep_rows(
-            run,
-            "unchosen_headshot",
-            unchosen_due(**args),
-            lambda h: [h.storage_key],
-            batch_size=batch_size,
-        ),
-        "exports": _sweep_rows(
-            run,
-            "export",
-            exports_due(**args),
-            lambda e: [e.storage_key] if e.storage_key else [],
-            batch_size=batch_size,
-        ),
+        due.total: retention_rows_delete(
+            run=run, category=due.category, queryset=due.rows, keys_of=due.keys_of, batch_size=batch_size
+        )
+        for handler in personal_data_handlers()
+        for due in handler.due(**args)
+    }
+    counts |= {
         "offboarded_members": _sweep_offboarded(offboarded_due(**args), now),
         "audit_events": _prune_audit(**args, batch_size=batch_size),
     }
@@ -272,7 +180,7 @@ def _sweep_offboarded(queryset: QuerySet, now: datetime) -> int:
     return sum(_offboard_one(queryset, member_id, now) for member_id in list(queryset.values_list("pk", flat=True)))
 
 
-def _offboard_one(queryset: QuerySet, member_id, now: datetime) -> int:
+def _offboard_one(queryset: QuerySet[Membership], member_id: UUID | str, now: datetime) -> int:
     with transaction.atomic():
         member = queryset.select_for_update(skip_locked=True).filter(pk=member_id).first()
         if member is None:  # another sweep has it, or it was erased meanwhile
@@ -286,16 +194,13 @@ def _offboard_one(queryset: QuerySet, member_id, now: datetime) -> int:
 def offboarding_start(*, member: Membership) -> None:
     """A membership ended: stop processing now; erase after the organisation's grace period
     (the hourly sweep does it, or right after commit when the grace period is 0 days)."""
-    from generation.services import job_cancel_for_member
-
-    from ..tasks import offboarding_erase_task
-
-    job_cancel_for_member(member=member, reason="Cancelled: the membership ended.")
+    for handler in personal_data_handlers():
+        handler.stop(member=member, reason="Cancelled: the membership ended.")
     if retention_policy_get(organization=member.organization).offboarding_days == 0:
-        transaction.on_commit(lambda: offboarding_erase_task.delay(str(member.pk)))
+        transaction.on_commit(lambda: tasks.offboarding_erase_task.delay(str(member.pk)))
 
 
-def offboarding_erase(*, member_id, now: datetime | None = None) -> int:
+def offboarding_erase(*, member_id: UUID | str, now: datetime | None = None) -> int:
     """Erase one ended membership if its grace period is over and it was not erased yet."""
     member = Membership.objects.select_related("organization").filter(pk=member_id).first()
     if member is None:
@@ -328,27 +233,3 @@ def retention_sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZE
     run.deleted, run.finished_at = totals, timezone.now()
     run.save(update_fields=["deleted", "errors", "finished_at"])
     return run
-
-
-def selfies_release_after_render(*, job) -> None:
-    """Policy N = 0: delete the selfies a job used as soon as it succeeded."""
-    policy = retention_policy_get(organization=job.organization)
-    if policy.selfie_days != 0:
-        return
-
-    def release() -> None:
-        from generation.models import Selfie
-
-        run = SweepRun(started_at=timezone.now())
-        used = Selfie.objects.filter(member_id=job.member_id, uploaded_at__lte=job.started_at or timezone.now())
-        count = _sweep_rows(run, "selfie", used, _selfie_keys, batch_size=BATCH_SIZE)
-        with transaction.atomic():
-            audit_event_record(
-                actor=None,
-                organization=job.organization,
-                verb=Verb.SELFIES_RELEASED,
-                target=job,
-                data={"selfies": count, "errors": run.errors},
-            )
-
-    transaction.on_commit(release)

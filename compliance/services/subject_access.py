@@ -12,12 +12,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from core import media
 from core.audit import Verb, audit_event_record
 from core.exceptions import NotAllowed
 from teams.models import Membership
 
 from ..models import AuditEvent, DeletionReceipt
+from ..personal_data import personal_data_handlers
 from .policy import retention_policy_get
 
 
@@ -69,8 +69,6 @@ def _consents(member: Membership) -> list[dict]:
 
 def _retention(member: Membership) -> dict:
     policy = retention_policy_get(organization=member.organization)
-    last = member.jobs.filter(finished_at__isnull=False).order_by("-finished_at").first()
-    selfies_until = last.finished_at + timedelta(days=policy.selfie_days) if last else None
     return {
         "policy": {
             "selfie_days": policy.selfie_days,
@@ -80,7 +78,6 @@ def _retention(member: Membership) -> dict:
             "audit_years": policy.audit_years,
             "jurisdiction": policy.jurisdiction,
         },
-        "selfies_deleted_after": selfies_until or "3 years after upload unless a job uses them first",
         "unchosen_headshots_deleted_after": f"{policy.unchosen_days} days after they were made",
         "approved_headshot_deleted_after": (
             member.deactivated_at + timedelta(days=policy.offboarding_days)
@@ -88,28 +85,6 @@ def _retention(member: Membership) -> dict:
             else f"{policy.offboarding_days} days after your membership ends"
         ),
     }
-
-
-def _media(archive: zipfile.ZipFile, member: Membership) -> tuple[list, list]:
-    from compliance.biometric import subject_access_grant
-
-    grant = subject_access_grant(member=member)
-    selfies, headshots = [], []
-    for selfie in member.selfies.order_by("uploaded_at"):
-        archive.writestr(f"selfies/{selfie.pk}.jpg", media.get(selfie.storage_key, grant=grant))
-        selfies.append({"id": str(selfie.pk), "uploaded_at": selfie.uploaded_at, "checks": selfie.checks})
-    for headshot in member.headshots.order_by("created_at"):
-        archive.writestr(f"headshots/{headshot.pk}.jpg", media.get(headshot.storage_key))
-        headshots.append(
-            {
-                "id": str(headshot.pk),
-                "created_at": headshot.created_at,
-                "chosen": headshot.chosen,
-                "review_state": headshot.review_state,
-                "guards": headshot.guards,
-            }
-        )
-    return selfies, headshots
 
 
 def subject_access_export(*, member: Membership, actor: Membership | None = None) -> bytes:
@@ -130,11 +105,16 @@ def subject_access_export(*, member: Membership, actor: Membership | None = None
     events = AuditEvent.objects.filter(Q(subject_member_id=member.pk) | Q(actor_member_id=member.pk)).order_by("at")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        selfies, headshots = _media(archive, member)
+        retention = _retention(member)
+        for handler in personal_data_handlers():
+            part = handler.export(member=member)
+            for name, content in part.files.items():
+                archive.writestr(name, content)
+            for name, records in part.records.items():
+                archive.writestr(f"{name}.json", _json(records))
+            retention |= part.retention
         archive.writestr("profile.json", _json(_profile(member)))
         archive.writestr("consents.json", _json(_consents(member)))
-        archive.writestr("selfies.json", _json(selfies))
-        archive.writestr("headshots.json", _json(headshots))
         archive.writestr(
             "audit_events.json",
             _json(
@@ -165,5 +145,5 @@ def subject_access_export(*, member: Membership, actor: Membership | None = None
                 ]
             ),
         )
-        archive.writestr("retention.json", _json(_retention(member) | {"generated_at": timezone.now()}))
+        archive.writestr("retention.json", _json(retention | {"generated_at": timezone.now()}))
     return buffer.getvalue()

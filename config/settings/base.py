@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any, overload
 from urllib.parse import unquote, urlparse
 
 import dj_database_url
@@ -19,6 +20,10 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
+@overload
+def env(name: str, default: str) -> str: ...
+@overload
+def env(name: str, default: None = None) -> str | None: ...
 def env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name, "").strip()
     return value or default
@@ -110,11 +115,11 @@ if DATABASE_URL:
         raise ImproperlyConfigured("DATABASE_URL names an unsupported database scheme")
     DATABASES = {"default": _db}
 else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)  # embedded defaults live here
+    # Embedded defaults live in VAR_DIR; core.apps creates it at start-up, not at import.
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "db.sqlite3",
+            "NAME": str(VAR_DIR / "db.sqlite3"),
             "OPTIONS": {"timeout": 20},
         }
     }
@@ -142,6 +147,8 @@ CELERY_BEAT_SCHEDULE = {
     # hourly also makes a policy of "0 days" mean "within the hour" for anything the job hook missed.
     "retention-sweep": {"task": "compliance.tasks.retention_sweep_task", "schedule": crontab(minute=17)},
     "jobs-sweep": {"task": "generation.tasks.jobs_sweep_task", "schedule": 60.0},
+    # An export chunk whose worker died holds its lease until it expires; this picks it up again.
+    "exports-resume": {"task": "generation.tasks.exports_resume_task", "schedule": crontab(minute="*")},
     # Reminders are due by day; hourly keeps each one within the hour of when it falls due.
     "invitation-reminders": {"task": "teams.tasks.invitation_reminders_task", "schedule": crontab(minute=41)},
     # Organisations whose contract ended (compliance.services.organization_deletion).
@@ -158,6 +165,15 @@ JOB_HEARTBEAT_TIMEOUT_SECONDS = env_int("JOB_HEARTBEAT_TIMEOUT_SECONDS", 120)
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
 JOB_QUEUED_RESEND_SECONDS = env_int("JOB_QUEUED_RESEND_SECONDS", 600)
 JOB_QUEUED_MAX_SECONDS = env_int("JOB_QUEUED_MAX_SECONDS", 24 * 3600)
+CELERY_RESULT_BACKEND: str | None
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {}
+# Uploads store a selfie decoded at no less than this long side (renders decode at 2,000 px).
+SELFIE_STORED_LONG_SIDE = env_int("SELFIE_STORED_LONG_SIDE", 2000)
+# Exports are built in chunks far below the task time limit (generation.services.exports).
+EXPORT_PART_BYTES = env_int("EXPORT_PART_BYTES", 8 * 1024 * 1024)  # S3 parts: at least 5 MiB
+EXPORT_CHUNK_MEMBERS = env_int("EXPORT_CHUNK_MEMBERS", 500)
+EXPORT_CHUNK_SECONDS = env_int("EXPORT_CHUNK_SECONDS", 60)
+EXPORT_LEASE_SECONDS = env_int("EXPORT_LEASE_SECONDS", 300)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
@@ -181,25 +197,31 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL_EXPIRY_SECONDS = 300  # presigned / signed media links live at most 5 minutes
 
 S3_BUCKET = env("S3_BUCKET")
-_s3_vars = ("S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_REGION")
-if not S3_BUCKET and any(env(name) for name in _s3_vars):
-    # Half an S3 configuration must not silently fall back to local files.
-    raise ImproperlyConfigured("S3_BUCKET must be set when other S3_* variables are")
-if S3_BUCKET:
-    S3_ENDPOINT_URL = env("S3_ENDPOINT_URL")
-    if S3_ENDPOINT_URL and urlparse(S3_ENDPOINT_URL).scheme not in ("http", "https"):
+
+
+def media_storage() -> dict[str, Any]:
+    """The media backend the environment asks for: S3 when S3_BUCKET is set, else local files."""
+    bucket = env("S3_BUCKET")
+    s3_vars = ("S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_REGION")
+    if not bucket and any(env(name) for name in s3_vars):
+        # Half an S3 configuration must not silently fall back to local files.
+        raise ImproperlyConfigured("S3_BUCKET must be set when other S3_* variables are")
+    if not bucket:
+        return {"BACKEND": "core.storages.SignedFileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}}
+    endpoint = env("S3_ENDPOINT_URL")
+    if endpoint and urlparse(endpoint).scheme not in ("http", "https"):
         raise ImproperlyConfigured("S3_ENDPOINT_URL must be an http:// or https:// URL")
-    _access, _secret = env("S3_ACCESS_KEY_ID"), env("S3_SECRET_ACCESS_KEY")
-    if bool(_access) != bool(_secret):
-        missing = "S3_SECRET_ACCESS_KEY" if _access else "S3_ACCESS_KEY_ID"
+    access, secret = env("S3_ACCESS_KEY_ID"), env("S3_SECRET_ACCESS_KEY")
+    if bool(access) != bool(secret):
+        missing = "S3_SECRET_ACCESS_KEY" if access else "S3_ACCESS_KEY_ID"
         raise ImproperlyConfigured(f"{missing} must be set together with its pair")
-    _media = {
+    return {
         "BACKEND": "core.storages.S3MediaStorage",
         "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": S3_ENDPOINT_URL,
-            "access_key": _access,
-            "secret_key": _secret,
+            "bucket_name": bucket,
+            "endpoint_url": endpoint,
+            "access_key": access,
+            "secret_key": secret,
             "region_name": env("S3_REGION", "us-east-1"),
             "default_acl": None,
             "querystring_auth": True,
@@ -208,13 +230,10 @@ if S3_BUCKET:
             "addressing_style": env("S3_ADDRESSING_STYLE", "path"),
         },
     }
-else:
-    _media = {
-        "BACKEND": "core.storages.SignedFileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT},
-    }
+
+
 STORAGES = {
-    "default": _media,
+    "default": media_storage(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -263,14 +282,8 @@ PASSWORD_RESET_PER_EMAIL = env_int("PASSWORD_RESET_PER_EMAIL", 3)
 
 # --- Field-level encryption of face descriptors (compliance.crypto): Fernet keys, newest first.
 # Rotation: prepend a new key, re-encrypt, then drop the old one. Without the variable a key is
-# derived from SECRET_KEY (embedded defaults only; production refuses to start without it).
+# derived from SECRET_KEY by compliance.crypto (embedded defaults only; production refuses to start without it).
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
-if not FIELD_ENCRYPTION_KEYS:
-    import base64 as _b64
-    import hashlib as _hashlib
-
-    _digest = _hashlib.sha256(f"field-encryption:{SECRET_KEY}".encode()).digest()
-    FIELD_ENCRYPTION_KEYS = [_b64.urlsafe_b64encode(_digest).decode()]
 
 # --- Uploads
 SELFIE_MAX_BYTES = 20 * 1024 * 1024

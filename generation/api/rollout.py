@@ -21,7 +21,7 @@ from core.exceptions import ApplicationError
 from generation import services
 from generation.models import BrandStyle, Engine
 from generation.roster import STATUSES, RosterFilter, team_roster, team_status_counts
-from teams.api.permissions import IsAdmin, IsHR, IsMember
+from teams.api.permissions import IsAdmin, IsHR, IsMember, MemberView
 from teams.models import Role
 
 
@@ -50,7 +50,7 @@ class RosterPagination(PageNumberPagination):
     max_page_size = 200
 
 
-class TeamView(APIView):
+class TeamView(MemberView, APIView):
     """Every member and open invitation with a status, paginated; ``counts`` covers the whole team."""
 
     permission_classes = [IsHR]
@@ -59,11 +59,11 @@ class TeamView(APIView):
     def get(self, request: Request) -> Response:
         query = RosterQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        rows = team_roster(actor=request.membership, filters=RosterFilter(**query.validated_data))
+        rows = team_roster(actor=self.actor, filters=RosterFilter(**query.validated_data))
         paginator = RosterPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         response = paginator.get_paginated_response(RosterRowSerializer(page, many=True).data)
-        response.data["counts"] = team_status_counts(actor=request.membership)
+        response.data["counts"] = team_status_counts(actor=self.actor)
         return response
 
 
@@ -120,7 +120,7 @@ def _edit(request: Request) -> tuple[dict[str, Any], bytes | None, dict[str, Any
     return data, (upload.read() if upload else None), flags
 
 
-class BrandStyleView(APIView):
+class BrandStyleView(MemberView, APIView):
     """The current brand style; PATCH saves a new version (admins)."""
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -130,21 +130,21 @@ class BrandStyleView(APIView):
 
     @extend_schema(responses=BrandStyleSerializer, tags=["brand style"])
     def get(self, request: Request) -> Response:
-        style = get_object_or_404(BrandStyle, organization=request.membership.organization, is_current=True)
+        style = get_object_or_404(BrandStyle, organization=self.actor.organization, is_current=True)
         return Response(BrandStyleSerializer(style).data)
 
     @extend_schema(request=BrandStyleEditSerializer, responses=BrandStyleSerializer, tags=["brand style"])
     def patch(self, request: Request) -> Response:
         changes, image, flags = _edit(request)
-        style = services.brand_style_save(actor=request.membership, changes=changes, backdrop_image=image)
+        style = services.brand_style_save(actor=self.actor, changes=changes, backdrop_image=image)
         body = BrandStyleSerializer(style).data
         if flags["rerender"]:
-            result = services.brand_style_rerender_approved(actor=request.membership, style=style)
+            result = services.brand_style_rerender_approved(actor=self.actor, style=style)
             body["rerender"] = {"queued": result.queued, "skipped": result.skipped}
         return Response(body)
 
 
-class BrandStylePreviewView(APIView):
+class BrandStylePreviewView(MemberView, APIView):
     """Render the edited style on the sample portrait (or the admin's own photo) without saving."""
 
     permission_classes = [IsAdmin]
@@ -161,7 +161,7 @@ class BrandStylePreviewView(APIView):
     def post(self, request: Request) -> Response:
         changes, image, flags = _edit(request)
         preview = services.brand_style_preview(
-            actor=request.membership, changes=changes, backdrop_image=image, own_photo=flags["own_photo"]
+            actor=self.actor, changes=changes, backdrop_image=image, own_photo=flags["own_photo"]
         )
         return Response(
             {
@@ -186,7 +186,7 @@ class MyHeadshotSerializer(serializers.Serializer):
     zip = serializers.URLField()
 
 
-class MyHeadshotView(APIView):
+class MyHeadshotView(MemberView, APIView):
     """The caller's approved headshot: a download link per platform size and for the zip."""
 
     permission_classes = [IsMember]
@@ -194,7 +194,7 @@ class MyHeadshotView(APIView):
     @extend_schema(tags=["headshots"], responses=MyHeadshotSerializer)
     def get(self, request: Request) -> Response:
         try:
-            headshot = services.headshot_approved_of(actor=request.membership)
+            headshot = services.headshot_approved_of(actor=self.actor)
         except ApplicationError as exc:
             raise NotFound(exc.message) from None
         base = request.build_absolute_uri("/api/me/headshot/")
@@ -204,7 +204,7 @@ class MyHeadshotView(APIView):
         return Response({"id": str(headshot.id), "sizes": sizes, "zip": base + "zip/"})
 
 
-class MyHeadshotFileView(APIView):
+class MyHeadshotFileView(MemberView, APIView):
     permission_classes = [IsMember]
 
     @extend_schema(
@@ -215,9 +215,9 @@ class MyHeadshotFileView(APIView):
     def get(self, request: Request, platform: str) -> HttpResponse:
         try:
             if platform == "zip":
-                download = services.headshot_download_zip(actor=request.membership)
+                download = services.headshot_download_zip(actor=self.actor)
             else:
-                download = services.headshot_download(actor=request.membership, platform=platform)
+                download = services.headshot_download(actor=self.actor, platform=platform)
         except ApplicationError as exc:
             return HttpResponse(exc.message, status=404, content_type="text/plain")
         response = HttpResponse(download.data, content_type=download.content_type)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from rest_framework import serializers
 
 from core.exceptions import ApplicationError
@@ -13,12 +16,12 @@ from generation.models import Export, GenerationJob, Headshot, Selfie
 class SelfieUploadSerializer(serializers.Serializer):
     image = serializers.FileField(help_text="A JPEG, PNG, WebP or HEIC photo, at most 20 MB and 50 megapixels.")
 
-    def validate_image(self, upload):
+    def validate_image(self, upload: UploadedFile) -> UploadedFile:
         # Refuse a huge upload before reading it into memory; the service checks the bytes again.
-        if upload.size > settings.SELFIE_MAX_BYTES:
+        if (upload.size or 0) > settings.SELFIE_MAX_BYTES:
             limit = settings.SELFIE_MAX_BYTES // (1024 * 1024)
             raise ApplicationError(
-                f"The file is {upload.size / 1048576:.1f} MB; the limit is {limit} MB.", code="too_large"
+                f"The file is {(upload.size or 0) / 1048576:.1f} MB; the limit is {limit} MB.", code="too_large"
             )
         return upload
 
@@ -34,18 +37,19 @@ class ChecklistSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
     checks = CheckSerializer(many=True, help_text="Failed checks first: what to fix, then what passed.")
 
-    def to_representation(self, instance):
+    def to_representation(self, instance: Any) -> Any:
         data = super().to_representation(instance)
         data["checks"] = failed_first(data["checks"])  # reports stored before this order existed too
         return data
 
 
 class SelfieSerializer(serializers.ModelSerializer):
-    checks = ChecklistSerializer(read_only=True)
+    checked = serializers.BooleanField(source="is_checked", read_only=True, help_text="False while the checklist runs.")
+    checks = ChecklistSerializer(source="checklist", read_only=True, allow_null=True)
 
     class Meta:
         model = Selfie
-        fields = ["id", "uploaded_at", "width", "height", "original_format", "usable", "checks"]
+        fields = ["id", "uploaded_at", "width", "height", "original_format", "checked", "usable", "checks"]
         read_only_fields = fields
 
 
@@ -62,14 +66,14 @@ class ProgressSerializer(serializers.Serializer):
     total = serializers.IntegerField(source="progress_total")
     percent = serializers.SerializerMethodField()
 
-    def get_percent(self, job) -> int:
+    def get_percent(self, job: GenerationJob) -> int:
         return round(100 * job.progress_step / job.progress_total) if job.progress_total else 0
 
 
 class JobSerializer(serializers.ModelSerializer):
     style_version = serializers.IntegerField(source="style.version", read_only=True)
     progress = ProgressSerializer(source="*", read_only=True)
-    headshots = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    headshots = serializers.ManyRelatedField(child_relation=serializers.PrimaryKeyRelatedField(read_only=True))
 
     class Meta:
         model = GenerationJob

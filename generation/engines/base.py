@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PIL import Image
+
+if TYPE_CHECKING:
+    from ..models import BrandStyle
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class StyleSpec:
         return float(self.framing.get("eye_distance", 0.18))
 
     @classmethod
-    def from_model(cls, style) -> StyleSpec:
+    def from_model(cls, style: BrandStyle) -> StyleSpec:
         return cls(
             style_id=str(style.id),
             version=style.version,

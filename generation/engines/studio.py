@@ -144,7 +144,7 @@ def crown_height(photo: Image.Image, face: Face, segmenter: Segmenter) -> float 
     eye_px = PROBE_EYE_DISTANCE * PROBE
     column = mask[: PROBE // 2, round(PROBE / 2 - 1.2 * eye_px) : round(PROBE / 2 + 1.2 * eye_px)]
     # Walk up from the eyes while the head continues: a flag or a lamp above it, past a gap, is not hair.
-    person_rows = (column > 0.5).any(axis=1)
+    person_rows: np.ndarray = np.asarray((column > 0.5).any(axis=1))
     if not person_rows[-1]:
         return None
     gaps = np.nonzero(~person_rows)[0]

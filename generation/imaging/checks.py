@@ -305,5 +305,5 @@ def odd_one_out(labels: Sequence[str], descriptors: Sequence[np.ndarray | None])
     if len(known) < 2:
         return None
     scores = {lab: float(np.median([np.linalg.norm(d - e) for other, e in known if other != lab])) for lab, d in known}
-    worst = max(scores, key=scores.get)
+    worst = max(scores, key=lambda label: scores[label])
     return worst if scores[worst] > SAME_PERSON else None

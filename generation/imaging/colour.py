@@ -8,6 +8,7 @@ the skin-tone guard (default threshold 5) then holds by construction.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 from PIL import Image
 from skimage.color import deltaE_ciede2000, rgb2lab
 
@@ -55,7 +56,7 @@ def skin_lab(image: Image.Image | np.ndarray, landmarks: np.ndarray) -> np.ndarr
     return rgb2lab(pixels[None].astype(np.float64))[0].mean(axis=0)
 
 
-def delta_e(lab1, lab2) -> float:
+def delta_e(lab1: ArrayLike, lab2: ArrayLike) -> float:
     return float(deltaE_ciede2000(np.asarray(lab1, dtype=np.float64), np.asarray(lab2, dtype=np.float64)))
 
 

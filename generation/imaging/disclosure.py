@@ -17,6 +17,7 @@ import io
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from PIL import Image
@@ -62,7 +63,7 @@ def _manifest(term: str, title: str) -> str:
     )
 
 
-def _signed(image: Image.Image, term: str, quality: int, builder) -> bytes:
+def _signed(image: Image.Image, term: str, quality: int, builder: Any) -> bytes:
     import c2pa
 
     plain = io.BytesIO()
@@ -159,7 +160,7 @@ def make_dev_pair(common_name: str = "Headshots dev signer") -> tuple[bytes, byt
     now = datetime.datetime.now(datetime.UTC)
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
 
-    def builder(subject: str, public_key) -> x509.CertificateBuilder:
+    def builder(subject: str, public_key: ec.EllipticCurvePublicKey) -> x509.CertificateBuilder:
         return (
             x509.CertificateBuilder()
             .subject_name(name(subject))

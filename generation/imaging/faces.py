@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -30,7 +31,7 @@ def models_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _models():
+def _models() -> Any:
     import dlib
 
     root = models_dir()

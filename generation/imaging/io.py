@@ -47,22 +47,25 @@ class DecodedImage:
     original_format: str
 
 
-def decode_upload(data: bytes) -> DecodedImage:
-    """Open an upload as an upright RGB image, or raise ImageRejected."""
+def decode_upload(data: bytes, *, min_long_side: int | None = None) -> DecodedImage:
+    """Open an upload as an upright RGB image, or raise ImageRejected. A large JPEG is decoded
+    at the smallest 1/2, 1/4 or 1/8 scale keeping ``min_long_side`` (default
+    SELFIE_DECODE_LONG_SIDE) pixels on its long side; the pixel limit applies to the full size."""
     if len(data) > settings.SELFIE_MAX_BYTES:
         mb = settings.SELFIE_MAX_BYTES // (1024 * 1024)
         raise ImageRejected("too_large", f"The file is {len(data) / 1048576:.1f} MB; the limit is {mb} MB.")
     if not data:
         raise ImageRejected("empty", "The file is empty.")
     max_pixels = settings.SELFIE_MAX_PIXELS
+    long_side = min_long_side or settings.SELFIE_DECODE_LONG_SIDE
     with warnings.catch_warnings():
         # Pillow warns (and only errors at twice the limit) on decompression bombs: refuse at the limit.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         previous = Image.MAX_IMAGE_PIXELS
         Image.MAX_IMAGE_PIXELS = max_pixels
         try:
-            image, fmt = _open_checked(data, max_pixels)
-            upright = _bounded(_to_rgb(ImageOps.exif_transpose(image)))
+            image, fmt = _open_checked(data, max_pixels, long_side)
+            upright = _bounded(_to_rgb(ImageOps.exif_transpose(image)), long_side)
         except ImageRejected:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -80,7 +83,7 @@ def decode_upload(data: bytes) -> DecodedImage:
     return DecodedImage(image=upright, original_format=ALLOWED_FORMATS[fmt])
 
 
-def _open_checked(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
+def _open_checked(data: bytes, max_pixels: int, long_side: int) -> tuple[Image.Image, str]:
     """Open the first (primary) image, checking everything the header tells before decoding."""
     image = Image.open(io.BytesIO(data))
     fmt = image.format or ""
@@ -102,14 +105,13 @@ def _open_checked(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
             f"The photo is {width}×{height} pixels; a portrait may be at most {MAX_ASPECT} times as long as wide.",
         )
     if fmt in ("JPEG", "MPO"):
-        _draft(image, settings.SELFIE_DECODE_LONG_SIDE)
+        _draft(image, long_side)
     image.load()  # only the primary frame: an animation's later frames and an MPO's gain map are never decoded
     return image, fmt
 
 
-def _bounded(image: Image.Image) -> Image.Image:
-    """Keep at most SELFIE_DECODE_LONG_SIDE (with some slack, so a phone's 12 MP photo is left alone)."""
-    long_side = settings.SELFIE_DECODE_LONG_SIDE
+def _bounded(image: Image.Image, long_side: int) -> Image.Image:
+    """Keep at most ``long_side`` (with some slack, so a photo just above it is left alone)."""
     if max(image.size) > long_side * 1.5:
         image.thumbnail((long_side, long_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
     return image
@@ -174,10 +176,10 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         return image
 
 
-def encode_jpeg(image: Image.Image, *, quality: int = 92) -> bytes:
+def encode_jpeg(image: Image.Image, *, quality: int = 92, optimize: bool = True) -> bytes:
     """Re-encode without any metadata: no EXIF (so no GPS), XMP, ICC, comments or text."""
     out = io.BytesIO()
-    without_metadata(image).save(out, "JPEG", quality=quality, optimize=True)
+    without_metadata(image).save(out, "JPEG", quality=quality, optimize=optimize)
     return out.getvalue()
 
 

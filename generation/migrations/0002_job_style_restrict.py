@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0001_initial'),
+        ("generation", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='generationjob',
-            name='style',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='jobs', to='generation.brandstyle'),
+            model_name="generationjob",
+            name="style",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.RESTRICT, related_name="jobs", to="generation.brandstyle"
+            ),
         ),
     ]

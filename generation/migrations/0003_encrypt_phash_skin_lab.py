@@ -11,9 +11,7 @@ import compliance.crypto
 def encrypt_existing(apps, schema_editor):
     Selfie = apps.get_model("generation", "Selfie")
     for selfie in Selfie.objects.only("pk", "phash", "skin_lab").iterator(chunk_size=500):
-        Selfie.objects.filter(pk=selfie.pk).update(
-            phash_sealed=selfie.phash or None, skin_lab_sealed=selfie.skin_lab
-        )
+        Selfie.objects.filter(pk=selfie.pk).update(phash_sealed=selfie.phash or None, skin_lab_sealed=selfie.skin_lab)
 
 
 def decrypt_back(apps, schema_editor):

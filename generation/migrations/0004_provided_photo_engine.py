@@ -4,15 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0003_encrypt_phash_skin_lab'),
+        ("generation", "0003_encrypt_phash_skin_lab"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='generationjob',
-            name='engine',
-            field=models.CharField(choices=[('studio', 'Studio (real photo, CPU)'), ('diffusion', 'Diffusion (generative, GPU)'), ('provided', 'Photo provided by the member (no face processing)')], max_length=20),
+            model_name="generationjob",
+            name="engine",
+            field=models.CharField(
+                choices=[
+                    ("studio", "Studio (real photo, CPU)"),
+                    ("diffusion", "Diffusion (generative, GPU)"),
+                    ("provided", "Photo provided by the member (no face processing)"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

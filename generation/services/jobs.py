@@ -3,15 +3,17 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
-from compliance.biometric import biometric_grant
+from compliance.biometric import BiometricGrant, biometric_grant
 from compliance.services import ConsentRequired, consent_require
-from compliance.services.retention import selfies_release_after_render
 from core import media
 from core.audit import Verb, audit_event_record
 from core.exceptions import ApplicationError, NotAllowed, NotFound
@@ -20,12 +22,13 @@ from teams.mail import mail_after_commit, site_link
 from teams.models import Membership
 
 from ..engines import RenderError, RenderInput, StyleSpec, get_engine
+from ..engines.base import Engine as RenderEngine
 from ..imaging import guards
 from ..imaging.disclosure import STUDIO_COMPOSITE, disclose_jpeg
 from ..imaging.io import open_rgb
 from ..models import BrandStyle, Engine, GenerationJob, Headshot, JobStatus
 from .heartbeat import Heartbeat
-from .selfies import descriptor_of
+from .selfies import descriptor_of, selfies_release_after_render
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +136,7 @@ def job_cancel(*, actor: Membership, job: GenerationJob) -> GenerationJob:
     """The member (or HR) stops a queued or running job, for example one that is not progressing.
     A worker still rendering it sees the status before it writes anything and stops."""
     if job.member_id != actor.id and not (actor.is_hr and job.organization_id == actor.organization_id):
-        raise ApplicationError("No such job.", code="not_found")
+        raise NotFound("No such job.")
     cancelled = GenerationJob.objects.filter(pk=job.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
         status=JobStatus.CANCELLED, error="Cancelled at your request.", finished_at=timezone.now()
     )
@@ -154,7 +157,7 @@ def job_cancel_for_member(*, member: Membership, reason: str) -> int:
     )
 
 
-def _claim(job_id) -> uuid.UUID | None:
+def _claim(job_id: uuid.UUID | str) -> uuid.UUID | None:
     """Conditional update: exactly one worker moves a job from queued to running, under a new
     claim id. A job whose worker died is put back to queued by jobs_sweep, never taken over
     here, so a redelivered message cannot run beside a live worker."""
@@ -165,11 +168,11 @@ def _claim(job_id) -> uuid.UUID | None:
     return claim if claimed else None
 
 
-def _mine(job_id, claim: uuid.UUID):
+def _mine(job_id: uuid.UUID | str, claim: uuid.UUID | None) -> QuerySet[GenerationJob]:
     return GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING, claim=claim)
 
 
-def _still_running(job_id, claim: uuid.UUID) -> bool:
+def _still_running(job_id: uuid.UUID | str, claim: uuid.UUID | None) -> bool:
     return _mine(job_id, claim).exists()
 
 
@@ -182,7 +185,7 @@ MAX_ATTEMPTS = 3  # renders per variant: the first and at most two replacements
 RENDER_LONG_SIDE = 2000  # selfies are decoded at no less than this: plenty for a 1024 px master
 
 
-def _load_photos(job: GenerationJob, grant) -> tuple[list, guards.Reference | None]:
+def _load_photos(job: GenerationJob, grant: BiometricGrant) -> tuple[list[Image.Image], guards.Reference | None]:
     """The usable selfies, and the reference the guards compare outputs with.
 
     ``grant`` (compliance.biometric) is the only way to the member's pixels and descriptors."""
@@ -199,7 +202,9 @@ def _load_photos(job: GenerationJob, grant) -> tuple[list, guards.Reference | No
     return photos, (guards.Reference.from_selfies(descriptors, labs) if descriptors else None)
 
 
-def _render_guarded(job: GenerationJob, engine, request: RenderInput, reference) -> tuple[list, dict]:
+def _render_guarded(
+    job: GenerationJob, engine: RenderEngine, request: RenderInput, reference: guards.Reference | None
+) -> tuple[list[Any], dict[str, Any]]:
     """Render every variant; an output that fails a guard is recorded and rendered again,
     at most MAX_ATTEMPTS times. Works the same for every engine."""
     if reference is None:
@@ -229,7 +234,7 @@ def _render_guarded(job: GenerationJob, engine, request: RenderInput, reference)
     return passed, {"guard_failures": failures, "not_rendered": pending}
 
 
-def _progress(job_id, claim: uuid.UUID):
+def _progress(job_id: uuid.UUID | str, claim: uuid.UUID | None) -> Callable[[int, int], None]:
     def report(step: int, total: int) -> None:
         _mine(job_id, claim).update(progress_step=step, progress_total=total, heartbeat_at=timezone.now())
 
@@ -248,7 +253,7 @@ def _finish(job: GenerationJob, status: str, error: str = "") -> None:
         )
 
 
-def job_run(*, job_id, heartbeat: bool = False) -> None:
+def job_run(*, job_id: uuid.UUID | str, heartbeat: bool = False) -> None:
     """Render a queued job. Safe to call twice: only one caller claims it.
 
     With ``heartbeat`` (in a worker) a thread touches the job every JOB_HEARTBEAT_SECONDS
@@ -264,7 +269,7 @@ def job_run(*, job_id, heartbeat: bool = False) -> None:
             beat.stop()
 
 
-def _run_claimed(job_id, claim: uuid.UUID) -> None:
+def _run_claimed(job_id: uuid.UUID | str, claim: uuid.UUID) -> None:
     job = GenerationJob.objects.select_related("member__organization", "style", "organization").get(pk=job_id)
     job.claim = claim  # ours, whatever the row says by now
     try:
@@ -291,7 +296,7 @@ def _run_claimed(job_id, claim: uuid.UUID) -> None:
     _store(job, rendered)
 
 
-def _store(job: GenerationJob, rendered) -> None:
+def _store(job: GenerationJob, rendered: list[Any]) -> None:
     for variant in rendered:
         if not _still_running(job.id, job.claim):  # cancelled, erased or given up on: write nothing
             return

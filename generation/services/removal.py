@@ -23,15 +23,20 @@ from ..models import Export, GenerationJob, Headshot, Selfie
 log = logging.getLogger(__name__)
 
 
+def _size_keys(headshot: Headshot) -> list[str]:
+    """The platform sizes made at approval (generation.services.sizes)."""
+    return [made["key"] for made in (headshot.sizes or {}).values()]
+
+
 def media_keys_of(row: Model) -> list[str]:
     """Every storage object a row owns (a job owns its headshots' files)."""
     if isinstance(row, Selfie):
         cutout = keys.cutout_key(organization_id=row.organization_id, member_id=row.member_id, selfie_id=row.pk)
         return [row.storage_key, cutout]
     if isinstance(row, Headshot):
-        return [row.storage_key]
+        return [row.storage_key, *_size_keys(row)]
     if isinstance(row, GenerationJob):
-        return [h.storage_key for h in row.headshots.all()]
+        return [key for h in row.headshots.all() for key in (h.storage_key, *_size_keys(h))]
     if isinstance(row, Export):
         return [row.storage_key or keys.export_key(organization_id=row.organization_id, export_id=row.pk)]
     return []

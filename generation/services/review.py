@@ -62,8 +62,16 @@ def headshot_approve(*, actor: Membership, headshot: Headshot) -> Headshot:
     headshot.reviewed_by, headshot.reviewed_at = actor, timezone.now()
     headshot.save(update_fields=["review_state", "reviewed_by", "reviewed_at"])
     audit_event_record(actor=actor, organization=actor.organization, verb=Verb.HEADSHOT_APPROVED, target=headshot)
+    _make_sizes_after_commit(headshot)
     _notify(headshot, "headshot_approved", link=site_link(reverse("generation:my-headshot")))
     return headshot
+
+
+def _make_sizes_after_commit(headshot: Headshot) -> None:
+    # Platform sizes are made (and signed) once, here, not in every export.
+    from ..tasks import make_sizes_task
+
+    transaction.on_commit(lambda: make_sizes_task.delay(str(headshot.id)))
 
 
 def _notify(headshot: Headshot, message: str, *, link: str, **extra: str) -> None:

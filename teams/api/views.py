@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import authenticate
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,7 +23,7 @@ from teams.throttle import LINK_SCOPE, attempt_check, attempt_failed, attempt_su
 from teams.tokens import api_token_create, api_token_revoke
 
 from . import serializers as s
-from .permissions import IsAdmin
+from .permissions import IsAdmin, MemberView
 
 UUID_PATTERN = "[0-9a-f-]{36}"
 
@@ -42,7 +46,7 @@ class AuthTokenView(APIView):
         return super().get_authenticators() if getattr(self.request, "method", "DELETE") == "DELETE" else []
 
     @extend_schema(request=s.TokenRequestSerializer, responses=s.SignedInSerializer, tags=["auth"])
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = _valid(s.TokenRequestSerializer, request.data)
         email, ip = data["email"].strip().lower(), client_ip(request)
         attempt_check(scope="token", account=email, ip=ip)
@@ -75,14 +79,14 @@ def _link_guarded(request, accept, data: dict) -> Membership:
         raise
 
 
-def _valid(serializer_class, data) -> dict:
+def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
 
 @extend_schema(tags=["invitations"])
-class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class InvitationViewSet(MemberView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Admins invite staff one by one or from a CSV; invitees accept with their token."""
 
     queryset = Invitation.objects.none()  # for the schema; requests use get_queryset
@@ -90,46 +94,42 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     permission_classes = [IsAdmin]
     lookup_value_regex = UUID_PATTERN
 
-    def get_queryset(self):
-        return selectors.invitations_of(actor=self.request.membership)
+    def get_queryset(self) -> QuerySet[Invitation]:
+        return selectors.invitations_of(actor=self.actor)
 
     @extend_schema(request=s.InvitationCreateSerializer, responses={201: s.IssuedInvitationSerializer})
-    def create(self, request):
-        issued = services.invitation_create(
-            actor=request.membership, **_valid(s.InvitationCreateSerializer, request.data)
-        )
+    def create(self, request: Request) -> Response:
+        issued = services.invitation_create(actor=self.actor, **_valid(s.InvitationCreateSerializer, request.data))
         return Response(s.IssuedInvitationSerializer(issued).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.InvitationImportSerializer, responses={201: s.InvitationImportResultSerializer})
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
-    def import_csv(self, request):
+    def import_csv(self, request: Request) -> Response:
         data = _valid(s.InvitationImportSerializer, request.data)
         try:
             text = data["file"].read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ApplicationError("The CSV must be UTF-8 text.", code="bad_csv_encoding") from None
-        result = services.invitations_import_csv(
-            actor=request.membership, csv_text=text, skip_bad_rows=data["skip_bad_rows"]
-        )
+        result = services.invitations_import_csv(actor=self.actor, csv_text=text, skip_bad_rows=data["skip_bad_rows"])
         body = {"created": result.created, "skipped": result.errors}
         return Response(s.InvitationImportResultSerializer(body).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.InvitationSerializer)
     @action(detail=True, methods=["post"])
-    def resend(self, request, pk=None):
-        invitation = services.invitation_resend(actor=request.membership, invitation=self.get_object())
+    def resend(self, request: Request, pk: str | None = None) -> Response:
+        invitation = services.invitation_resend(actor=self.actor, invitation=self.get_object())
         return Response(s.InvitationSerializer(invitation).data)
 
     @extend_schema(request=None, responses=s.InvitationSerializer)
     @action(detail=True, methods=["post"])
-    def remind(self, request, pk=None):
-        invitation = services.invitation_remind(actor=request.membership, invitation=self.get_object())
+    def remind(self, request: Request, pk: str | None = None) -> Response:
+        invitation = services.invitation_remind(actor=self.actor, invitation=self.get_object())
         return Response(s.InvitationSerializer(invitation).data)
 
     @extend_schema(request=None, responses=s.InvitationSerializer)
     @action(detail=True, methods=["post"])
-    def revoke(self, request, pk=None):
-        invitation = services.invitation_revoke(actor=request.membership, invitation=self.get_object())
+    def revoke(self, request: Request, pk: str | None = None) -> Response:
+        invitation = services.invitation_revoke(actor=self.actor, invitation=self.get_object())
         return Response(s.InvitationSerializer(invitation).data)
 
     @extend_schema(
@@ -138,19 +138,19 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=False, methods=["post"], url_path="resend")
     def resend_many(self, request):
         ids = _valid(s.BulkResendSerializer, request.data)["ids"]
-        count = services.invitations_resend(actor=request.membership, invitation_ids=[str(i) for i in ids])
+        count = services.invitations_resend(actor=self.actor, invitation_ids=[str(i) for i in ids])
         return Response({"resent": count})
 
     @extend_schema(request=s.InvitationAcceptSerializer, responses={201: s.SignedInSerializer})
     @action(detail=False, methods=["post"], permission_classes=[AllowAny], authentication_classes=[])
-    def accept(self, request):
+    def accept(self, request: Request) -> Response:
         data = _valid(s.InvitationAcceptSerializer, request.data)
         member = _link_guarded(request, services.invitation_accept, data)
         return Response(signed_in(member), status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["invitations"])
-class JoinLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class JoinLinkViewSet(MemberView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Open links for the organisation's e-mail domains, with a usage cap and an expiry."""
 
     queryset = JoinLink.objects.none()
@@ -158,16 +158,16 @@ class JoinLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     permission_classes = [IsAdmin]
     lookup_value_regex = UUID_PATTERN
 
-    def get_queryset(self):
-        return selectors.join_links_of(actor=self.request.membership)
+    def get_queryset(self) -> QuerySet[JoinLink]:
+        return selectors.join_links_of(actor=self.actor)
 
     @extend_schema(request=s.JoinLinkCreateSerializer, responses={201: s.IssuedJoinLinkSerializer})
-    def create(self, request):
-        issued = services.join_link_create(actor=request.membership, **_valid(s.JoinLinkCreateSerializer, request.data))
+    def create(self, request: Request) -> Response:
+        issued = services.join_link_create(actor=self.actor, **_valid(s.JoinLinkCreateSerializer, request.data))
         return Response(s.IssuedJoinLinkSerializer(issued).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.JoinSerializer, responses={201: s.SignedInSerializer})
     @action(detail=False, methods=["post"], permission_classes=[AllowAny], authentication_classes=[])
-    def join(self, request):
+    def join(self, request: Request) -> Response:
         member = _link_guarded(request, services.join_link_accept, _valid(s.JoinSerializer, request.data))
         return Response(signed_in(member), status=status.HTTP_201_CREATED)

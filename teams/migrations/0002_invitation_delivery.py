@@ -4,45 +4,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('teams', '0001_initial'),
+        ("teams", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invitation',
-            name='delivery',
-            field=models.CharField(choices=[('pending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('bounced', 'Bounced')], default='pending', max_length=10),
+            model_name="invitation",
+            name="delivery",
+            field=models.CharField(
+                choices=[("pending", "Sending"), ("sent", "Sent"), ("failed", "Failed"), ("bounced", "Bounced")],
+                default="pending",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='delivery_error',
+            model_name="invitation",
+            name="delivery_error",
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='domain_override',
+            model_name="invitation",
+            name="domain_override",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='last_reminded_at',
+            model_name="invitation",
+            name="last_reminded_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='reminders_sent',
+            model_name="invitation",
+            name="reminders_sent",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='send_attempts',
+            model_name="invitation",
+            name="send_attempts",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='sent_at',
+            model_name="invitation",
+            name="sent_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

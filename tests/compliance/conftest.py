@@ -38,7 +38,7 @@ def rendered(admin, small_style, astronaut_png):
 
     def make(first_name: str = "Ada") -> Rendered:
         person = factories.consent(factories.member(admin=admin, first_name=first_name))
-        selfie = gen.selfie_upload(actor=person, data=astronaut_png)
+        selfie = factories.selfie(actor=person, data=astronaut_png)
         assert selfie.usable, selfie.checks
         job = gen.job_enqueue(actor=person, idempotency_key="first")
         job.refresh_from_db()

@@ -83,7 +83,7 @@ def test_the_admin_urls_cannot_change_or_delete_an_audit_row(event, client):
 @pytest.mark.django_db(transaction=True)
 def test_the_things_that_matter_leave_an_audit_row(admin, hr, astronaut_png):
     person = factories.consent(factories.member(admin=admin))
-    selfie = gen.selfie_upload(actor=person, data=astronaut_png)
+    selfie = factories.selfie(actor=person, data=astronaut_png)
     gen.selfie_view_url(actor=hr, selfie=selfie)
     job = gen.job_enqueue(actor=person, idempotency_key="one")
     headshot = gen.headshot_choose(actor=person, headshot=job.headshots.first())

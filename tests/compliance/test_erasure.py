@@ -14,6 +14,7 @@ from generation import keys
 from generation import services as gen
 from generation.engines import studio
 from generation.models import Export, ExportStatus, GenerationJob, Headshot, JobStatus, Selfie
+from tests import factories
 
 from .conftest import stored
 
@@ -151,7 +152,7 @@ def test_an_upload_racing_the_erasure_leaves_no_row_and_no_file(rendered, monkey
 
     monkeypatch.setattr(media, "put", put_then_erase)
     with pytest.raises(ConsentRequired):
-        gen.selfie_upload(actor=ada.member, data=astronaut_png)
+        factories.selfie(actor=ada.member, data=astronaut_png)
 
     assert erased and not Selfie.objects.filter(member=ada.member).exists()
     assert stored(ada.member) == []

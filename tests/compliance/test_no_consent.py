@@ -21,7 +21,7 @@ from .conftest import stored
 @pytest.mark.django_db
 def test_an_upload_without_consent_is_refused_with_a_clear_message_and_stores_nothing(employee, astronaut_png):
     with pytest.raises(ConsentRequired) as err:
-        gen.selfie_upload(actor=employee, data=astronaut_png)
+        factories.selfie(actor=employee, data=astronaut_png)
     assert err.value.code == "consent_required" and err.value.http_status == 403
     assert "consent" in err.value.message
     assert not Selfie.objects.exists()
@@ -36,7 +36,7 @@ def test_an_upload_after_a_material_text_change_is_refused_until_consent_is_give
 
     retention_policy_update(actor=admin, changes={"selfie_days": 10})
     with pytest.raises(ConsentRequired):
-        gen.selfie_upload(actor=consented, data=astronaut_png)
+        factories.selfie(actor=consented, data=astronaut_png)
     assert stored(consented) == []
 
 

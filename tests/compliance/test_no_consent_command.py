@@ -25,10 +25,9 @@ def test_an_operator_cannot_render_a_member_without_consent(employee, hr):
 
 @pytest.mark.django_db(transaction=True)
 def test_an_operator_renders_a_consenting_member_through_the_same_service(admin, hr, astronaut_png):
-    from generation import services
 
     person = factories.consent(factories.member(admin=admin))
-    services.selfie_upload(actor=person, data=astronaut_png)
+    factories.selfie(actor=person, data=astronaut_png)
 
     _run(person, hr)
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from compliance.models import AuditEvent, ConsentRecord
+from compliance.models import AuditEvent, ConsentRecord, ConsentText, RetentionPolicy
 from compliance.services import consent_text_current
 from tests.page_helpers import browser, messages_of
 
@@ -65,3 +65,11 @@ def test_consent_is_only_ever_the_signed_in_members_own(employee, outsider):
     text = consent_text_current(organization=employee.organization)
     browser(outsider).post(reverse("compliance:consent"), _form(text))
     assert not ConsentRecord.objects.filter(member=employee).exists()
+
+
+def test_reading_pages_writes_no_consent_text_policy_or_audit_row(employee):
+    before = (ConsentText.objects.count(), RetentionPolicy.objects.count(), AuditEvent.objects.count())
+    page = browser(employee)
+    for name in ("compliance:consent", "teams:home", "compliance:privacy"):
+        assert page.get(reverse(name)).status_code == 200
+    assert (ConsentText.objects.count(), RetentionPolicy.objects.count(), AuditEvent.objects.count()) == before

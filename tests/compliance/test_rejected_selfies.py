@@ -11,7 +11,6 @@ from django.utils import timezone
 from PIL import Image
 
 from compliance.services import consent_text_current, retention_plan, retention_policy_update, retention_sweep
-from generation import services as gen
 from generation.models import Selfie
 from tests import factories
 
@@ -37,7 +36,7 @@ def _raw_figures(selfie: Selfie) -> tuple:
 
 def test_a_rejected_upload_has_no_figures_and_is_gone_after_its_window(admin, employee):
     person = factories.consent(employee)
-    rejected = gen.selfie_upload(actor=person, data=_no_face_photo())
+    rejected = factories.selfie(actor=person, data=_no_face_photo())
     assert not rejected.usable
     assert _raw_figures(rejected) == (None, None, None)  # no descriptor, hash or skin colour, ever
     assert rejected.storage_key in every_version(prefix_of(person))
@@ -52,8 +51,8 @@ def test_a_rejected_upload_has_no_figures_and_is_gone_after_its_window(admin, em
 
 def test_a_passing_photo_releases_the_earlier_rejected_ones_at_once(employee, astronaut_png):
     person = factories.consent(employee)
-    rejected = gen.selfie_upload(actor=person, data=_no_face_photo())
-    usable = gen.selfie_upload(actor=person, data=astronaut_png)
+    rejected = factories.selfie(actor=person, data=_no_face_photo())
+    usable = factories.selfie(actor=person, data=astronaut_png)
     assert usable.usable and _raw_figures(usable)[0] is not None
     assert list(Selfie.objects.filter(member=person)) == [usable]
     assert every_version(prefix_of(person)) == [usable.storage_key]

@@ -19,6 +19,7 @@ from core import media
 from generation import services as gen
 from generation.models import ExportStatus, Headshot, Selfie
 from teams.services import membership_deactivate
+from tests import factories
 
 from .conftest import stored
 
@@ -50,10 +51,9 @@ def test_selfies_go_n_days_after_the_last_job_and_not_a_day_early(rendered, poli
 
 
 def test_a_selfie_nobody_ever_rendered_goes_at_the_bipa_ceiling(admin, astronaut_png, policy):
-    from tests import factories
 
     person = factories.consent(factories.member(admin=admin))
-    selfie = gen.selfie_upload(actor=person, data=astronaut_png)
+    selfie = factories.selfie(actor=person, data=astronaut_png)
     assert retention_sweep(now=selfie.uploaded_at + 1094 * DAY).deleted["selfies"] == 0
     assert retention_sweep(now=selfie.uploaded_at + 1095 * DAY).deleted["selfies"] == 1
     assert stored(person) == []

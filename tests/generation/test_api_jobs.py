@@ -8,13 +8,13 @@ from generation.engines.base import RenderError
 from generation.engines.studio import StudioEngine
 from generation.models import GenerationJob
 from tests import factories
-from tests.api_support import rendered_job, upload
+from tests.api_support import rendered_job
 
 
 @pytest.fixture
 def ready(consented, api, astronaut_png):
     """An employee with consent and one usable selfie."""
-    assert upload(api(consented), astronaut_png).data["usable"]
+    assert factories.selfie(actor=consented, data=astronaut_png).usable
     return consented
 
 

@@ -12,14 +12,22 @@ from tests import factories
 from tests.api_support import image_bytes, stored_keys, upload
 
 
-def test_a_consenting_employee_uploads_a_selfie_and_sees_its_checklist(consented, api, astronaut_png):
-    response = upload(api(consented), astronaut_png)
+def test_a_consenting_employee_uploads_a_selfie_and_sees_its_checklist_arrive(
+    consented, api, astronaut_png, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = upload(api(consented), astronaut_png)
     assert response.status_code == 201, response.data
-    assert response.data["usable"] is True
-    assert {c["code"] for c in response.data["checks"]["checks"]} >= {"resolution", "one_face"}
+    # The upload answers before the checklist: it runs on the default queue after the commit.
+    assert (response.data["checked"], response.data["usable"], response.data["checks"]) == (False, False, None)
+    assert api(consented).get(f"/api/selfies/{response.data['id']}/").data["checked"] is False
 
+    for task in after_commit:  # the worker's part
+        task()
     detail = api(consented).get(f"/api/selfies/{response.data['id']}/").data
-    assert detail["image_url"] and detail["checks"] == response.data["checks"]
+    assert (detail["checked"], detail["usable"]) == (True, True), detail
+    assert {c["code"] for c in detail["checks"]["checks"]} >= {"resolution", "one_face"}
+    assert detail["image_url"]
     assert [s["id"] for s in api(consented).get("/api/selfies/").data["results"]] == [response.data["id"]]
     assert len(stored_keys(consented)) == 1
 

@@ -15,7 +15,6 @@ from PIL import Image, ImageFilter
 from compliance.biometric import biometric_grant
 from core import media
 from core.exceptions import ApplicationError
-from generation import services
 from generation.imaging.checks import analyse_selfie
 from generation.imaging.faces import face_descriptor
 from generation.imaging.io import decode_upload
@@ -91,9 +90,9 @@ def test_a_blurred_dark_or_turned_selfie_says_what_is_wrong(faces_dir):
 
 @pytest.mark.django_db
 def test_a_set_that_mixes_people_is_refused_naming_the_photo(consented, faces_dir):
-    first = services.selfie_upload(actor=consented, data=(faces_dir / "obama/obama_1.jpg").read_bytes())
-    same = services.selfie_upload(actor=consented, data=(faces_dir / "obama/obama_2.jpg").read_bytes())
-    colleague = services.selfie_upload(actor=consented, data=(faces_dir / "biden/biden_2.jpg").read_bytes())
+    first = factories.selfie(actor=consented, data=(faces_dir / "obama/obama_1.jpg").read_bytes())
+    same = factories.selfie(actor=consented, data=(faces_dir / "obama/obama_2.jpg").read_bytes())
+    colleague = factories.selfie(actor=consented, data=(faces_dir / "biden/biden_2.jpg").read_bytes())
     assert first.usable and same.usable, (_failed(first), _failed(same))
     assert not colleague.usable and _failed(colleague) == {"same_person"}
     [check] = [c for c in colleague.checks["checks"] if c["code"] == "same_person"]
@@ -108,8 +107,8 @@ def test_a_set_that_mixes_people_is_refused_naming_the_photo(consented, faces_di
 @pytest.mark.django_db
 def test_the_same_photo_twice_is_a_near_duplicate(consented, faces_dir):
     data = (faces_dir / "obama/obama_1.jpg").read_bytes()
-    services.selfie_upload(actor=consented, data=data)
-    again = services.selfie_upload(actor=consented, data=factories.jpeg_bytes(Image.open(io.BytesIO(data)), quality=70))
+    factories.selfie(actor=consented, data=data)
+    again = factories.selfie(actor=consented, data=factories.jpeg_bytes(Image.open(io.BytesIO(data)), quality=70))
     assert "not_duplicate" in _failed(again)
 
 
@@ -119,7 +118,7 @@ def test_a_stored_selfie_has_no_gps_tag(consented, faces_dir):
     exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}  # GPSInfo
     data = factories.jpeg_bytes(_photo(faces_dir, "obama/obama_1.jpg"), exif=exif.tobytes())
     assert 0x8825 in Image.open(io.BytesIO(data)).getexif()
-    selfie = services.selfie_upload(actor=consented, data=data)
+    selfie = factories.selfie(actor=consented, data=data)
     stored = Image.open(io.BytesIO(media.get(selfie.storage_key, grant=biometric_grant(member=consented))))
     assert 0x8825 not in stored.getexif() and "exif" not in stored.info
 
@@ -131,7 +130,7 @@ def test_a_heic_upload_works(consented, astronaut_png):
     pillow_heif.register_heif_opener()
     buffer = io.BytesIO()
     Image.open(io.BytesIO(astronaut_png)).save(buffer, "HEIF", quality=90)
-    selfie = services.selfie_upload(actor=consented, data=buffer.getvalue())
+    selfie = factories.selfie(actor=consented, data=buffer.getvalue())
     assert selfie.original_format == "HEIC" and selfie.usable, selfie.checks
     stored = media.get(selfie.storage_key, grant=biometric_grant(member=consented))
     assert Image.open(io.BytesIO(stored)).format == "JPEG"
@@ -140,7 +139,7 @@ def test_a_heic_upload_works(consented, astronaut_png):
 @pytest.mark.django_db
 def test_an_upload_that_is_not_an_image_stores_nothing(consented):
     with pytest.raises(ApplicationError) as caught:
-        services.selfie_upload(actor=consented, data=b"GIF89a not really")
+        factories.selfie(actor=consented, data=b"GIF89a not really")
     assert caught.value.code in {"not_an_image", "bad_type"}
     assert consented.selfies.count() == 0
 

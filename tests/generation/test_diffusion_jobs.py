@@ -17,6 +17,7 @@ from generation.engines.diffusion import pipeline
 from generation.models import Engine, JobStatus
 from generation.tasks import render_job_task
 from generation.workers import consumes_gpu_queue, warm_diffusion_pipelines
+from tests import factories
 from tests.generation import diffusion_fixtures
 from tests.generation.diffusion_fixtures import tiny_options
 
@@ -41,7 +42,7 @@ def diffusion_style(admin, tiny_sdxl):
 @pytest.fixture
 def ready(consented, astronaut_png):
     """A consenting employee with a usable selfie."""
-    assert services.selfie_upload(actor=consented, data=astronaut_png).usable
+    assert factories.selfie(actor=consented, data=astronaut_png).usable
     return consented
 
 

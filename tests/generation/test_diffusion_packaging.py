@@ -26,7 +26,7 @@ STUDIO_JOB = textwrap.dedent("""
 
     admin = factories.organization(name="Acme")
     person = factories.consent(factories.member(admin=admin))
-    assert services.selfie_upload(actor=person, data=factories.astronaut_png()).usable
+    assert factories.selfie(actor=person, data=factories.astronaut_png()).usable
     job = services.job_enqueue(actor=person, idempotency_key="studio")
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED, job.error

@@ -9,6 +9,7 @@ import pytest
 from core import media
 from generation import services
 from generation.models import Engine, JobStatus
+from tests import factories
 from tests.generation import diffusion_fixtures
 from tests.generation.diffusion_fixtures import tiny_options
 from tests.worker_support import NEEDS_SERVICES, celery_worker, services_running, tasks_sent_to_redis
@@ -55,7 +56,7 @@ def wait_for(job, seconds: float = 240):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_gpu_worker_renders_a_diffusion_job_into_stored_headshots(consented, astronaut_png, gpu_worker):
-    assert services.selfie_upload(actor=consented, data=astronaut_png).usable
+    assert factories.selfie(actor=consented, data=astronaut_png).usable
 
     job = wait_for(services.job_enqueue(actor=consented, idempotency_key="on-a-worker"))
 

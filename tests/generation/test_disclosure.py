@@ -12,6 +12,7 @@ from core import media
 from generation import services
 from generation.imaging import disclosure
 from generation.models import BrandStyle
+from tests import factories
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ def test_a_plain_jpeg_has_no_manifest():
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_stored_and_exported_headshots_keep_both(signing_pair, consented, hr, faces_dir, run_on_commit):
-    services.selfie_upload(actor=consented, data=(faces_dir / "obama/obama_1.jpg").read_bytes())
+    factories.selfie(actor=consented, data=(faces_dir / "obama/obama_1.jpg").read_bytes())
     BrandStyle.objects.filter(organization=consented.organization).update(
         variant_count=1, output_width=512, output_height=512
     )

@@ -17,7 +17,7 @@ from tests import factories
 def test_an_employee_gets_an_approved_headshot_into_the_team_export(admin, hr, astronaut_png):
     person = factories.consent(factories.member(admin=admin, first_name="Ada", last_name="Lovelace"))
 
-    selfie = services.selfie_upload(actor=person, data=astronaut_png)
+    selfie = factories.selfie(actor=person, data=astronaut_png)
     assert selfie.usable, selfie.checks
     job = services.job_enqueue(actor=person, idempotency_key="first")
     job.refresh_from_db()

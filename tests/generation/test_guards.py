@@ -19,6 +19,7 @@ from generation.imaging.faces import detect_faces, face_descriptor
 from generation.imaging.guards import Reference, check_output
 from generation.imaging.io import decode_upload
 from generation.models import BrandStyle, JobStatus
+from tests import factories
 
 STYLE = StyleSpec(style_id="test", version=1, engine="studio", output_width=512, output_height=512)
 
@@ -86,7 +87,7 @@ def test_an_output_without_a_face_fails():
 
 
 def _member_with_selfie(member, path: Path, variants: int = 1):
-    services.selfie_upload(actor=member, data=path.read_bytes())
+    factories.selfie(actor=member, data=path.read_bytes())
     BrandStyle.objects.filter(organization=member.organization).update(
         variant_count=variants, output_width=512, output_height=512
     )

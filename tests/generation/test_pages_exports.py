@@ -76,3 +76,9 @@ def test_another_organisations_export_is_404(hr, approved, outsider):
     page = browser(factories.member(admin=outsider, role="hr"))
     assert page.get(reverse("generation:export-download", args=[export.id])).status_code == 404
     assert str(export.id).encode() not in page.get(reverse("generation:exports")).content
+
+
+def test_a_department_name_too_long_is_refused_and_exports_nothing(hr):
+    response = browser(hr).post(reverse("generation:exports"), {"department": "x" * 500}, follow=True)
+    assert b"at most 120 characters" in response.content
+    assert not Export.objects.exists()

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_requesting_a_job_twice_with_the_same_form_makes_one_job(consented, astronaut_png):
-    services.selfie_upload(actor=consented, data=astronaut_png)
+    factories.selfie(actor=consented, data=astronaut_png)
     page = browser(consented)
     key = page.get(reverse("generation:selfies")).context["job_key"]
     first = page.post(reverse("generation:job-request"), {"idempotency_key": key})
@@ -24,7 +24,7 @@ def test_requesting_a_job_twice_with_the_same_form_makes_one_job(consented, astr
 
 
 def test_a_running_job_shows_a_progress_bar_that_polls_a_fragment(consented, astronaut_png):
-    services.selfie_upload(actor=consented, data=astronaut_png)
+    factories.selfie(actor=consented, data=astronaut_png)
     job = services.job_enqueue(actor=consented, idempotency_key="k")
     GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress_step=1, progress_total=4)
     page = browser(consented)
@@ -67,7 +67,7 @@ def test_the_employee_sees_hrs_rejection_reason(admin, hr, consented):
 
 
 def test_a_failed_job_shows_its_error_and_can_be_retried(consented, astronaut_png):
-    services.selfie_upload(actor=consented, data=astronaut_png)
+    factories.selfie(actor=consented, data=astronaut_png)
     job = services.job_enqueue(actor=consented, idempotency_key="k")
     GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error="Rendering failed: no face")
     page = browser(consented)
@@ -107,7 +107,7 @@ def test_another_organisations_job_is_404_even_for_its_admin(admin, consented, o
     ],
 )
 def test_employees_read_failures_in_words_and_staff_see_the_engine_error(consented, astronaut_png, error, shown):
-    services.selfie_upload(actor=consented, data=astronaut_png)
+    factories.selfie(actor=consented, data=astronaut_png)
     job = services.job_enqueue(actor=consented, idempotency_key="k")
     GenerationJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error=error)
     page = browser(consented)

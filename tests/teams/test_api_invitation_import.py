@@ -72,3 +72,27 @@ def test_a_binary_file_is_refused_as_not_utf8(admin, api):
 def test_an_import_never_shows_up_in_another_organisation(admin, outsider, api):
     api(admin).post("/api/invitations/import/", {"file": _csv(admin, GOOD_AND_BAD[0])}, format="multipart")
     assert api(outsider).get("/api/invitations/").data["results"] == []
+
+
+def test_an_import_costs_queries_per_batch_not_per_row(admin, api):
+    from tests.api_support import query_count
+
+    def import_rows(prefix: str, count: int) -> int:
+        rows = [f"{prefix}{n}@org,P,{n},Sales,Rep,employee" for n in range(count)]
+        upload = _csv(admin, *rows)
+        return query_count(lambda: api(admin).post("/api/invitations/import/", {"file": upload}, format="multipart"))
+
+    small, large = import_rows("a", 5), import_rows("b", 200)
+    assert large <= small + 4  # SQLite inserts ~75 rows a statement, Postgres 500; it was 3 queries a row
+    assert Invitation.objects.filter(organization=admin.organization).count() == 205
+
+
+def test_an_import_still_refuses_people_already_invited_or_members(admin, api):
+    first = api(admin).post("/api/invitations/import/", {"file": _csv(admin, GOOD_AND_BAD[0])}, format="multipart")
+    assert first.status_code == 201
+    again = api(admin).post(
+        "/api/invitations/import/", {"file": _csv(admin, GOOD_AND_BAD[0], GOOD_AND_BAD[3])}, format="multipart"
+    )
+    assert again.status_code == 400
+    assert "already has an open invitation" in str(again.data)
+    assert Invitation.objects.filter(organization=admin.organization).count() == 1

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from compliance.models import ErasureReason
 from compliance.services import member_erase
@@ -13,7 +15,7 @@ class Command(BaseCommand):
         "(an erasure request received by another channel). Prints the deletion receipt."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--org", required=True, help="organisation slug")
         parser.add_argument("--email", required=True, help="the member's e-mail address")
         parser.add_argument("--requested-by", default="", help="who handled the request (kept on the receipt)")
@@ -23,7 +25,7 @@ class Command(BaseCommand):
             help="also erase the account: name, e-mail, login, and IP/browser in consent records",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         member = member_by_email(organization_slug=options["org"], email=options["email"])
         if member is None:
             raise CommandError(f"No member {options['email']} in organisation {options['org']!r}.")

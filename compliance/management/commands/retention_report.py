@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from compliance.services import retention_plan
 from teams.models import Organization
@@ -9,10 +11,10 @@ from teams.models import Organization
 class Command(BaseCommand):
     help = "Dry run: list what the next retention sweep will delete, and why. Deletes nothing."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--org", help="only this organisation (slug)")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         organizations = Organization.objects.order_by("slug")
         if options["org"]:
             organizations = organizations.filter(slug=options["org"])

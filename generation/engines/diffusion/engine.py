@@ -9,13 +9,15 @@ variant's seed comes from (member, style version, variant, attempt).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
+import numpy as np
 from PIL import Image
 
 from ...imaging.disclosure import TRAINED_COMPOSITE
-from ...imaging.faces import find_face
-from ..base import ProgressCallback, RenderedVariant, RenderError, RenderInput
+from ...imaging.faces import Face, find_face
+from ..base import ProgressCallback, RenderedVariant, RenderError, RenderInput, StyleSpec
 from ..studio import Composed, compose
 from . import masks
 from .options import DiffusionOptions, options_for
@@ -23,7 +25,7 @@ from .pipeline import pipeline_for
 from .seeds import variant_seed
 
 
-def _generators(request: RenderInput, variants: Sequence[int], attempt: int):
+def _generators(request: RenderInput, variants: Sequence[int], attempt: int) -> tuple[list[int], list[Any]]:
     import torch
 
     # CPU generators: the same seed gives the same noise on any device.
@@ -31,8 +33,8 @@ def _generators(request: RenderInput, variants: Sequence[int], attempt: int):
     return seeds, [torch.Generator("cpu").manual_seed(s) for s in seeds]
 
 
-def _step_callback(progress: ProgressCallback | None):
-    def on_step_end(pipe, step, _timestep, kwargs):
+def _step_callback(progress: ProgressCallback | None) -> Callable[..., dict[str, Any]]:
+    def on_step_end(pipe: Any, step: int, _timestep: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
         if progress:
             progress(step + 1, pipe.num_timesteps)
         return kwargs
@@ -73,7 +75,7 @@ class DiffusionEngine:
 
     def _compose(self, request: RenderInput, variants: Sequence[int]) -> list[Composed]:
         """The studio framing of each variant; each photo's face is found once."""
-        faces: dict[int, object] = {}
+        faces: dict[int, Face | None] = {}
         composed = []
         for i in variants:
             which = i % len(request.photos)
@@ -82,21 +84,31 @@ class DiffusionEngine:
             composed.append(compose(request.photos[which], request.style, i, face=faces[which]))
         return composed
 
-    def _region(self, composed: Composed, opts: DiffusionOptions):
+    def _region(self, composed: Composed, opts: DiffusionOptions) -> np.ndarray | None:
         if opts.mode == "preserve-face":
             return masks.repaint_region(composed.person_alpha, composed.face_mask, opts.repaint)
         return None
 
-    def _inputs(self, opts, style, composed, regions) -> dict:
+    def _inputs(
+        self, opts: DiffusionOptions, style: StyleSpec, composed: list[Composed], regions: list[np.ndarray | None]
+    ) -> dict[str, Any]:
         """The batched call's images (and masks) at the generation size."""
         width, height = opts.size_for(style)
-        inputs = {"image": [c.image.resize((width, height), Image.LANCZOS) for c in composed]}
+        inputs: dict[str, Any] = {"image": [c.image.resize((width, height), Image.LANCZOS) for c in composed]}
         if opts.mode == "preserve-face":
-            masks_ = [masks.mask_image(r).resize((width, height), Image.BILINEAR) for r in regions]
+            masks_ = [masks.mask_image(r).resize((width, height), Image.BILINEAR) for r in regions if r is not None]
             inputs.update(mask_image=masks_, width=width, height=height)
         return inputs
 
-    def _run(self, opts, request, composed, regions, generators, progress) -> list[Image.Image]:
+    def _run(
+        self,
+        opts: DiffusionOptions,
+        request: RenderInput,
+        composed: list[Composed],
+        regions: list[np.ndarray | None],
+        generators: list[Any],
+        progress: ProgressCallback | None,
+    ) -> list[Image.Image]:
         n = len(composed)
         pipe = pipeline_for(opts.model_source(), mode=opts.mode, scheduler=opts.scheduler)
         result = pipe(
@@ -117,4 +129,6 @@ class DiffusionEngine:
         if opts.mode != "preserve-face":
             return outputs
         # The person's own face and hair go back in, exactly.
-        return [masks.restore(o, c.image, r) for o, c, r in zip(outputs, composed, regions, strict=True)]
+        return [
+            o if r is None else masks.restore(o, c.image, r) for o, c, r in zip(outputs, composed, regions, strict=True)
+        ]

@@ -15,9 +15,10 @@ The seed policy is fixed: (member, style version, variant index, attempt).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 
@@ -69,7 +70,10 @@ def _round8(value: float) -> int:
     return max(8, int(round(value / 8)) * 8)
 
 
-def _number(raw: dict[str, Any], key: str, kind, low, high, default):
+N = TypeVar("N", int, float)
+
+
+def _number(raw: dict[str, Any], key: str, kind: Callable[[Any], N], low: N, high: N, default: N) -> N:
     value = raw.get(key, default)
     try:
         value = kind(value)
@@ -80,7 +84,7 @@ def _number(raw: dict[str, Any], key: str, kind, low, high, default):
     return value
 
 
-def _choice(raw: dict[str, Any], key: str, allowed, default: str) -> str:
+def _choice(raw: dict[str, Any], key: str, allowed: Collection[str], default: str) -> str:
     value = str(raw.get(key) or default)
     if value not in allowed:
         raise RenderError(f"options.{key} must be one of {', '.join(allowed)}")

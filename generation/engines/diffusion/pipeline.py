@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 
@@ -40,7 +41,7 @@ def device() -> str:
     return wanted
 
 
-def dtype():
+def dtype() -> Any:
     import torch
 
     if not device().startswith("cuda"):
@@ -48,7 +49,9 @@ def dtype():
     return getattr(torch, settings.DIFFUSION_DTYPE)
 
 
-def apply_speedups(pipe, *, channels_last: bool = True, bf16_vae: bool = False, compile_unet: bool = False) -> None:
+def apply_speedups(
+    pipe: Any, *, channels_last: bool = True, bf16_vae: bool = False, compile_unet: bool = False
+) -> None:
     """SDPA attention with fused QKV projections, channels_last memory, optional compile.
 
     Settings-free so that tests/bench/gpu.py measures exactly this.
@@ -67,14 +70,14 @@ def apply_speedups(pipe, *, channels_last: bool = True, bf16_vae: bool = False, 
         pipe.unet = torch.compile(pipe.unet, fullgraph=True)
 
 
-def optimize(pipe) -> None:
+def optimize(pipe: Any) -> None:
     import torch
 
     if device().startswith("cuda"):
         apply_speedups(pipe, bf16_vae=dtype() == torch.bfloat16, compile_unet=settings.DIFFUSION_COMPILE)
 
 
-def _from_pretrained(source: str):
+def _from_pretrained(source: str) -> Any:
     from diffusers import StableDiffusionXLInpaintPipeline
 
     try:
@@ -88,7 +91,7 @@ def _from_pretrained(source: str):
         raise RenderError(f"cannot load diffusion model {source!r}{hint}: {exc}") from exc
 
 
-def base_pipeline(source: str):
+def base_pipeline(source: str) -> Any:
     """The inpainting pipeline for ``source``, loaded once per process and kept warm."""
     key = (source, device(), str(dtype()))
     with _lock:
@@ -101,7 +104,7 @@ def base_pipeline(source: str):
         return _loaded[key]
 
 
-def pipeline_for(source: str, *, mode: str, scheduler: str):
+def pipeline_for(source: str, *, mode: str, scheduler: str) -> Any:
     """A pipeline for one call: shares the warm components, owns its scheduler."""
     import diffusers
 

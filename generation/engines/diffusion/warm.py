@@ -8,12 +8,14 @@ pipelines warm in that process.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..base import RenderError, StyleSpec
 from .options import options_for
 from .pipeline import base_pipeline, pipeline_for
 
 
-def check_pipeline(pipe, source: str) -> None:
+def check_pipeline(pipe: Any, source: str) -> None:
     """The loaded weights are SDXL-shaped: two text encoders, text-time conditioning."""
     unet_config = pipe.unet.config
     if getattr(pipe, "text_encoder_2", None) is None or unet_config.addition_embed_type != "text_time":

@@ -14,7 +14,8 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, TypeVar
+from io import TextIOBase
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.management.base import CommandError
@@ -26,7 +27,7 @@ Row = TypeVar("Row", bound=models.Model)
 
 
 @contextmanager
-def background_worker(stdout: IO[str]) -> Iterator[subprocess.Popen | None]:
+def background_worker(stdout: TextIOBase) -> Iterator[subprocess.Popen | None]:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         yield None
         return

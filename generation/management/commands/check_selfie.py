@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from generation.imaging.checks import OtherSelfie, analyse_selfie, odd_one_out, set_checks
 from generation.imaging.io import ImageRejected, decode_upload
@@ -16,10 +17,10 @@ class Command(BaseCommand):
         + LOCAL_FILE_NOTICE
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path)
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         self.stderr.write(LOCAL_FILE_NOTICE)
         reports, analyses = [], {}
         for path in options["paths"]:

@@ -9,12 +9,13 @@ import io
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from PIL import Image, ImageOps
 
@@ -36,6 +37,9 @@ STAFF = [
     ("Grace", "Hopper", "Engineering", "Engineering manager"),
     ("Katherine", "Johnson", "Research", "Research scientist"),
 ]
+
+
+CONTACT_SHEET_PEOPLE = 48
 
 
 def _astronaut_set() -> list[bytes]:
@@ -64,12 +68,12 @@ def _photos_from(folder: Path) -> list[list[bytes]]:
 class Command(BaseCommand):
     help = "Run the whole headshot flow for a demo organisation, then serve the site."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="stop after the flow instead of serving")
         parser.add_argument("--selfies", type=Path, help="folder of selfies (one sub-folder per person)")
         parser.add_argument("--addr", default="127.0.0.1:8000")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         # A fresh checkout has no tables yet: migrate first, quietly.
         call_command("migrate", interactive=False, verbosity=0)
         photo_sets = self._photo_sets(options["selfies"])
@@ -181,13 +185,17 @@ class Command(BaseCommand):
             consent_grant(member=member, text_version=text.version, text_sha256=text.sha256, user_agent="demo")
             for data in photos:
                 selfie = gen.selfie_upload(actor=member, data=data)
+                selfie.refresh_from_db()  # the checklist ran after the commit (in-process here)
                 if not selfie.usable:
                     failed = [c["message"] for c in selfie.checks["checks"] if not c["passed"]]
                     self.stdout.write(f"  {member.display_name}: a selfie failed the checklist: {'; '.join(failed)}")
             job = wait_until_finished(gen.job_enqueue(actor=member, idempotency_key="demo"))
             if job.status != JobStatus.SUCCEEDED:
                 raise CommandError(f"rendering failed for {member.display_name}: {job.error}")
-            chosen = gen.headshot_choose(actor=member, headshot=job.headshots.order_by("variant_index").first())
+            first = job.headshots.order_by("variant_index").first()
+            if first is None:
+                raise CommandError(f"rendering made no headshot for {member.display_name}")
+            chosen = gen.headshot_choose(actor=member, headshot=first)
             gen.headshot_approve(actor=hr, headshot=chosen)
             self.stdout.write(f"  {member.display_name}: {job.headshots.count()} headshots, one approved")
         export = wait_until_finished(gen.export_create(actor=hr))
@@ -205,7 +213,9 @@ class Command(BaseCommand):
             .select_related("member__user")
             .order_by("member__user__last_name")
         )
-        sheet = contact_sheet([(h.member.display_name, open_rgb(media.get(h.storage_key))) for h in approved])
+        # One page of the team, not everyone: 1,000 people made a 1280 x 87,000 px sheet.
+        page = approved[:CONTACT_SHEET_PEOPLE]
+        sheet = contact_sheet([(h.member.display_name, open_rgb(media.get(h.storage_key))) for h in page])
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / "contact_sheet.png"
         sheet.save(target)

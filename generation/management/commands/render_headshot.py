@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from generation.engines import RenderError, RenderInput, StyleSpec, get_engine
 from generation.imaging.disclosure import disclose_jpeg
@@ -14,13 +15,13 @@ from generation.management.local_files import LOCAL_FILE_NOTICE
 class Command(BaseCommand):
     help = "Render one local photo with the studio engine (no database, a local tool). " + LOCAL_FILE_NOTICE
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("input", type=Path)
         parser.add_argument("output", type=Path)
         parser.add_argument("--style", type=Path, help="JSON with BrandStyle fields")
         parser.add_argument("--variant", type=int, default=0)
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         self.stderr.write(LOCAL_FILE_NOTICE)
         if not options["input"].is_file():
             raise CommandError(f"{options['input']} does not exist")

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.exceptions import ApplicationError
 from generation.services import job_enqueue
@@ -13,12 +15,12 @@ class Command(BaseCommand):
         "Goes through the same service as the pages and the API, so consent is required."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--org", required=True, help="organisation slug")
         parser.add_argument("--email", required=True, help="the member whose headshots to render")
         parser.add_argument("--by", required=True, help="e-mail of the HR or admin member asking")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         member = member_by_email(organization_slug=options["org"], email=options["email"])
         actor = member_by_email(organization_slug=options["org"], email=options["by"])
         if member is None or actor is None:

@@ -9,7 +9,9 @@ render fails at start-up rather than on its first job.
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from generation.engines.base import RenderError, StyleSpec
 
@@ -17,10 +19,10 @@ from generation.engines.base import RenderError, StyleSpec
 class Command(BaseCommand):
     help = "Load and check the diffusion models that the current brand styles need."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--model", help="check this model (local path or hub id) instead of the styles'")
 
-    def handle(self, *args, model=None, **options):
+    def handle(self, *args: Any, model: str | None = None, **options: Any) -> None:
         from generation.engines.diffusion.warm import current_diffusion_styles, warm_style
 
         styles = current_diffusion_styles()

@@ -5,7 +5,7 @@ import os
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.exceptions import ApplicationError
 from teams.services import organization_create
@@ -14,7 +14,7 @@ from teams.services import organization_create
 class Command(BaseCommand):
     help = "Create an organisation and its first admin (for a fresh deployment)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--name", required=True)
         parser.add_argument("--slug", required=True)
         parser.add_argument("--domain", action="append", default=[], help="allowed e-mail domain (repeatable)")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('generation', '0004_provided_photo_engine'),
+        ('generation', '0007_list_indexes'),
     ]
 
     operations = [

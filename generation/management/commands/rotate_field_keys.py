@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
-from compliance.crypto import descriptors_rotate
+from generation.services import selfie_descriptors_rotate
 
 
 class Command(BaseCommand):
@@ -11,6 +13,6 @@ class Command(BaseCommand):
         "Run after putting a new key first; then remove the old key."
     )
 
-    def handle(self, *args, **options):
-        count = descriptors_rotate()
+    def handle(self, *args: Any, **options: Any) -> None:
+        count = selfie_descriptors_rotate()
         self.stdout.write(f"re-encrypted {count} descriptor(s) with the newest key")

@@ -1,0 +1,16 @@
+"""The consent and privacy pages' forms: input is validated here, the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+class ConsentForm(forms.Form):
+    # The version and hash come back from the page: they are what this member was shown.
+    agree = forms.BooleanField(error_messages={"required": "Tick the box to confirm that you give your consent."})
+    text_version = forms.CharField(required=False, max_length=40)
+    text_sha256 = forms.CharField(required=False, max_length=64)
+
+
+class WithdrawForm(forms.Form):
+    confirm = forms.BooleanField()
