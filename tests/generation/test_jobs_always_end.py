@@ -10,18 +10,21 @@ import pytest
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from compliance.models import BIPA_CEILING_DAYS
 from compliance.services.policy import retention_policy_get
-from compliance.services.retention import BIPA_CEILING_DAYS, selfies_due
 from generation import services
 from generation.models import GenerationJob, JobStatus, Selfie
+from generation.privacy import selfies_due
 from tests.api_support import upload
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ready(consented, api, astronaut_png):
-    assert upload(api(consented), astronaut_png).data["usable"]
+def ready(consented, api, astronaut_png, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the checklist runs after the upload commits
+        upload(api(consented), astronaut_png)
+    assert Selfie.objects.get(member=consented).usable
     return consented
 
 
