@@ -13,7 +13,8 @@ left (offboarded) · approved · rejected · chosen (waiting for HR) · renderin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, TypedDict
 
 from django.db.models import Case as CaseWhen
 from django.db.models import (
@@ -31,6 +32,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Concat, Greatest, Trim
+from django_stubs_ext import WithAnnotations
 
 from compliance.models import ConsentRecord
 from teams.models import Invitation, Membership, Role
@@ -66,7 +68,16 @@ def _latest(model: Any, field: str) -> Subquery:
     return Subquery(rows.values("last")[:1], output_field=DateTimeField())
 
 
-def _annotated_members(organization_id: Any) -> QuerySet[Membership]:
+class _MemberRow(TypedDict):
+    kind: str
+    name: str
+    email: str
+    status: str
+    last_activity: datetime
+    delivery: str
+
+
+def _annotated_members(organization_id: Any) -> QuerySet[WithAnnotations[Membership, _MemberRow]]:
     member = OuterRef("pk")
     base = Membership.objects.filter(organization_id=organization_id).alias(
         chosen_state=Subquery(Headshot.objects.filter(member=member, chosen=True).values("review_state")[:1]),
@@ -139,8 +150,8 @@ def team_roster(*, actor: Membership, filters: RosterFilter | None = None) -> Qu
     elif filters.status:
         members, invitations = members.filter(status=filters.status), invitations.none()
     # Each side drops its model's default ordering: a compound statement sorts only as a whole.
-    members, invitations = members.order_by().values(*COLUMNS), invitations.order_by().values(*COLUMNS)
-    return members.union(invitations, all=True).order_by("name", "email")
+    member_rows, invitation_rows = members.order_by().values(*COLUMNS), invitations.order_by().values(*COLUMNS)
+    return member_rows.union(invitation_rows, all=True).order_by("name", "email")
 
 
 def team_status_counts(*, actor: Membership) -> dict[str, int]:

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
+from core.http import AppRequest
 from teams.access import member_view
 from teams.models import Membership, Role
 
@@ -63,7 +64,7 @@ class _Echo:
 
 
 @member_view("hr")
-def team_csv(request: HttpRequest, actor: Membership) -> StreamingHttpResponse:
+def team_csv(request: AppRequest, actor: Membership) -> StreamingHttpResponse:
     form = RosterFilterForm(request.GET or None)
     rows = team_roster(actor=actor, filters=form.roster_filter())
     writer = csv.writer(_Echo())

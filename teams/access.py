@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 
 from core.exceptions import ApplicationError, NotAllowed, NotFound
@@ -25,8 +25,9 @@ from .models import Membership
 from .selectors import membership_for_user
 
 P = ParamSpec("P")
-MemberPage = Callable[Concatenate[AppRequest, Membership, P], HttpResponse]
-Page = Callable[Concatenate[AppRequest, P], HttpResponse]
+# Base response: a page may stream (the roster CSV) as well as render.
+MemberPage = Callable[Concatenate[AppRequest, Membership, P], HttpResponseBase]
+Page = Callable[Concatenate[AppRequest, P], HttpResponseBase]
 
 _ROLE_CHECKS: dict[str | None, Callable[[Membership], bool]] = {
     None: lambda member: True,
@@ -42,7 +43,7 @@ def member_view(role: str | None = None) -> Callable[[MemberPage[P]], Page[P]]:
 
     def decorator(view: MemberPage[P]) -> Page[P]:
         @wraps(view)
-        def wrapped(request: AppRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        def wrapped(request: AppRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             actor = membership_for_user(request.user)

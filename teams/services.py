@@ -496,7 +496,11 @@ def invitations_resend(*, actor: Membership, invitation_ids: list[str]) -> int:
     open_ones = Invitation.objects.filter(
         organization=actor.organization, id__in=invitation_ids, accepted_at__isnull=True, revoked_at__isnull=True
     )
-    return sum(1 for invitation in open_ones if invitation_resend(actor=actor, invitation=invitation))
+    resent = 0
+    for invitation in open_ones:
+        if invitation_resend(actor=actor, invitation=invitation):
+            resent += 1
+    return resent
 
 
 @transaction.atomic

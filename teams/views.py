@@ -288,7 +288,9 @@ class BulkResendForm(forms.Form):
 
     def __init__(self, *args: Any, ids: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["invitation"].choices = [(i, i) for i in ids]
+        field = self.fields["invitation"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = [(i, i) for i in ids]
 
 
 @require_POST

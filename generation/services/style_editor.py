@@ -25,7 +25,9 @@ from core.audit import Verb, audit_event_record
 from core.exceptions import ApplicationError, NotAllowed, NotFound
 from teams.models import Membership
 
+from ..engines import Engine as RenderEngine
 from ..engines import RenderError, RenderInput, StyleSpec, get_engine
+from ..engines.studio import StudioEngine
 from ..imaging.io import open_rgb
 from ..models import BrandStyle, Engine, Headshot, ReviewState
 from .jobs import job_enqueue
@@ -125,9 +127,12 @@ def brand_style_preview(
             }
         )
     )
-    engine = get_engine(Engine.STUDIO)
+    engine: RenderEngine
     if image is not None:
-        engine.loader = lambda key: image  # the unsaved upload stands in for a stored image
+        unsaved = image  # the unsaved upload stands in for a stored image
+        engine = StudioEngine(loader=lambda key: unsaved)
+    else:
+        engine = get_engine(Engine.STUDIO)
     photo = _own_photo(actor) if own_photo else _astronaut()
     try:
         rendered = engine.render(RenderInput(photos=[photo], style=spec, seed_key="preview"), [0])

@@ -136,7 +136,7 @@ class InvitationViewSet(MemberView, mixins.ListModelMixin, mixins.RetrieveModelM
         request=s.BulkResendSerializer, responses=s.BulkResendResultSerializer, operation_id="invitations_resend_many"
     )
     @action(detail=False, methods=["post"], url_path="resend")
-    def resend_many(self, request):
+    def resend_many(self, request: Request) -> Response:
         ids = _valid(s.BulkResendSerializer, request.data)["ids"]
         count = services.invitations_resend(actor=self.actor, invitation_ids=[str(i) for i in ids])
         return Response({"resent": count})
