@@ -62,25 +62,30 @@ def invite_accept(request: AppRequest, token: str) -> HttpResponse:
         link_failure_count(request, exc)
         status = 429 if isinstance(exc, TooManyAttempts) else 400
         return render(request, "teams/token_invalid.html", {"message": exc.message}, status=status)
+    status = 200
     if request.method == "POST":
-        signed_in = _accept_and_sign_in(request, services.invitation_accept, token=token)
-        if signed_in:
-            return signed_in
-    return render(request, "teams/invite_accept.html", {"invitation": invitation}, status=_status(request))
+        outcome = _accept_and_sign_in(request, services.invitation_accept, token=token)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
+    return render(request, "teams/invite_accept.html", {"invitation": invitation}, status=status)
 
 
 def join(request: AppRequest, token: str) -> HttpResponse:
     """Join through an open link with an address in the organisation's domains."""
+    status = 200
     if request.method == "POST":
         email = request.POST.get("email", "")
-        signed_in = _accept_and_sign_in(request, services.join_link_accept, token=token, email=email)
-        if signed_in:
-            return signed_in
-    return render(request, "teams/join.html", {"form": request.POST}, status=_status(request))
+        outcome = _accept_and_sign_in(request, services.join_link_accept, token=token, email=email)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
+    return render(request, "teams/join.html", {"form": request.POST}, status=status)
 
 
-def _accept_and_sign_in(request: AppRequest, accept: Callable[..., Membership], **fields: str) -> HttpResponse | None:
-    """Run an accept service with the posted password and names; sign the new member in."""
+def _accept_and_sign_in(request: AppRequest, accept: Callable[..., Membership], **fields: str) -> HttpResponse | int:
+    """Run an accept service with the posted password and names and sign the new member in; a
+    refusal gives the status to show the form again with (429 once the caller is locked out)."""
     try:
         attempt_check(scope=LINK_SCOPE, ip=client_ip(request))
         member = accept(
@@ -91,18 +96,10 @@ def _accept_and_sign_in(request: AppRequest, accept: Callable[..., Membership], 
         )
     except ApplicationError as exc:
         link_failure_count(request, exc)
-        request.locked = isinstance(exc, TooManyAttempts)
         refuse(request, exc)
-        return None
+        return 429 if isinstance(exc, TooManyAttempts) else 400
     login(request, member.user, backend="django.contrib.auth.backends.ModelBackend")
     return redirect("compliance:consent")
-
-
-def _status(request: AppRequest) -> int:
-    # A POST that comes back to its own form was refused; a locked one says so with 429.
-    if request.method != "POST":
-        return 200
-    return 429 if getattr(request, "locked", False) else 400
 
 
 def _link(request: AppRequest, name: str, token: str) -> str:

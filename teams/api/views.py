@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import authenticate
@@ -61,7 +62,7 @@ class AuthTokenView(APIView):
         return Response(signed_in(member, name=data.get("name") or "sign-in"))
 
     @extend_schema(request=None, responses={204: None}, tags=["auth"])
-    def delete(self, request):
+    def delete(self, request: Request) -> Response:
         member = selectors.membership_for_user(request.user)
         if member is None or not isinstance(request.auth, ApiToken):
             raise ApplicationError("Sign in with a token to revoke it.", code="no_token")
@@ -69,7 +70,7 @@ class AuthTokenView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _link_guarded(request, accept, data: dict) -> Membership:
+def _link_guarded(request: Request, accept: Callable[..., Membership], data: dict[str, Any]) -> Membership:
     """Accept an invitation or join link; a caller guessing tokens is locked out (429)."""
     attempt_check(scope=LINK_SCOPE, ip=client_ip(request))
     try:
