@@ -45,7 +45,7 @@ def redis(tmp_path, fast_sweep):
 def member(admin):
     services.brand_style_update(actor=admin, changes={"variant_count": 3})
     person = factories.consent(factories.member(admin=admin))
-    assert services.selfie_upload(actor=person, data=factories.astronaut_png()).usable
+    assert factories.selfie(actor=person, data=factories.astronaut_png()).usable
     return person
 
 
