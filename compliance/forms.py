@@ -14,3 +14,15 @@ class ConsentForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     confirm = forms.BooleanField()
+
+
+class EraseAccountForm(forms.Form):
+    """The member types the phrase: erasing an account cannot be undone."""
+
+    PHRASE = "erase my account"
+    confirm = forms.CharField(required=False, strip=False)
+
+    def clean_confirm(self) -> str:
+        if self.cleaned_data["confirm"] != self.PHRASE:
+            raise forms.ValidationError(f"Type “{self.PHRASE}” to confirm.")
+        return self.cleaned_data["confirm"]

@@ -18,7 +18,7 @@ from teams.models import Membership
 
 from . import selectors, services
 from .api.views import zip_response
-from .forms import ConsentForm, WithdrawForm
+from .forms import ConsentForm, EraseAccountForm, WithdrawForm
 from .models import ConsentMethod, ConsentRecord
 
 
@@ -94,8 +94,9 @@ def withdraw(request: AppRequest) -> HttpResponse:
 def erase_account(request: AppRequest) -> HttpResponse:
     """Delete my account: face data, then name, e-mail and login. Separate from withdrawing."""
     member = _member(request)
-    if request.POST.get("confirm") != "erase my account":
-        messages.error(request, "Type “erase my account” to confirm.")
+    form = EraseAccountForm(request.POST)
+    if not form.is_valid():
+        refuse(request, invalid(form))
         return redirect("compliance:privacy")
     from django.contrib.auth import logout
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpResponse
@@ -22,9 +21,20 @@ from core.http import AppRequest
 from core.pagination import page_of
 
 from . import services
-from .access import member_view, refuse
+from .access import client_ip, invalid, member_view, refuse
+from .forms import (
+    AccountForm,
+    BulkResendForm,
+    InvitationForm,
+    InvitationImportForm,
+    JoinForm,
+    JoinLinkForm,
+    NextForm,
+    RoleForm,
+)
 from .models import Invitation, Membership, Role
 from .selectors import invitations_of, join_links_of, members_of
+from .throttle import LINK_SCOPE, TooManyAttempts, attempt_check, link_failure_count
 
 # The home page shows what the apps above teams know about the member; each registers a
 # section (AppConfig.ready) instead of teams importing them.
@@ -45,55 +55,60 @@ def home(request: AppRequest, actor: Membership) -> HttpResponse:
     return render(request, "teams/home.html", context)
 
 
-def _passwords(request: AppRequest) -> str:
-    password = request.POST.get("password", "")
-    if password != request.POST.get("password2", ""):
-        raise ApplicationError("The two passwords do not match.", code="password_mismatch")
-    return password
-
-
 def invite_accept(request: AppRequest, token: str) -> HttpResponse:
     """Set a password for an invitation; the account is created and signed in."""
     try:
+        attempt_check(scope=LINK_SCOPE, ip=client_ip(request))
         invitation = services.invitation_preview(token=token)
     except ApplicationError as exc:
-        return render(request, "teams/token_invalid.html", {"message": exc.message}, status=400)
+        link_failure_count(request, exc)
+        status = 429 if isinstance(exc, TooManyAttempts) else 400
+        return render(request, "teams/token_invalid.html", {"message": exc.message}, status=status)
+    status = 200
     if request.method == "POST":
-        signed_in = _accept_and_sign_in(request, services.invitation_accept, token=token)
-        if signed_in:
-            return signed_in
-    return render(request, "teams/invite_accept.html", {"invitation": invitation}, status=_status(request))
+        outcome = _accept_and_sign_in(request, AccountForm(request.POST), services.invitation_accept, token=token)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
+    return render(request, "teams/invite_accept.html", {"invitation": invitation}, status=status)
 
 
 def join(request: AppRequest, token: str) -> HttpResponse:
     """Join through an open link with an address in the organisation's domains."""
+    form = JoinForm(request.POST or None)
+    status = 200
     if request.method == "POST":
-        email = request.POST.get("email", "")
-        signed_in = _accept_and_sign_in(request, services.join_link_accept, token=token, email=email)
-        if signed_in:
-            return signed_in
-    return render(request, "teams/join.html", {"form": request.POST}, status=_status(request))
+        outcome = _accept_and_sign_in(request, form, services.join_link_accept, token=token)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
+    # The posted values refill the page (the password fields never do).
+    return render(request, "teams/join.html", {"form": form.data}, status=status)
 
 
-def _accept_and_sign_in(request: AppRequest, accept: Callable[..., Membership], **fields: str) -> HttpResponse | None:
-    """Run an accept service with the posted password and names; sign the new member in."""
+def _accept_and_sign_in(
+    request: AppRequest, form: AccountForm, accept: Callable[..., Membership], **fields: str
+) -> HttpResponse | int:
+    """Run an accept service with the posted password and names and sign the new member in; a
+    refusal gives the status to show the form again with (429 once the caller is locked out)."""
     try:
+        attempt_check(scope=LINK_SCOPE, ip=client_ip(request))
+        if not form.is_valid():
+            raise invalid(form)
+        values = form.cleaned_data
         member = accept(
-            password=_passwords(request),
-            first_name=request.POST.get("first_name", "").strip(),
-            last_name=request.POST.get("last_name", "").strip(),
+            password=values["password"],
+            first_name=values["first_name"],
+            last_name=values["last_name"],
+            **({"email": values["email"]} if "email" in values else {}),
             **fields,
         )
     except ApplicationError as exc:
+        link_failure_count(request, exc)
         refuse(request, exc)
-        return None
+        return 429 if isinstance(exc, TooManyAttempts) else 400
     login(request, member.user, backend="django.contrib.auth.backends.ModelBackend")
     return redirect("compliance:consent")
-
-
-def _status(request: AppRequest) -> int:
-    # A POST that comes back to its own form was refused.
-    return 400 if request.method == "POST" else 200
 
 
 def _link(request: AppRequest, name: str, token: str) -> str:
@@ -130,17 +145,11 @@ def _invitations_page(
 @require_POST
 @member_view("admin")
 def invitation_create(request: AppRequest, actor: Membership) -> HttpResponse:
+    form = InvitationForm(request.POST)
     try:
-        issued = services.invitation_create(
-            actor=actor,
-            email=request.POST.get("email", ""),
-            role=request.POST.get("role", Role.EMPLOYEE),
-            first_name=request.POST.get("first_name", ""),
-            last_name=request.POST.get("last_name", ""),
-            department=request.POST.get("department", ""),
-            job_title=request.POST.get("job_title", ""),
-            allow_outside_domain=bool(request.POST.get("allow_outside_domain")),
-        )
+        if not form.is_valid():
+            raise invalid(form)
+        issued = services.invitation_create(actor=actor, **form.cleaned_data)
     except ApplicationError as exc:
         refuse(request, exc)
         return _invitations_page(request, actor, status=400)
@@ -153,25 +162,19 @@ def invitation_create(request: AppRequest, actor: Membership) -> HttpResponse:
     return _invitations_page(request, actor, created=created)
 
 
-def _csv_text(request: AppRequest) -> str:
-    upload = request.FILES.get("csv_file")
-    if upload is None:
-        return request.POST.get("csv_text", "")
-    try:
-        return upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ApplicationError("The CSV file must be UTF-8 text.", code="bad_csv_encoding") from None
-
-
 @require_POST
 @member_view("admin")
 def invitations_import(request: AppRequest, actor: Membership) -> HttpResponse:
+    form = InvitationImportForm(request.POST, request.FILES)
     try:
+        if not form.is_valid():
+            raise invalid(form)
+        values = form.cleaned_data
         result = services.invitations_import_csv(
             actor=actor,
-            csv_text=_csv_text(request),
-            skip_bad_rows=bool(request.POST.get("skip_bad_rows")),
-            allow_outside_domain=bool(request.POST.get("allow_outside_domain")),
+            csv_text=values["csv_text"],
+            skip_bad_rows=values["skip_bad_rows"],
+            allow_outside_domain=values["allow_outside_domain"],
         )
     except ApplicationError as exc:
         refuse(request, exc)
@@ -186,22 +189,17 @@ def invitations_import(request: AppRequest, actor: Membership) -> HttpResponse:
     return _invitations_page(request, actor, created=created, import_errors=result.errors)
 
 
-def _int(value: str, name: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ApplicationError(f"{name} must be a whole number.", code="bad_number") from None
-
-
 @require_POST
 @member_view("admin")
 def join_link_create(request: AppRequest, actor: Membership) -> HttpResponse:
+    form = JoinLinkForm(request.POST)
     try:
-        days = _int(request.POST.get("expires_in_days", ""), "The expiry (days)")
+        if not form.is_valid():
+            raise invalid(form)
         issued = services.join_link_create(
             actor=actor,
-            max_uses=_int(request.POST.get("max_uses", ""), "The usage cap"),
-            expires_at=timezone.now() + timedelta(days=days),
+            max_uses=form.cleaned_data["max_uses"],
+            expires_at=timezone.now() + timedelta(days=form.cleaned_data["expires_in_days"]),
         )
     except ApplicationError as exc:
         refuse(request, exc)
@@ -219,7 +217,8 @@ def join_link_create(request: AppRequest, actor: Membership) -> HttpResponse:
 
 
 def _back(request: AppRequest) -> HttpResponse:
-    target = request.POST.get("next", "")
+    form = NextForm(request.POST)
+    target = form.cleaned_data["next"] if form.is_valid() else ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
     return redirect("generation:team")
@@ -268,49 +267,17 @@ def invitation_revoke(request: AppRequest, actor: Membership, invitation_id: UUI
     return _back(request)
 
 
-class BulkResendForm(forms.Form):
-    invitation = forms.TypedMultipleChoiceField(
-        coerce=UUID, choices=(), error_messages={"required": "Select at least one invitation."}
-    )
-
-    def __init__(self, *args: Any, ids: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["invitation"]
-        assert isinstance(field, forms.TypedMultipleChoiceField)
-        field.choices = [(i, i) for i in ids]
-
-
 @require_POST
 @member_view("admin")
 def invitations_resend(request: AppRequest, actor: Membership) -> HttpResponse:
-    open_ids = [
-        str(i)
-        for i in invitations_of(actor=actor)
-        .filter(accepted_at__isnull=True, revoked_at__isnull=True)
-        .filter(id__in=_uuids(request.POST.getlist("invitation")))
-        .values_list("id", flat=True)
-    ]
-    form = BulkResendForm(request.POST, ids=open_ids)
+    open_invitations = invitations_of(actor=actor).filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    form = BulkResendForm(request.POST, open_invitations=open_invitations)
     if not form.is_valid():
         messages.error(request, "Select at least one open invitation of your organisation.")
         return _back(request)
-    count = services.invitations_resend(actor=actor, invitation_ids=[str(i) for i in form.cleaned_data["invitation"]])
+    count = services.invitations_resend(actor=actor, invitation_ids=form.cleaned_data["invitation"])
     messages.success(request, f"Resent {count} invitation(s).")
     return _back(request)
-
-
-def _uuids(values: list[str]) -> list[UUID]:
-    out = []
-    for value in values[:1000]:
-        try:
-            out.append(UUID(value))
-        except ValueError:
-            continue
-    return out
-
-
-class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
 
 
 @require_POST
