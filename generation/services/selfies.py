@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 import uuid
+from datetime import datetime
 from typing import Any
 
 import numpy as np
