@@ -54,6 +54,7 @@ test-fast: install
 
 bench: install
 	$(PY) tests/bench/run.py
+	$(PY) tests/bench/upload_memory.py
 
 bench-quality: install
 	$(PY) tests/bench/quality.py

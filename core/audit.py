@@ -17,6 +17,8 @@ from django.db.models import Model
 
 
 class Verb(StrEnum):
+    API_TOKEN_CREATED = "api_token.created"
+    API_TOKEN_REVOKED = "api_token.revoked"
     ACCOUNT_ERASED = "account.erased"
     ADMIN_DELETED = "admin.deleted"
     BREACH_RECORDED = "breach.recorded"
@@ -35,10 +37,12 @@ class Verb(StrEnum):
     INVITATION_ACCEPTED = "invitation.accepted"
     INVITATION_CREATED = "invitation.created"
     INVITATION_IMPORTED = "invitation.imported"
+    JOB_CANCELLED = "job.cancelled"
     INVITATION_REMINDED = "invitation.reminded"
     INVITATION_RESENT = "invitation.resent"
     INVITATION_REVOKED = "invitation.revoked"
     JOB_CREATED = "job.created"
+    JOB_REQUEUED = "job.requeued"
     JOB_RETRIED = "job.retried"
     JOB_SUCCEEDED = "job.succeeded"
     JOB_FAILED = "job.failed"

@@ -107,7 +107,8 @@ class JobStatus(models.TextChoices):
     """Allowed transitions:
 
     queued → running → succeeded | failed
-    failed → queued            (retry)
+    running → queued           (the sweep: the worker's heartbeat stopped; bounded attempts)
+    failed | cancelled → queued    (retry)
     queued | running → cancelled   (erasure, withdrawal, or the member asks)
     """
 
@@ -139,6 +140,15 @@ class GenerationJob(models.Model):
     requested_by = models.ForeignKey(
         "teams.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The row is its own outbox: written in the request's transaction, sent to the broker after
+    # commit (dispatched_at set once the broker took it). The sweep resends rows the broker lost.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    dispatches = models.PositiveIntegerField(default=0)
+    # The running worker touches heartbeat_at every few seconds; ``claim`` names the run that owns
+    # the job, so a worker that was given up on cannot write over its successor.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    lost_runs = models.PositiveIntegerField(default=0)  # runs whose worker died since the last (re)try
 
     class Meta:
         ordering = ["-created_at"]

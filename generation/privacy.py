@@ -156,12 +156,14 @@ def selfies_due(*, organization: Organization, policy: RetentionPolicy, now: dat
     jobs = GenerationJob.objects.filter(member=OuterRef("member"))
     last_finished = jobs.filter(finished_at__isnull=False).order_by("-finished_at").values("finished_at")[:1]
     busy = jobs.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+    # A job in progress holds its selfies back, but never past the legal ceiling: a job that
+    # hung (or a bug that left one "running") must not keep a photo beyond BIPA's three years.
     return (
         Selfie.objects.filter(organization=organization)
         .annotate(last_finished=Subquery(last_finished), busy=Exists(busy))
-        .filter(busy=False)
         .filter(
             Q(
+                busy=False,
                 last_finished__lte=now - timedelta(days=policy.selfie_days),
                 last_finished__gte=F("uploaded_at"),
             )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("jobs/new/", views.job_request, name="job-request"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job-detail"),
     path("jobs/<uuid:job_id>/retry/", views.job_retry, name="job-retry"),
+    path("jobs/<uuid:job_id>/cancel/", views.job_cancel, name="job-cancel"),
     path("headshots/<uuid:headshot_id>/choose/", views.headshot_choose, name="headshot-choose"),
     path("headshots/provide/", views.headshot_provide, name="headshot-provide"),
     path("review/", views.review, name="review"),

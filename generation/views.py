@@ -176,7 +176,7 @@ def job_detail(request: AppRequest, actor: Membership, job_id: UUID) -> HttpResp
         "in_progress": job.status in (JobStatus.QUEUED, JobStatus.RUNNING),
         "percent": _job_percent(job),
         "step_name": _step_name(job),
-        "failure": human_failure(job) if job.status == JobStatus.FAILED else "",
+        "failure": human_failure(job) if job.status in (JobStatus.FAILED, JobStatus.CANCELLED) else "",
     }
     template = "generation/_job_body.html" if request.htmx else "generation/job_detail.html"
     return render(request, template, context)
@@ -215,6 +215,13 @@ def human_failure(job: GenerationJob) -> str:
         return "We could not use your selfies for this job. Upload clear photos of yourself and try again."
     if "cancel" in error or job.status == JobStatus.CANCELLED:
         return "This job was cancelled."
+    if "machine doing it was lost" in error:  # generation.services.sweep
+        return (
+            "The computer rendering your headshots stopped part-way (it ran out of memory or was restarted) "
+            "several times, so we stopped trying. Try again; if it fails again, try other selfies."
+        )
+    if "could not be started" in error:
+        return "The render could not be started because the job queue was unavailable. Try again."
     return "Something went wrong on our side while rendering. Try again; if it fails again, tell your HR team."
 
 
@@ -224,6 +231,17 @@ def job_retry(request: AppRequest, actor: Membership, job_id: UUID) -> HttpRespo
     job = get_object_or_404(jobs_visible_to(actor=actor), pk=job_id)
     try:
         services.job_retry(actor=actor, job=job)
+    except ApplicationError as exc:
+        refuse(request, exc)
+    return redirect("generation:job-detail", job_id=job.id)
+
+
+@require_POST
+@member_view()
+def job_cancel(request: AppRequest, actor: Membership, job_id: UUID) -> HttpResponse:
+    job = get_object_or_404(jobs_visible_to(actor=actor), pk=job_id)
+    try:
+        services.job_cancel(actor=actor, job=job)
     except ApplicationError as exc:
         refuse(request, exc)
     return redirect("generation:job-detail", job_id=job.id)

@@ -10,7 +10,7 @@ from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
 
-from .models import Invitation, JoinLink, Membership, Organization
+from .models import ApiToken, Invitation, JoinLink, Membership, Organization
 
 
 @admin.register(Organization)
@@ -91,3 +91,15 @@ class JoinLinkAdmin(ReadOnlyAdmin):
     list_select_related = ["organization"]
     raw_id_fields = ["organization", "created_by"]
     readonly_fields = ["id", "token_hash", "uses", "created_at", "created_by"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Read-only: tokens are made by signing in (only a hash is kept) and revoked through the API."""
+
+    list_display = ["prefix", "name", "user", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__username", "name", "prefix"]
+    list_select_related = ["user"]
+    readonly_fields = [f.name for f in ApiToken._meta.fields if f.name != "key_hash"]
+    exclude = ["key_hash"]

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from .models import Invitation, Role
+from .services import MAX_JOIN_LINK_DAYS
 
 
 class AccountForm(forms.Form):
@@ -70,6 +71,13 @@ def _whole_number(name: str) -> dict[str, str]:
 class JoinLinkForm(forms.Form):
     expires_in_days = forms.IntegerField(error_messages=_whole_number("The expiry (days)"))
     max_uses = forms.IntegerField(error_messages=_whole_number("The usage cap"))
+
+    def clean_expires_in_days(self) -> int:
+        # Bounded here, before any date arithmetic: a huge number would overflow it.
+        days: int = self.cleaned_data["expires_in_days"]
+        if not 1 <= days <= MAX_JOIN_LINK_DAYS:
+            raise forms.ValidationError(f"The expiry must be between 1 and {MAX_JOIN_LINK_DAYS} days.")
+        return days
 
 
 class NextForm(forms.Form):

@@ -152,3 +152,25 @@ class JoinLink(models.Model):
 
     def __str__(self) -> str:
         return f"join link for {self.organization} ({self.uses}/{self.max_uses})"
+
+
+class ApiToken(models.Model):
+    """An API token: only a hash of the key is stored; it has a name, expires, can be
+    revoked, and stops working when its user's password changes (``password_mark``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)  # the key's first characters, to tell tokens apart
+    password_mark = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"token {self.prefix}… ({self.name})"

@@ -20,11 +20,14 @@ from django.utils.crypto import salted_hmac
 
 from core.audit import Verb, audit_event_record
 from core.exceptions import ApplicationError, NotAllowed, NotFound
+from core.text import clean_text
 
 from .mail import MailBounced, mail_send
 from .models import Delivery, Invitation, JoinLink, Membership, Organization, Role
 from .signals import membership_ended, organization_created
 
+MAX_CSV_ROWS = 5000
+MAX_JOIN_LINK_DAYS = 365
 CSV_COLUMNS = ["email", "first_name", "last_name", "department", "title", "role"]
 
 
@@ -47,7 +50,7 @@ def _require_admin(actor: Membership) -> None:
 
 
 def _normalise_email(email: str) -> str:
-    email = (email or "").strip().lower()
+    email = clean_text(email, label="The e-mail address", max_length=254).lower()
     try:
         validate_email(email)
     except ValidationError:
@@ -58,6 +61,8 @@ def _normalise_email(email: str) -> str:
 def _user_create(*, email: str, password: str, first_name: str, last_name: str) -> User:
     if User.objects.filter(username=email).exists():
         raise ApplicationError("An account with this e-mail already exists. Sign in instead.", code="user_exists")
+    first_name = clean_text(first_name, label="The first name", max_length=150)
+    last_name = clean_text(last_name, label="The last name", max_length=150)
     user = User(username=email, email=email, first_name=first_name, last_name=last_name)
     try:
         validate_password(password, user)
@@ -80,6 +85,7 @@ def organization_create(
     admin_last_name: str = "",
 ) -> Membership:
     """Create an organisation and its first admin; the apps above add their defaults (signals)."""
+    name = clean_text(name, label="The organisation's name", max_length=200)
     if Organization.objects.filter(slug=slug).exists():
         raise ApplicationError(f"The organisation slug {slug!r} is taken.", code="slug_taken")
     org = Organization.objects.create(
@@ -129,10 +135,10 @@ def _invitation_build(
         email=email,
         domain_override=outside,
         role=role,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        department=department.strip(),
-        job_title=job_title.strip(),
+        first_name=clean_text(first_name, label="The first name", max_length=150),
+        last_name=clean_text(last_name, label="The last name", max_length=150),
+        department=clean_text(department, label="The department", max_length=120),
+        job_title=clean_text(job_title, label="The job title", max_length=120),
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
     )
@@ -149,7 +155,9 @@ def _mail_after_commit(invitation: Invitation, kind: str) -> None:
 
 
 def _invitation_check_new(*, organization: Organization, email: str) -> None:
-    if Membership.objects.filter(user__username=email).exists():
+    # Only this organisation's members count: answering "already has an account" for someone
+    # elsewhere would tell an admin who uses the product at other companies.
+    if Membership.objects.filter(organization=organization, user__username=email).exists():
         raise ApplicationError(f"{email} already has an account.", code="already_member")
     if Invitation.objects.filter(
         organization=organization, email=email, accepted_at__isnull=True, revoked_at__isnull=True
@@ -168,7 +176,8 @@ def _emails_taken(*, organization: Organization, emails: list[str]) -> dict[str,
         ).values_list("email", flat=True)
         for email in invited:
             taken[email] = ApplicationError(f"{email} already has an open invitation.", code="already_invited")
-        for email in Membership.objects.filter(user__username__in=batch).values_list("user__username", flat=True):
+        members = Membership.objects.filter(organization=organization, user__username__in=batch)
+        for email in members.values_list("user__username", flat=True):
             taken[email] = ApplicationError(f"{email} already has an account.", code="already_member")
     return taken
 
@@ -233,7 +242,18 @@ def invitations_import_csv(
     result names each bad row and why.
     """
     _require_admin(actor)
-    reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
+    try:
+        reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
+        return _import_rows(
+            actor, reader, skip_bad_rows=skip_bad_rows, allow_outside_domain=allow_outside_domain, send=send
+        )
+    except csv.Error as exc:  # a field over csv.field_size_limit(), a NUL byte, a broken quote
+        raise ApplicationError(f"The CSV cannot be read: {exc}.", code="bad_csv") from None
+
+
+def _import_rows(
+    actor: Membership, reader: csv.DictReader, *, skip_bad_rows: bool, allow_outside_domain: bool, send: bool
+) -> CsvImportResult:
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "email" not in header:
         raise ApplicationError(
@@ -248,10 +268,11 @@ def invitations_import_csv(
     result = CsvImportResult()
     pending: list[tuple[Invitation, str]] = []
     seen: set[str] = set()
-    rows = [
-        (line, {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k})
-        for line, raw in enumerate(reader, start=2)
-    ]
+    rows: list[tuple[int, dict[str, str]]] = []
+    for line, raw in enumerate(reader, start=2):
+        if line > MAX_CSV_ROWS + 1:
+            raise ApplicationError(f"The CSV has more than {MAX_CSV_ROWS} rows; split it.", code="csv_too_long")
+        rows.append((line, {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}))
     taken = _emails_taken(organization=actor.organization, emails=[row.get("email", "") for _, row in rows])
     for line, row in rows:
         try:
@@ -270,7 +291,7 @@ def invitations_import_csv(
             if invitation.email in taken:
                 raise taken[invitation.email]
         except ApplicationError as exc:
-            result.errors.append({"line": line, "email": row.get("email", ""), "error": exc.message})
+            result.errors.append({"line": line, "email": row.get("email", "")[:254], "error": exc.message})
             continue
         seen.add(invitation.email)
         pending.append((invitation, token))
@@ -358,6 +379,8 @@ def join_link_create(*, actor: Membership, max_uses: int, expires_at: datetime) 
         raise ApplicationError("The usage cap must be between 1 and 10000.", code="bad_max_uses")
     if expires_at <= timezone.now():
         raise ApplicationError("The expiry must be in the future.", code="bad_expiry")
+    if expires_at > timezone.now() + timedelta(days=MAX_JOIN_LINK_DAYS):
+        raise ApplicationError(f"A join link can last at most {MAX_JOIN_LINK_DAYS} days.", code="bad_expiry")
     token = secrets.token_urlsafe(32)
     link = JoinLink.objects.create(
         organization=actor.organization,

@@ -21,7 +21,7 @@ from core.http import AppRequest
 from core.pagination import page_of
 
 from . import services
-from .access import invalid, member_view, refuse
+from .access import client_ip, invalid, member_view, refuse
 from .forms import (
     AccountForm,
     BulkResendForm,
@@ -34,6 +34,7 @@ from .forms import (
 )
 from .models import Invitation, Membership, Role
 from .selectors import invitations_of, join_links_of, members_of
+from .throttle import LINK_SCOPE, TooManyAttempts, attempt_check, link_failure_count
 
 # The home page shows what the apps above teams know about the member; each registers a
 # section (AppConfig.ready) instead of teams importing them.
@@ -57,32 +58,41 @@ def home(request: AppRequest, actor: Membership) -> HttpResponse:
 def invite_accept(request: AppRequest, token: str) -> HttpResponse:
     """Set a password for an invitation; the account is created and signed in."""
     try:
+        attempt_check(scope=LINK_SCOPE, ip=client_ip(request))
         invitation = services.invitation_preview(token=token)
     except ApplicationError as exc:
-        return render(request, "teams/token_invalid.html", {"message": exc.message}, status=400)
+        link_failure_count(request, exc)
+        status = 429 if isinstance(exc, TooManyAttempts) else 400
+        return render(request, "teams/token_invalid.html", {"message": exc.message}, status=status)
+    status = 200
     if request.method == "POST":
-        signed_in = _accept_and_sign_in(request, AccountForm(request.POST), services.invitation_accept, token=token)
-        if signed_in:
-            return signed_in
-    return render(request, "teams/invite_accept.html", {"invitation": invitation}, status=_status(request))
+        outcome = _accept_and_sign_in(request, AccountForm(request.POST), services.invitation_accept, token=token)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
+    return render(request, "teams/invite_accept.html", {"invitation": invitation}, status=status)
 
 
 def join(request: AppRequest, token: str) -> HttpResponse:
     """Join through an open link with an address in the organisation's domains."""
     form = JoinForm(request.POST or None)
+    status = 200
     if request.method == "POST":
-        signed_in = _accept_and_sign_in(request, form, services.join_link_accept, token=token)
-        if signed_in:
-            return signed_in
+        outcome = _accept_and_sign_in(request, form, services.join_link_accept, token=token)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
     # The posted values refill the page (the password fields never do).
-    return render(request, "teams/join.html", {"form": form.data}, status=_status(request))
+    return render(request, "teams/join.html", {"form": form.data}, status=status)
 
 
 def _accept_and_sign_in(
     request: AppRequest, form: AccountForm, accept: Callable[..., Membership], **fields: str
-) -> HttpResponse | None:
-    """Run an accept service with the posted password and names; sign the new member in."""
+) -> HttpResponse | int:
+    """Run an accept service with the posted password and names and sign the new member in; a
+    refusal gives the status to show the form again with (429 once the caller is locked out)."""
     try:
+        attempt_check(scope=LINK_SCOPE, ip=client_ip(request))
         if not form.is_valid():
             raise invalid(form)
         values = form.cleaned_data
@@ -94,15 +104,11 @@ def _accept_and_sign_in(
             **fields,
         )
     except ApplicationError as exc:
+        link_failure_count(request, exc)
         refuse(request, exc)
-        return None
+        return 429 if isinstance(exc, TooManyAttempts) else 400
     login(request, member.user, backend="django.contrib.auth.backends.ModelBackend")
     return redirect("compliance:consent")
-
-
-def _status(request: AppRequest) -> int:
-    # A POST that comes back to its own form was refused.
-    return 400 if request.method == "POST" else 200
 
 
 def _link(request: AppRequest, name: str, token: str) -> str:

@@ -12,6 +12,15 @@ from config.settings.base import media_storage
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Lockout counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _media_storage(tmp_path_factory: pytest.TempPathFactory):
     """Media go to a fresh folder, or, with HEADSHOT_TEST_SERVICES=1, to a moto S3 server started

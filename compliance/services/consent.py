@@ -10,7 +10,15 @@ from core.exceptions import ApplicationError, NotAllowed
 from teams.models import Membership, Organization
 
 from .. import consent_texts
-from ..models import ConsentMethod, ConsentRecord, ConsentText, DeletionReceipt, Jurisdiction, MemberJurisdiction
+from ..models import (
+    ConsentMethod,
+    ConsentRecord,
+    ConsentText,
+    DeletionReceipt,
+    ErasureReason,
+    Jurisdiction,
+    MemberJurisdiction,
+)
 from .policy import retention_policy_get
 
 
@@ -220,10 +228,14 @@ def consent_withdraw(
 ) -> DeletionReceipt:
     """Withdraw consent and erase the member's photos, descriptors and headshots.
 
-    Returns the DeletionReceipt of the erasure cascade.
+    Returns the DeletionReceipt of the erasure cascade. Idempotent: withdrawing again,
+    with no consent given since, returns the same receipt (finishing it if objects were left).
     """
-    from ..models import ErasureReason
-    from .erasure import member_erase
+    from .erasure import member_erase, receipt_retry
+
+    previous = _withdrawal_since_last_consent(member)
+    if previous is not None:
+        return previous if previous.completed_at else receipt_retry(receipt=previous)
 
     return member_erase(
         member=member,
@@ -233,6 +245,16 @@ def consent_withdraw(
         now=now,
         data={"method": method},
     )
+
+
+def _withdrawal_since_last_consent(member: Membership) -> DeletionReceipt | None:
+    if consent_active(member=member) is not None:
+        return None
+    last_consent = member.consents.order_by("-granted_at").values_list("granted_at", flat=True).first()
+    receipts = DeletionReceipt.objects.filter(member_id=member.pk, reason=ErasureReason.WITHDRAWAL)
+    if last_consent is not None:
+        receipts = receipts.filter(requested_at__gte=last_consent)
+    return receipts.order_by("-requested_at").first()
 
 
 def _consents_close(*, member: Membership, now: datetime | None = None) -> int:

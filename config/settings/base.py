@@ -135,8 +135,9 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Routing follows the job's engine: see generation.services.jobs._enqueue_render.
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # render queues: one job at a time per process, none held back
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 900)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 960)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -145,6 +146,7 @@ CELERY_BEAT_SCHEDULE = {
     # Retention (compliance.services.retention): idempotent and safe to overlap, so hourly is fine;
     # hourly also makes a policy of "0 days" mean "within the hour" for anything the job hook missed.
     "retention-sweep": {"task": "compliance.tasks.retention_sweep_task", "schedule": crontab(minute=17)},
+    "jobs-sweep": {"task": "generation.tasks.jobs_sweep_task", "schedule": 60.0},
     # An export chunk whose worker died holds its lease until it expires; this picks it up again.
     "exports-resume": {"task": "generation.tasks.exports_resume_task", "schedule": crontab(minute="*")},
     # Reminders are due by day; hourly keeps each one within the hour of when it falls due.
@@ -154,6 +156,15 @@ CELERY_BEAT_SCHEDULE = {
     "storage-reconcile": {"task": "compliance.tasks.storage_reconcile_task", "schedule": crontab(minute=31, hour=3)},
     "organization-deletions": {"task": "compliance.tasks.organization_deletions_task", "schedule": crontab(minute=47)},
 }
+# Jobs always end (generation.services.sweep). A worker touches its running job every
+# JOB_HEARTBEAT_SECONDS; silent for JOB_HEARTBEAT_TIMEOUT_SECONDS means the worker is gone, and the job
+# is sent again, JOB_MAX_ATTEMPTS claims in all, then failed with the reason. A queued job the broker
+# lost is sent again after JOB_QUEUED_RESEND_SECONDS and failed after JOB_QUEUED_MAX_SECONDS.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 15)
+JOB_HEARTBEAT_TIMEOUT_SECONDS = env_int("JOB_HEARTBEAT_TIMEOUT_SECONDS", 120)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
+JOB_QUEUED_RESEND_SECONDS = env_int("JOB_QUEUED_RESEND_SECONDS", 600)
+JOB_QUEUED_MAX_SECONDS = env_int("JOB_QUEUED_MAX_SECONDS", 24 * 3600)
 CELERY_RESULT_BACKEND: str | None
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {}
 # Uploads store a selfie decoded at no less than this long side (renders decode at 2,000 px).
@@ -277,6 +288,9 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 # --- Uploads
 SELFIE_MAX_BYTES = 20 * 1024 * 1024
 SELFIE_MAX_PIXELS = 50_000_000
+# Uploads are decoded at no more than about this many pixels on the long side (JPEG draft mode,
+# then a resize): the checklist and the renders need far less, and a 49 MP photo stays cheap.
+SELFIE_DECODE_LONG_SIDE = env_int("SELFIE_DECODE_LONG_SIDE", 4000)
 BRAND_IMAGE_MAX_BYTES = env_int("BRAND_IMAGE_MAX_BYTES", 8 * 1024 * 1024)
 # C2PA signing (issue 3): PEM private key and certificate chain. Unset: a dev pair is made under VAR_DIR/c2pa.
 # The person segmenter: any class with person_mask(image) -> float32 HxW in [0, 1]
@@ -295,7 +309,7 @@ INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 14)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous API call gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "teams.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -308,6 +322,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Team headshots API",
     "DESCRIPTION": "Invite staff, record consent, upload selfies, render and review headshots, export.",
     "VERSION": "0.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.add_error_responses",
+    ],
     # A style's engines and a job's engines (which add "provided") are different choice sets.
     "ENUM_NAME_OVERRIDES": {
         "StyleEngineEnum": "generation.models.Engine",
@@ -319,9 +337,23 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Credential endpoints (teams.throttle): an account is locked for AUTH_LOCKOUT_SECONDS after
+# AUTH_LOCKOUT_ATTEMPTS failures in a row; one address after five times as many.
+AUTH_LOCKOUT_ATTEMPTS = env_int("AUTH_LOCKOUT_ATTEMPTS", 10)
+AUTH_LOCKOUT_SECONDS = env_int("AUTH_LOCKOUT_SECONDS", 900)
+
+# API tokens (teams.tokens) expire; sign in again for a new one.
+API_TOKEN_TTL_SECONDS = env_int("API_TOKEN_TTL_SECONDS", 30 * 24 * 3600)
+
 AUTH_PASSWORD_VALIDATORS = [
+    # Refuses a password too like the user's e-mail or names (the e-mail itself included).
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "email", "first_name", "last_name")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en"

@@ -107,6 +107,13 @@ class JobViewSet(MemberView, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         job = services.job_retry(actor=self.actor, job=self.get_object())
         return Response(self.get_serializer(self.get_queryset().get(pk=job.pk)).data)
 
+    @extend_schema(request=None, responses=s.JobSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        """Stop a queued or running job (one that is not progressing, say); retry it later."""
+        job = services.job_cancel(actor=self.actor, job=self.get_object())
+        return Response(self.get_serializer(self.get_queryset().get(pk=job.pk)).data)
+
 
 REVIEW_FILTERS = [
     OpenApiParameter("review_state", OpenApiTypes.STR, enum=ReviewState.values),

@@ -8,7 +8,7 @@ from .downloads import (
     platform_size_render,
 )
 from .exports import export_build, export_create, export_download_url, exports_resume_stalled
-from .jobs import job_cancel_for_member, job_enqueue, job_retry, job_run
+from .jobs import job_cancel, job_cancel_for_member, job_dispatch, job_enqueue, job_retry, job_run
 from .provided import headshot_provide
 from .review import headshot_approve, headshot_choose, headshot_reject, headshot_view_url
 from .selfies import (
@@ -22,6 +22,7 @@ from .selfies import (
 from .sizes import headshot_sizes_make
 from .style_editor import brand_style_preview, brand_style_rerender_approved, brand_style_save
 from .styles import brand_style_create_default, brand_style_update
+from .sweep import jobs_sweep
 
 __all__ = [
     "headshot_provide",
@@ -44,10 +45,13 @@ __all__ = [
     "headshot_choose",
     "headshot_reject",
     "headshot_view_url",
+    "job_cancel",
     "job_cancel_for_member",
+    "job_dispatch",
     "job_enqueue",
     "job_retry",
     "job_run",
+    "jobs_sweep",
     "selfie_check",
     "selfie_delete",
     "selfie_descriptors_rotate",

@@ -28,6 +28,7 @@ from django.utils.text import slugify
 from core import media, uploads
 from core.audit import Verb, audit_event_record
 from core.exceptions import ApplicationError, NotAllowed, NotFound
+from core.text import clean_text, csv_row
 from generation import keys
 from teams.models import Membership
 
@@ -55,7 +56,7 @@ def export_create(*, actor: Membership, department: str = "") -> Export:
 
     if not actor.is_hr:
         raise NotAllowed("Only HR can export team photos.", code="not_hr")
-    department = (department or "").strip()
+    department = clean_text(department, label="The department", max_length=120)
     if not _approved(actor.organization_id, department).exists():
         where = f" in {department}" if department else ""
         raise ApplicationError(f"There are no approved headshots{where} to export yet.", code="nothing_to_export")
@@ -181,15 +182,17 @@ def _manifest(export: Export) -> bytes:
         member, headshot = row.member, row.headshot
         reviewer = headshot.reviewed_by if headshot else None
         writer.writerow(
-            [
-                member.display_name,
-                member.user.email,
-                member.department,
-                member.job_title,
-                f"{row.name}.jpg",
-                reviewer.user.email if reviewer else "",
-                headshot.reviewed_at.isoformat() if headshot and headshot.reviewed_at else "",
-            ]
+            csv_row(
+                [
+                    member.display_name,
+                    member.user.email,
+                    member.department,
+                    member.job_title,
+                    f"{row.name}.jpg",
+                    reviewer.user.email if reviewer else "",
+                    headshot.reviewed_at.isoformat() if headshot and headshot.reviewed_at else "",
+                ]
+            )
         )
     return out.getvalue().encode()
 

@@ -5,9 +5,9 @@ import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
-from uuid import UUID
 
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -27,16 +27,40 @@ from ..imaging import guards
 from ..imaging.disclosure import STUDIO_COMPOSITE, disclose_jpeg
 from ..imaging.io import open_rgb
 from ..models import BrandStyle, Engine, GenerationJob, Headshot, JobStatus
+from .heartbeat import Heartbeat
 from .selfies import descriptor_of, selfies_release_after_render
 
 log = logging.getLogger(__name__)
 
 
 def _enqueue_render(job: GenerationJob) -> None:
+    # The job row, written in this transaction, is the outbox: it is sent after commit, and a
+    # row the broker never took (outage, restart) is sent again by jobs_sweep.
+    transaction.on_commit(lambda: job_dispatch(job_id=job.id))
+
+
+def job_dispatch(*, job_id: uuid.UUID | str) -> bool:
+    """Send a queued job to its queue. A broker that is down is logged, not raised: the
+    request that made the job has already committed, and the sweep sends it again."""
     from ..tasks import render_job_task
 
+    job = GenerationJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).only("id", "engine").first()
+    if job is None:
+        return False
+    GenerationJob.objects.filter(pk=job_id).update(dispatched_at=timezone.now(), dispatches=F("dispatches") + 1)
     queue = "gpu" if job.engine == Engine.DIFFUSION else "default"
-    transaction.on_commit(lambda: render_job_task.apply_async(args=[str(job.id)], queue=queue))
+    try:
+        render_job_task.apply_async(args=[str(job_id)], queue=queue, retry_policy=PUBLISH_RETRY)
+    except Exception as exc:  # kombu's OperationalError, redis' ConnectionError, ...
+        if render_job_task.app.conf.task_always_eager:
+            raise  # in-process: this is the render failing, not a broker
+        log.warning("job %s: the broker refused it (%s); the sweep will send it again", job_id, exc)
+        GenerationJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(dispatched_at=None)
+        return False
+    return True
+
+
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 
 
 def job_enqueue(*, actor: Membership, member: Membership | None = None, idempotency_key: str = "") -> GenerationJob:
@@ -86,14 +110,40 @@ def job_enqueue(*, actor: Membership, member: Membership | None = None, idempote
 def job_retry(*, actor: Membership, job: GenerationJob) -> GenerationJob:
     if job.member_id != actor.id and not (actor.is_hr and job.organization_id == actor.organization_id):
         raise NotFound("No such job.")
-    claimed = GenerationJob.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(
-        status=JobStatus.QUEUED, error="", finished_at=None, progress_step=0
+    if job.member.jobs.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).exclude(pk=job.pk).exists():
+        raise ApplicationError("Another job for this person is in progress.", code="job_in_progress")
+    claimed = GenerationJob.objects.filter(pk=job.pk, status__in=[JobStatus.FAILED, JobStatus.CANCELLED]).update(
+        status=JobStatus.QUEUED,
+        error="",
+        finished_at=None,
+        progress_step=0,
+        lost_runs=0,
+        dispatches=0,
+        dispatched_at=None,
+        claim=None,
+        heartbeat_at=None,
     )
     if not claimed:
-        raise ApplicationError("Only a failed job can be retried.", code="not_failed")
+        raise ApplicationError("Only a failed or cancelled job can be retried.", code="not_failed")
     job.refresh_from_db()
     audit_event_record(actor=actor, organization=job.organization, verb=Verb.JOB_RETRIED, target=job)
     _enqueue_render(job)
+    return job
+
+
+@transaction.atomic
+def job_cancel(*, actor: Membership, job: GenerationJob) -> GenerationJob:
+    """The member (or HR) stops a queued or running job, for example one that is not progressing.
+    A worker still rendering it sees the status before it writes anything and stops."""
+    if job.member_id != actor.id and not (actor.is_hr and job.organization_id == actor.organization_id):
+        raise NotFound("No such job.")
+    cancelled = GenerationJob.objects.filter(pk=job.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
+        status=JobStatus.CANCELLED, error="Cancelled at your request.", finished_at=timezone.now()
+    )
+    if not cancelled:
+        raise ApplicationError("Only a queued or running job can be cancelled.", code="not_in_progress")
+    job.refresh_from_db()
+    audit_event_record(actor=actor, organization=job.organization, verb=Verb.JOB_CANCELLED, target=job)
     return job
 
 
@@ -107,29 +157,23 @@ def job_cancel_for_member(*, member: Membership, reason: str) -> int:
     )
 
 
-def _claim(job_id: UUID | str) -> bool:
-    """Conditional update: exactly one worker moves a job from queued to running.
-
-    A job still "running" past the hard task time limit was abandoned by a
-    worker that died (acks_late then redelivers its task after the Redis
-    visibility timeout): the redelivery may claim it again.
-    """
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.db.models import F, Q
-
-    abandoned = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    claimable = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, started_at__lt=abandoned)
-    return bool(
-        GenerationJob.objects.filter(claimable, pk=job_id).update(
-            status=JobStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
-        )
+def _claim(job_id: uuid.UUID | str) -> uuid.UUID | None:
+    """Conditional update: exactly one worker moves a job from queued to running, under a new
+    claim id. A job whose worker died is put back to queued by jobs_sweep, never taken over
+    here, so a redelivered message cannot run beside a live worker."""
+    claim, now = uuid.uuid4(), timezone.now()
+    claimed = GenerationJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, claim=claim, attempts=F("attempts") + 1
     )
+    return claim if claimed else None
 
 
-def _still_running(job_id: UUID | str) -> bool:
-    return GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).exists()
+def _mine(job_id: uuid.UUID | str, claim: uuid.UUID | None) -> QuerySet[GenerationJob]:
+    return GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING, claim=claim)
+
+
+def _still_running(job_id: uuid.UUID | str, claim: uuid.UUID | None) -> bool:
+    return _mine(job_id, claim).exists()
 
 
 def _seed_key(job: GenerationJob) -> str:
@@ -170,7 +214,7 @@ def _render_guarded(
     for attempt in range(MAX_ATTEMPTS):
         if not pending:
             break
-        rendered = engine.render(request, pending, attempt=attempt, progress=_progress(job.id))
+        rendered = engine.render(request, pending, attempt=attempt, progress=_progress(job.id, job.claim))
         pending = []
         for variant in rendered:
             result = guards.check_output(
@@ -190,19 +234,15 @@ def _render_guarded(
     return passed, {"guard_failures": failures, "not_rendered": pending}
 
 
-def _progress(job_id: UUID | str) -> Callable[[int, int], None]:
+def _progress(job_id: uuid.UUID | str, claim: uuid.UUID | None) -> Callable[[int, int], None]:
     def report(step: int, total: int) -> None:
-        GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
-            progress_step=step, progress_total=total
-        )
+        _mine(job_id, claim).update(progress_step=step, progress_total=total, heartbeat_at=timezone.now())
 
     return report
 
 
 def _finish(job: GenerationJob, status: str, error: str = "") -> None:
-    updated = GenerationJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
-        status=status, error=error[:2000], finished_at=timezone.now()
-    )
+    updated = _mine(job.pk, job.claim).update(status=status, error=error[:2000], finished_at=timezone.now())
     if updated:
         audit_event_record(
             actor=None,
@@ -213,11 +253,25 @@ def _finish(job: GenerationJob, status: str, error: str = "") -> None:
         )
 
 
-def job_run(*, job_id: UUID | str) -> None:
-    """Render a queued job. Safe to call twice: only one caller claims it."""
-    if not _claim(job_id):
+def job_run(*, job_id: uuid.UUID | str, heartbeat: bool = False) -> None:
+    """Render a queued job. Safe to call twice: only one caller claims it.
+
+    With ``heartbeat`` (in a worker) a thread touches the job every JOB_HEARTBEAT_SECONDS
+    while it runs; when the process dies the heartbeat stops and jobs_sweep takes over."""
+    claim = _claim(job_id)
+    if claim is None:
         return
+    beat = Heartbeat(job_id, claim) if heartbeat else None
+    try:
+        _run_claimed(job_id, claim)
+    finally:
+        if beat is not None:
+            beat.stop()
+
+
+def _run_claimed(job_id: uuid.UUID | str, claim: uuid.UUID) -> None:
     job = GenerationJob.objects.select_related("member__organization", "style", "organization").get(pk=job_id)
+    job.claim = claim  # ours, whatever the row says by now
     try:
         grant = biometric_grant(member=job.member)  # refuses without an active consent
         photos, reference = _load_photos(job, grant)
@@ -233,7 +287,7 @@ def job_run(*, job_id: UUID | str) -> None:
         log.exception("job %s crashed", job_id)
         _finish(job, JobStatus.FAILED, f"Rendering crashed: {exc.__class__.__name__}: {exc}")
         return
-    GenerationJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(report=report)
+    _mine(job.pk, job.claim).update(report=report)
     if not rendered:
         _finish(
             job, JobStatus.FAILED, f"No output passed the likeness and skin-tone checks in {MAX_ATTEMPTS} attempts."
@@ -244,7 +298,7 @@ def job_run(*, job_id: UUID | str) -> None:
 
 def _store(job: GenerationJob, rendered: list[Any]) -> None:
     for variant in rendered:
-        if not _still_running(job.id):  # cancelled or erased while we rendered: write nothing
+        if not _still_running(job.id, job.claim):  # cancelled, erased or given up on: write nothing
             return
         key = keys.headshot_key(
             organization_id=job.organization_id,
@@ -254,7 +308,7 @@ def _store(job: GenerationJob, rendered: list[Any]) -> None:
         )
         term = variant.meta.get("digital_source_type", STUDIO_COMPOSITE)
         media.put(key, disclose_jpeg(variant.image, term=term, title=f"headshot-{variant.index}.jpg"))
-        if not _still_running(job.id):  # erased while we wrote: take the write back
+        if not _still_running(job.id, job.claim):  # erased while we wrote: take the write back
             media.delete(key)
             return
         Headshot.objects.update_or_create(
@@ -270,7 +324,7 @@ def _store(job: GenerationJob, rendered: list[Any]) -> None:
             },
         )
     with transaction.atomic():
-        if not _still_running(job.id):
+        if not _still_running(job.id, job.claim):
             return
         _finish(job, JobStatus.SUCCEEDED)
         selfies_release_after_render(job=job)

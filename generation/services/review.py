@@ -7,6 +7,7 @@ from django.utils import timezone
 from core import media
 from core.audit import Verb, audit_event_record
 from core.exceptions import ApplicationError, NotAllowed, NotFound
+from core.text import clean_text
 from teams.mail import mail_after_commit, site_link
 from teams.models import Membership
 
@@ -81,7 +82,7 @@ def _notify(headshot: Headshot, message: str, *, link: str, **extra: str) -> Non
 
 @transaction.atomic
 def headshot_reject(*, actor: Membership, headshot: Headshot, reason: str) -> Headshot:
-    reason = (reason or "").strip()
+    reason = clean_text(reason, label="The reason", max_length=2000, multiline=True)
     if not reason:
         raise ApplicationError("Give the employee a reason for the rejection.", code="reason_required")
     headshot = _reviewable(actor, headshot)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -21,6 +22,21 @@ from teams.models import Membership
 from ..imaging.checks import OtherSelfie, SelfieAnalysis, analyse_selfie, set_checks
 from ..imaging.io import ImageRejected, decode_upload, encode_jpeg, open_rgb
 from ..models import GenerationJob, Selfie
+
+log = logging.getLogger(__name__)
+
+# What a photo the checker could not analyse records: a refusal with something to do, never a stuck "checking".
+UNCHECKABLE: dict[str, Any] = {
+    "passed": False,
+    "checks": [
+        {
+            "code": "unreadable",
+            "passed": False,
+            "value": None,
+            "message": "We could not check this photo; try another one.",
+        }
+    ],
+}
 
 MAX_SELFIES = 12
 RELEASE_BATCH = 100
@@ -81,16 +97,23 @@ def selfie_check(*, selfie_id: uuid.UUID | str) -> Selfie | None:
         grant = biometric_grant(member=member)
     except ConsentRequired:
         return None  # withdrawal and erasure delete the selfie themselves
-    analysis = analyse_selfie(open_rgb(media.get(selfie.storage_key, grant=grant)))
-    analysis.checks += set_checks(analysis, _label(None), _others(member, grant))
-    report = analysis.report
+    try:
+        analysis: SelfieAnalysis | None = analyse_selfie(open_rgb(media.get(selfie.storage_key, grant=grant)))
+    except Exception:  # a checker bug on an odd photo must be that photo's refusal, not a stuck "checking"
+        log.exception("selfie %s: analysis failed", selfie_id)
+        analysis = None
+    if analysis is None:
+        report = UNCHECKABLE
+    else:
+        analysis.checks += set_checks(analysis, _label(None), _others(member, grant))
+        report = analysis.report
     with transaction.atomic():
         updated = Selfie.objects.filter(pk=selfie.pk, checked_at=None).update(
             checks=report,
             usable=report["passed"],
             checked_at=timezone.now(),
             # A photo that fails the checklist may show bystanders: no face figures are kept.
-            **(_stored_figures(analysis, grant) if report["passed"] else {}),
+            **(_stored_figures(analysis, grant) if analysis is not None and report["passed"] else {}),
         )
         if not updated:
             return None

@@ -24,13 +24,17 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class SignedInSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`. Shown once.")
+    expires_at = serializers.DateTimeField(help_text="Sign in again after this.")
     membership = MembershipSerializer()
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    email = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(max_length=4096, style={"input_type": "password"}, trim_whitespace=False)
+    name = serializers.CharField(
+        max_length=100, required=False, default="", allow_blank=True, help_text="Say what uses it."
+    )
 
 
 class InvitationSerializer(serializers.ModelSerializer):

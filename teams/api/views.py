@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -18,7 +18,10 @@ from rest_framework.views import APIView
 
 from core.exceptions import ApplicationError, NotAllowed
 from teams import selectors, services
-from teams.models import Invitation, JoinLink, Membership
+from teams.access import client_ip
+from teams.models import ApiToken, Invitation, JoinLink, Membership
+from teams.throttle import LINK_SCOPE, attempt_check, attempt_failed, attempt_succeeded, link_failure_count
+from teams.tokens import api_token_create, api_token_revoke
 
 from . import serializers as s
 from .permissions import IsAdmin, MemberView
@@ -26,27 +29,55 @@ from .permissions import IsAdmin, MemberView
 UUID_PATTERN = "[0-9a-f-]{36}"
 
 
-def signed_in(member: Membership) -> dict:
-    token, _ = Token.objects.get_or_create(user=member.user)
-    return s.SignedInSerializer({"token": token.key, "membership": member}).data
+def signed_in(member: Membership, *, name: str = "sign-in") -> dict:
+    issued = api_token_create(member=member, name=name)
+    body = {"token": issued.key, "expires_at": issued.token.expires_at, "membership": member}
+    return s.SignedInSerializer(body).data
 
 
 class AuthTokenView(APIView):
-    """Trade an e-mail and password for an API token."""
+    """Trade an e-mail and password for an API token (POST); revoke the token in use (DELETE).
+
+    Repeated failures lock the account (and the caller's address) for a while: 429."""
 
     permission_classes = [AllowAny]
-    authentication_classes: list = []
+
+    def get_authenticators(self) -> list:
+        # POST is anonymous by design; DELETE needs the token it revokes.
+        return super().get_authenticators() if getattr(self.request, "method", "DELETE") == "DELETE" else []
 
     @extend_schema(request=s.TokenRequestSerializer, responses=s.SignedInSerializer, tags=["auth"])
     def post(self, request: Request) -> Response:
         data = _valid(s.TokenRequestSerializer, request.data)
-        user = authenticate(request, username=data["email"].strip().lower(), password=data["password"])
+        email, ip = data["email"].strip().lower(), client_ip(request)
+        attempt_check(scope="token", account=email, ip=ip)
+        user = authenticate(request, username=email, password=data["password"])
         if user is None:
+            attempt_failed(scope="token", account=email, ip=ip)
             raise ApplicationError("The e-mail or password is wrong.", code="bad_credentials")
+        attempt_succeeded(scope="token", account=email)
         member = selectors.membership_for_user(user)
         if member is None:
             raise NotAllowed("Your account is not an active member of an organisation.", code="not_member")
-        return Response(signed_in(member))
+        return Response(signed_in(member, name=data.get("name") or "sign-in"))
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def delete(self, request: Request) -> Response:
+        member = selectors.membership_for_user(request.user)
+        if member is None or not isinstance(request.auth, ApiToken):
+            raise ApplicationError("Sign in with a token to revoke it.", code="no_token")
+        api_token_revoke(member=member, token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _link_guarded(request: Request, accept: Callable[..., Membership], data: dict[str, Any]) -> Membership:
+    """Accept an invitation or join link; a caller guessing tokens is locked out (429)."""
+    attempt_check(scope=LINK_SCOPE, ip=client_ip(request))
+    try:
+        return accept(**data)
+    except ApplicationError as exc:
+        link_failure_count(request, exc)
+        raise
 
 
 def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
@@ -114,7 +145,8 @@ class InvitationViewSet(MemberView, mixins.ListModelMixin, mixins.RetrieveModelM
     @extend_schema(request=s.InvitationAcceptSerializer, responses={201: s.SignedInSerializer})
     @action(detail=False, methods=["post"], permission_classes=[AllowAny], authentication_classes=[])
     def accept(self, request: Request) -> Response:
-        member = services.invitation_accept(**_valid(s.InvitationAcceptSerializer, request.data))
+        data = _valid(s.InvitationAcceptSerializer, request.data)
+        member = _link_guarded(request, services.invitation_accept, data)
         return Response(signed_in(member), status=status.HTTP_201_CREATED)
 
 
@@ -138,5 +170,5 @@ class JoinLinkViewSet(MemberView, mixins.ListModelMixin, mixins.RetrieveModelMix
     @extend_schema(request=s.JoinSerializer, responses={201: s.SignedInSerializer})
     @action(detail=False, methods=["post"], permission_classes=[AllowAny], authentication_classes=[])
     def join(self, request: Request) -> Response:
-        member = services.join_link_accept(**_valid(s.JoinSerializer, request.data))
+        member = _link_guarded(request, services.join_link_accept, _valid(s.JoinSerializer, request.data))
         return Response(signed_in(member), status=status.HTTP_201_CREATED)

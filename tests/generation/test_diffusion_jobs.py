@@ -128,9 +128,10 @@ def test_a_task_redelivered_after_its_worker_died_finishes_the_job_once(diffusio
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING and job.attempts == 1
 
-    long_ago = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
-    type(job).objects.filter(pk=job.pk).update(started_at=long_ago)
-    render_job_task(str(job.id))  # redelivered after the visibility timeout
+    silent = timezone.now() - timedelta(seconds=settings.JOB_HEARTBEAT_TIMEOUT_SECONDS + 1)
+    type(job).objects.filter(pk=job.pk).update(heartbeat_at=silent)
+    assert services.jobs_sweep().requeued == 1  # the heartbeat stopped: back to the queue
+    render_job_task(str(job.id))  # the sweep's message (sent on commit, outside this test's transaction)
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and job.attempts == 2
     assert sorted(job.headshots.values_list("storage_key", flat=True)) == keys

@@ -78,7 +78,7 @@ def test_a_failed_job_shows_its_error_and_can_be_retried(consented, astronaut_pn
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED and job.error == ""
     response = page.post(reverse("generation:job-retry", args=[job.id]), follow=True)
-    assert "Only a failed job can be retried" in response.content.decode()
+    assert "Only a failed or cancelled job can be retried" in response.content.decode()
 
 
 def test_another_employees_job_and_headshots_are_404(admin, consented):

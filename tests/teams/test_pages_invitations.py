@@ -96,7 +96,7 @@ def test_an_admin_creates_an_open_join_link_with_cap_and_expiry(admin):
     [
         ({"max_uses": "0", "expires_in_days": "7"}, "usage cap must be between"),
         ({"max_uses": "five", "expires_in_days": "7"}, "whole number"),
-        ({"max_uses": "5", "expires_in_days": "-1"}, "expiry must be in the future"),
+        ({"max_uses": "5", "expires_in_days": "-1"}, "expiry must be between 1 and 365 days"),
     ],
 )
 def test_a_bad_join_link_form_shows_the_message_and_creates_nothing(admin, form, message):
