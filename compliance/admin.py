@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from core.admin import ReadOnlyAdmin
+
 from .models import (
     AuditEvent,
     BreachRecord,
@@ -18,17 +20,6 @@ from .models import (
     RetentionPolicy,
     SweepRun,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ConsentRecord)
@@ -63,25 +54,8 @@ class AuditEventAdmin(ReadOnlyAdmin):
         return {}  # not even the bulk delete action
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        return {}
-
-
 @admin.register(DeletionReceipt)
-class DeletionReceiptAdmin(_ReadOnly):
+class DeletionReceiptAdmin(ReadOnlyAdmin):
     list_display = [
         "requested_at",
         "member_id",
@@ -97,13 +71,13 @@ class DeletionReceiptAdmin(_ReadOnly):
 
 
 @admin.register(SweepRun)
-class SweepRunAdmin(_ReadOnly):
+class SweepRunAdmin(ReadOnlyAdmin):
     list_display = ["started_at", "finished_at", "deleted"]
     date_hierarchy = "started_at"
 
 
 @admin.register(RetentionPolicy)
-class RetentionPolicyAdmin(_ReadOnly):
+class RetentionPolicyAdmin(ReadOnlyAdmin):
     list_display = [
         "organization",
         "jurisdiction",
@@ -119,7 +93,7 @@ class RetentionPolicyAdmin(_ReadOnly):
 
 
 @admin.register(ConsentText)
-class ConsentTextAdmin(_ReadOnly):
+class ConsentTextAdmin(ReadOnlyAdmin):
     list_display = [
         "organization",
         "jurisdiction",

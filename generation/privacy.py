@@ -22,7 +22,7 @@ from teams.models import Membership, Organization
 
 from . import keys
 from .models import BrandStyle, Export, ExportMember, ExportStatus, GenerationJob, Headshot, JobStatus, Selfie
-from .selectors import jobs_visible_to, review_queue, selfies_of
+from .selectors import exports_containing, jobs_visible_to, review_queue, selfies_of
 from .services import job_cancel_for_member
 
 
@@ -59,9 +59,7 @@ class GenerationData:
         """Exports live outside the member's prefix: a row goes only once its zip is gone,
         so a failed delete is found again by the retry."""
         deleted = failed = 0
-        # One indexed query through ExportMember, whatever the number or size of exports.
-        exports = Export.objects.filter(organization_id=member.organization_id, members__member=member).distinct()
-        for export in exports:
+        for export in exports_containing(member=member):
             # A running export has no storage_key yet but may be writing its zip: delete where it goes.
             key = export.storage_key or keys.export_key(organization_id=export.organization_id, export_id=export.pk)
             try:

@@ -47,3 +47,9 @@ def review_queue(*, actor: Membership) -> QuerySet[Headshot]:
 
 def exports_of(*, actor: Membership) -> QuerySet[Export]:
     return Export.objects.filter(organization=actor.organization).select_related("requested_by__user")
+
+
+def exports_containing(*, member: Membership) -> QuerySet[Export]:
+    """Every export that holds the member's headshot: one indexed query through ExportMember,
+    whatever the number or size of the exports (erasure uses it)."""
+    return Export.objects.filter(organization_id=member.organization_id, members__member=member).distinct()

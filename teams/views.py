@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -219,8 +219,9 @@ def join_link_create(request: AppRequest, actor: Membership) -> HttpResponse:
 def _back(request: AppRequest) -> HttpResponse:
     form = NextForm(request.POST)
     target = form.cleaned_data["next"] if form.is_valid() else ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
+    # Only a path on this site: redirect() would take any other word for a view name (NoReverseMatch).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(target)
     return redirect("generation:team")
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
-import itertools
 from functools import lru_cache
+from typing import Any
 
+import factory
 from PIL import Image
 
 from compliance.services import consent_grant, consent_text_current
@@ -13,20 +14,54 @@ from teams import services as teams
 from teams.models import Membership, Role
 
 PASSWORD = "correct-horse-battery"
-_counter = itertools.count(1)
+
+
+class OrganizationFactory(factory.Factory):
+    """A new organisation, made by ``organization_create``; builds its first admin."""
+
+    class Meta:
+        model = Membership
+
+    name = factory.Sequence(lambda n: f"Org {n}")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+    domain = factory.Sequence(lambda n: f"org{n}.example")
+
+    @classmethod
+    def _create(cls, model_class: type[Membership], *, name: str, slug: str, domain: str) -> Membership:
+        return teams.organization_create(
+            name=name,
+            slug=slug,
+            allowed_domains=[domain],
+            admin_email=f"admin-{slug}@{domain}",
+            admin_password=PASSWORD,
+        )
+
+
+class MemberFactory(factory.Factory):
+    """A member who was invited by ``admin`` and accepted: ``invitation_create`` then ``invitation_accept``."""
+
+    class Meta:
+        model = Membership
+
+    admin: Any = None
+    role = Role.EMPLOYEE
+    department = "Engineering"
+    first_name = "Sam"
+    last_name = factory.Sequence(lambda n: f"Person{n}")
+    job_title = "Engineer"
+    local_part = factory.Sequence(lambda n: f"person{n}")
+
+    @classmethod
+    def _create(cls, model_class: type[Membership], *, admin: Membership, local_part: str, **fields: Any) -> Membership:
+        email = f"{local_part}@{admin.organization.allowed_domains[0]}"
+        issued = teams.invitation_create(actor=admin, email=email, **fields)
+        return teams.invitation_accept(token=issued.token, password=PASSWORD)
 
 
 def organization(*, name: str | None = None, domain: str | None = None) -> Membership:
     """A new organisation; returns its first admin."""
-    n = next(_counter)
-    domain = domain or f"org{n}.example"
-    return teams.organization_create(
-        name=name or f"Org {n}",
-        slug=f"org-{n}",
-        allowed_domains=[domain],
-        admin_email=f"admin{n}@{domain}",
-        admin_password=PASSWORD,
-    )
+    overrides = {key: value for key, value in {"name": name, "domain": domain}.items() if value}
+    return OrganizationFactory(**overrides)
 
 
 def member(
@@ -37,18 +72,8 @@ def member(
     first_name: str = "Sam",
     last_name: str | None = None,
 ) -> Membership:
-    n = next(_counter)
-    domain = admin.organization.allowed_domains[0]
-    issued = teams.invitation_create(
-        actor=admin,
-        email=f"person{n}@{domain}",
-        role=role,
-        first_name=first_name,
-        last_name=last_name or f"Person{n}",
-        department=department,
-        job_title="Engineer",
-    )
-    return teams.invitation_accept(token=issued.token, password=PASSWORD)
+    overrides = {"last_name": last_name} if last_name else {}
+    return MemberFactory(admin=admin, role=role, department=department, first_name=first_name, **overrides)
 
 
 def consent(person: Membership) -> Membership:

@@ -96,10 +96,6 @@ def _payload(fields: set[str], rng: random.Random) -> dict:
     return data
 
 
-@pytest.mark.xfail(
-    reason="#10 landed a page that passes a posted value to redirect() (NoReverseMatch, a 500): fix it, then drop this",
-    strict=False,
-)
 def test_no_page_answers_a_hostile_post_with_a_server_error(admin, hr, employee):
     rng = random.Random(12)
     approved = approved_headshot(factories.consent(employee), admin=admin, hr=hr)

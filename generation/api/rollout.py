@@ -44,6 +44,16 @@ class RosterQuerySerializer(serializers.Serializer):
     search = serializers.CharField(required=False, default="", max_length=100)
 
 
+class RosterPageSerializer(serializers.Serializer):
+    """What GET /api/team/ answers: a page of rows, and the counts per status over the whole team."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = RosterRowSerializer(many=True)
+    counts = serializers.DictField(child=serializers.IntegerField())
+
+
 class RosterPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
@@ -55,7 +65,7 @@ class TeamView(MemberView, APIView):
 
     permission_classes = [IsHR]
 
-    @extend_schema(parameters=[RosterQuerySerializer], responses=RosterRowSerializer(many=True), tags=["team"])
+    @extend_schema(parameters=[RosterQuerySerializer], responses=RosterPageSerializer, tags=["team"])
     def get(self, request: Request) -> Response:
         query = RosterQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -219,7 +229,7 @@ class MyHeadshotFileView(MemberView, APIView):
             else:
                 download = services.headshot_download(actor=self.actor, platform=platform)
         except ApplicationError as exc:
-            return HttpResponse(exc.message, status=404, content_type="text/plain")
+            raise NotFound(exc.message) from None
         response = HttpResponse(download.data, content_type=download.content_type)
         response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
         return response

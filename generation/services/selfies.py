@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -122,7 +123,8 @@ def selfie_check(*, selfie_id: uuid.UUID | str) -> Selfie | None:
         if not updated:
             return None
         if report["passed"]:  # a usable photo now: the refused ones can go (compliance retention)
-            transaction.on_commit(lambda: rejected_selfies_release(member=member))
+            uploaded_at = selfie.uploaded_at
+            transaction.on_commit(lambda: rejected_selfies_release(member=member, before=uploaded_at))
         audit_event_record(
             actor=None,
             organization=member.organization,
@@ -141,10 +143,10 @@ def _frame_needs(actor: Membership) -> FrameNeeds | None:
     return None if style is None else frame_needs(StyleSpec.from_model(style))
 
 
-def rejected_selfies_release(*, member: Membership) -> int:
-    """A photo passed: the member's earlier photos that failed the checklist go now
-    (photos whose checklist is still running stay)."""
-    rejected = list(member.selfies.filter(usable=False, checked_at__isnull=False))
+def rejected_selfies_release(*, member: Membership, before: datetime) -> int:
+    """A photo uploaded at ``before`` passed: the member's earlier photos that failed the
+    checklist go now (photos uploaded with it or later, or still being checked, stay)."""
+    rejected = list(member.selfies.filter(usable=False, checked_at__isnull=False, uploaded_at__lt=before))
     for selfie in rejected:
         with transaction.atomic():
             audit_event_record(

@@ -38,8 +38,3 @@ def headshot_sizes_make(*, headshot_id: UUID | str) -> Headshot | None:
         return None
     headshot.sizes = sizes
     return headshot
-
-
-def size_keys(headshot: Headshot) -> list[str]:
-    """Storage keys of a headshot's platform sizes (for erasure and retention)."""
-    return [made["key"] for made in (headshot.sizes or {}).values()]

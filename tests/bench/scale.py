@@ -538,8 +538,8 @@ def bench_team_render(admin: Membership, members: int = 2) -> dict:
 
 def bench_retention(hr: Membership, sizes: tuple[int, int]) -> dict:
     """Retention sweep (unchosen headshots past their term) and erasure, per row, at two sizes."""
-    from compliance.services.erasure import _member_exports
     from compliance.services.retention import retention_sweep
+    from generation.selectors import exports_containing
 
     out = {}
     for rows in sizes:
@@ -570,7 +570,7 @@ def bench_retention(hr: Membership, sizes: tuple[int, int]) -> dict:
         times = []
         for _ in range(20):
             start = time.perf_counter()
-            _member_exports(target)
+            exports_containing(member=target)
             times.append(time.perf_counter() - start)
         out[str(rows)] = {
             "sweep_s": round(sweep, 3),

@@ -8,12 +8,12 @@ import zipfile
 import pytest
 from PIL import Image
 
-from compliance.services.erasure import _member_exports
 from core import media, uploads
 from generation import keys, services, zipstream
 from generation.imaging import disclosure
 from generation.models import Export, ExportMember, ExportStatus, Headshot
 from generation.platform_sizes import PLATFORM_SIZES
+from generation.selectors import exports_containing
 from tests.api_support import query_count
 from tests.export_support import approved_team
 
@@ -66,8 +66,8 @@ def test_erasure_finds_the_exports_of_a_member_in_one_query(admin, hr, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         exports = [services.export_create(actor=hr) for _ in range(3)]
     member = team[0].member
-    assert {e.pk for e in _member_exports(member)} == {e.pk for e in exports}
-    assert query_count(lambda: _member_exports(member)) == 1
+    assert {e.pk for e in exports_containing(member=member)} == {e.pk for e in exports}
+    assert query_count(lambda: list(exports_containing(member=member))) == 1
 
 
 def test_a_build_that_died_resumes_from_its_checkpoint(admin, hr, settings, django_capture_on_commit_callbacks):

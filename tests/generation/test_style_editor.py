@@ -80,9 +80,7 @@ def test_a_preview_on_the_admins_own_photo_needs_their_consent(admin):
     assert response.status_code == 400
     assert any("needs your consent" in m for m in messages_of(response))
     factories.consent(admin)
-    from generation import services
-
-    services.selfie_upload(actor=admin, data=factories.astronaut_png())
+    factories.selfie(actor=admin, data=factories.astronaut_png())  # uploaded and checked, as the worker does
     response = browser(admin).post(reverse("generation:brand-style"), _form(preview="1", preview_on_own_photo="on"))
     assert response.status_code == 200 and response.context["preview"]
 
