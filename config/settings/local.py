@@ -37,3 +37,4 @@ if not REDIS_URL and env("HEADSHOT_EAGER", "0") != "1":
 # The embedded demo portrait (scikit-image's astronaut) is a 512 px photo with the eyes 43 px apart:
 # the demo runs on it, production asks for sharper photos (base.HEADSHOT_MIN_EYE_PX).
 HEADSHOT_MIN_EYE_PX = env_int("HEADSHOT_MIN_EYE_PX", 40)  # noqa: F405
+HEADSHOT_MAX_UPSCALE = float(env("HEADSHOT_MAX_UPSCALE", "5") or "5")  # noqa: F405  (its face is enlarged 4.3x)

@@ -26,3 +26,4 @@ CELERY_TASK_EAGER_PROPAGATES = True
 
 # The embedded test portrait is 512 px with the eyes 43 px apart; checklist tests set the production value.
 HEADSHOT_MIN_EYE_PX = 40
+HEADSHOT_MAX_UPSCALE = 5.0

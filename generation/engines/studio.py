@@ -19,6 +19,7 @@ from scipy.ndimage import distance_transform_edt, label
 from core import media
 
 from ..imaging.backdrop import ImageLoader, add_shadow, make_backdrop
+from ..imaging.checks import FrameNeeds
 from ..imaging.colour import normalise
 from ..imaging.faces import Face, find_face
 from ..imaging.matte import matte
@@ -111,10 +112,13 @@ def _face_mask(landmarks: np.ndarray, alpha: np.ndarray, eye_dist: float) -> np.
 
 
 # Headroom: the top of the hair stays at least this share of the height below the frame's top
-# (a style sets framing["headroom"]). To get there the frame may first move the eyes down by up
-# to EYE_LINE_SLACK of the height, then zoom out as far as the hair needs.
+# (a style sets framing["headroom"]). To get there the frame may move the eyes down by up to
+# EYE_LINE_SLACK of the height, then zoom out by up to ZOOM_SLACK: within the team's consistency
+# budget (eye line ±2%, eye distance ±3%). Hair taller than that is refused at upload
+# (checks "headroom", from frame_needs), so the framing stays the same for the whole team.
 HEADROOM = 0.05
-EYE_LINE_SLACK = 0.008
+EYE_LINE_SLACK = 0.018
+ZOOM_SLACK = 0.028
 PROBE = 256  # the probe frame that finds the top of the hair: 10 eye distances wide
 PROBE_EYE_DISTANCE = 0.1
 MAX_CROWN = 3.2  # eye distances: taller than any hair over the eyes; more is something behind the head
@@ -167,8 +171,24 @@ def choose_framing(style: StyleSpec, variant: dict[str, Any], size: tuple[int, i
     if top(eye_line, eye_distance) < headroom:
         eye_line = min(eye_line + EYE_LINE_SLACK, headroom + crown * eye_distance * aspect)
     if top(eye_line, eye_distance) < headroom:
-        eye_distance = (eye_line - headroom) / (crown * aspect)
+        eye_distance = max((1 - ZOOM_SLACK) * eye_distance, (eye_line - headroom) / (crown * aspect))
     return Framing(eye_line, eye_distance, crown)
+
+
+def frame_needs(style: StyleSpec) -> FrameNeeds:
+    """What a selfie must offer for this style's framing: the eye distance its tightest variant
+    renders (so the checklist can refuse faces that would be enlarged too much) and the tallest hair
+    its framing keeps inside the headroom budget."""
+    eye_px, max_crown = 0.0, MAX_CROWN
+    for index in range(max(1, style.variant_count)):
+        variant = variant_spec(style, index)
+        width, height = output_size(style, variant)
+        distance = style.eye_distance * float(variant.get("zoom", 1.0))
+        eye_px = max(eye_px, distance * width)
+        headroom = float(style.framing.get("headroom", HEADROOM))
+        room = (style.eye_line + EYE_LINE_SLACK - headroom) / ((1 - ZOOM_SLACK) * distance * width / height)
+        max_crown = min(max_crown, room)
+    return FrameNeeds(eye_px=round(eye_px, 1), max_crown=round(max_crown, 2))
 
 
 def overshoot(face: Face, photo_size: tuple[int, int], size: tuple[int, int], framing: Framing) -> float:

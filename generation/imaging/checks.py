@@ -7,6 +7,7 @@ member's other selfies (near-duplicates, same person).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,21 @@ NEAR_DUPLICATE_BITS = 4  # perceptual-hash bits that may differ
 # Whole heads measure 0.00-0.28 on ../shared/faces and faces-dev; hair cut by the top edge 0.40 and up
 # (kit_harington_2, df_img61, isf_open_eyes, rose_leslie_1, of_lennon-1).
 MAX_HEAD_AT_TOP = 0.35
+
+
+@dataclass(frozen=True)
+class FrameNeeds:
+    """What the team's style asks of a photo (engines.studio.frame_needs computes it)."""
+
+    eye_px: float  # the eye distance, in output pixels, of the style's tightest variant
+    max_crown: float  # the tallest hair, in eye distances above the eyes, its framing keeps inside
+
+
+def default_frame_needs() -> FrameNeeds:
+    from ..engines.base import StyleSpec
+    from ..engines.studio import frame_needs
+
+    return frame_needs(StyleSpec(style_id="default", version=1, engine="studio"))
 
 
 @dataclass
@@ -81,7 +97,10 @@ def _check(code: str, passed: bool, value: Any, ok: str, problem: str) -> dict[s
     }
 
 
-def analyse_selfie(image: Image.Image) -> SelfieAnalysis:
+def analyse_selfie(image: Image.Image, *, needs: FrameNeeds | None = None) -> SelfieAnalysis:
+    """Every check on one photo, against the framing of the team's style (the default style's when
+    ``needs`` is None)."""
+    needs = needs or default_frame_needs()
     short = min(image.size)
     result = SelfieAnalysis(phash=quality.perceptual_hash(image))
     result.checks.append(
@@ -108,7 +127,8 @@ def analyse_selfie(image: Image.Image) -> SelfieAnalysis:
     result.checks += _face_checks(image, faces)
     face = faces[0]
     result.checks.append(_head_check(image, face))
-    result.checks += _room_checks(image, face)
+    result.checks.append(_headroom_check(image, face, needs))
+    result.checks += _room_checks(image, face, needs)
     result.checks += _quality_checks(image, face)
     result.descriptor = face_descriptor(image, face)
     lab = skin_lab(image, face.landmarks)
@@ -171,16 +191,39 @@ def _head_check(image: Image.Image, face: Face) -> dict[str, Any]:
     )
 
 
+def _headroom_check(image: Image.Image, face: Face, needs: FrameNeeds) -> dict[str, Any]:
+    """The hair (or a hat) must fit the team's framing with its headroom: the frame may not zoom out
+    further for one person without breaking the team's consistency."""
+    from ..engines.studio import crown_height
+
+    crown = crown_height(image.convert("RGB"), face, default_segmenter())
+    value = None if crown is None else round(crown, 2)
+    # Hair that runs into the photo's top edge has no measured crown: head_in_frame judges that.
+    at_top = crown is not None and crown >= face.eye_centre[1] / eye_distance(face) - 0.1
+    return _check(
+        "headroom",
+        crown is None or at_top or crown <= needs.max_crown,
+        value,
+        "Your hair fits the team's framing.",
+        f"Your hair (or a bun, a hat) reaches too far above your face for the team's framing ({value} eye "
+        f"distances above your eyes; it has room for {needs.max_crown}). Wear your hair lower or take off the "
+        "hat, step away from anything right behind your head, or ask your admin to give the style more headroom.",
+    )
+
+
 def eye_distance(face: Face) -> float:
     return float(np.hypot(*(face.right_eye - face.left_eye)))
 
 
-def _room_checks(image: Image.Image, face: Face) -> list[dict[str, Any]]:
-    """Face pixels, and room below and beside the face for the head-and-shoulders framing."""
+def _room_checks(image: Image.Image, face: Face, needs: FrameNeeds) -> list[dict[str, Any]]:
+    """Face pixels, and room below and beside the face for the head-and-shoulders framing.
+
+    Face pixels: at least HEADSHOT_MIN_EYE_PX between the eyes, and no more enlargement than
+    HEADSHOT_MAX_UPSCALE to reach the eye distance the style renders (blown-up faces look soft)."""
     from django.conf import settings
 
     eyes = eye_distance(face)
-    minimum = settings.HEADSHOT_MIN_EYE_PX
+    minimum = max(int(settings.HEADSHOT_MIN_EYE_PX), math.ceil(needs.eye_px / float(settings.HEADSHOT_MAX_UPSCALE)))
     below = round((image.height - face.eye_centre[1]) / eyes, 2)
     side = round(min(face.eye_centre[0], image.width - face.eye_centre[0]) / eyes, 2)
     return [
@@ -189,8 +232,10 @@ def _room_checks(image: Image.Image, face: Face) -> list[dict[str, Any]]:
             eyes >= minimum,
             round(eyes, 1),
             "Your face has enough detail.",
-            f"Your face is too small or soft in this photo ({eyes:.0f} px between the eyes; at least {minimum}). "
-            "Use a sharper photo, or hold the camera closer.",
+            f"Your face is too small in this photo for a sharp headshot ({eyes:.0f} px between the eyes; "
+            f"the team's headshots need at least {minimum}, or it would be enlarged "
+            f"{needs.eye_px / max(eyes, 1.0):.1f}x and look soft). Use a sharper or closer photo: hold the "
+            "camera closer, or use the phone's main camera.",
         ),
         _check(
             "shoulders_in_frame",

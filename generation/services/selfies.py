@@ -20,9 +20,11 @@ from core.exceptions import ApplicationError, NotFound
 from generation import keys
 from teams.models import Membership
 
-from ..imaging.checks import OtherSelfie, SelfieAnalysis, analyse_selfie, set_checks
+from ..engines.base import StyleSpec
+from ..engines.studio import frame_needs
+from ..imaging.checks import FrameNeeds, OtherSelfie, SelfieAnalysis, analyse_selfie, set_checks
 from ..imaging.io import ImageRejected, decode_upload, encode_jpeg, open_rgb
-from ..models import GenerationJob, Selfie
+from ..models import BrandStyle, GenerationJob, Selfie
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +101,9 @@ def selfie_check(*, selfie_id: uuid.UUID | str) -> Selfie | None:
     except ConsentRequired:
         return None  # withdrawal and erasure delete the selfie themselves
     try:
-        analysis: SelfieAnalysis | None = analyse_selfie(open_rgb(media.get(selfie.storage_key, grant=grant)))
+        analysis: SelfieAnalysis | None = analyse_selfie(
+            open_rgb(media.get(selfie.storage_key, grant=grant)), needs=_frame_needs(member)
+        )
     except Exception:  # a checker bug on an odd photo must be that photo's refusal, not a stuck "checking"
         log.exception("selfie %s: analysis failed", selfie_id)
         analysis = None
@@ -131,6 +135,12 @@ def selfie_check(*, selfie_id: uuid.UUID | str) -> Selfie | None:
         )
     selfie.refresh_from_db()
     return selfie
+
+
+def _frame_needs(actor: Membership) -> FrameNeeds | None:
+    """What the organisation's current style asks of a photo (None: the default style's)."""
+    style = BrandStyle.objects.filter(organization=actor.organization, is_current=True).first()
+    return None if style is None else frame_needs(StyleSpec.from_model(style))
 
 
 def rejected_selfies_release(*, member: Membership, before: datetime) -> int:

@@ -177,3 +177,20 @@ def test_a_photo_that_cuts_through_the_hair_is_refused_and_whole_heads_pass(face
     for name in ["rose_leslie/rose_leslie_2.jpg", "obama/obama_1.jpg", "alex_lacamoire/alex_lacamoire_2.jpg"]:
         [head] = [c for c in analyse_selfie(_photo(faces_dir, name)).checks if c["code"] == "head_in_frame"]
         assert head["passed"], (name, head["value"])
+
+
+def test_face_pixels_follow_the_organisations_style(consented, faces_dev_dir, settings):
+    from generation.models import BrandStyle
+
+    settings.HEADSHOT_MIN_EYE_PX, settings.HEADSHOT_MAX_UPSCALE = 80, 1.5
+    data = (faces_dev_dir / "df_img13.jpg").read_bytes()  # eyes 188 px apart: fine for a 1024 px headshot
+
+    def face_pixels(selfie) -> dict:
+        return next(c for c in selfie.checks["checks"] if c["code"] == "face_pixels")
+
+    assert face_pixels(factories.selfie(actor=consented, data=data))["passed"]
+    BrandStyle.objects.filter(organization=consented.organization).delete()
+    BrandStyle.objects.create(organization=consented.organization, output_width=2048, output_height=2048)
+    check = face_pixels(factories.selfie(actor=consented, data=data))
+    assert not check["passed"]
+    assert "sharper or closer photo" in check["message"] and "enlarged 2.0x" in check["message"], check

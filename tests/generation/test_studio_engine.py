@@ -50,7 +50,8 @@ def test_every_member_of_a_team_is_framed_the_same_way(faces_dir):
     for name in TEAM:
         out = _composed(str(faces_dir / name)).image
         eye_line, eye_distance = _eyes(out)
-        assert abs(eye_line - STYLE.eye_line) <= 0.02 * STYLE.eye_line, (name, eye_line)
+        # ±2% of the height, as make bench-quality measures it: tall hair may lower the eyes that far.
+        assert abs(eye_line - STYLE.eye_line) <= 0.02, (name, eye_line)
         assert abs(eye_distance - STYLE.eye_distance) <= 0.03 * STYLE.eye_distance, (
             name,
             eye_distance,

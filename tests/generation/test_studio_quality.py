@@ -12,7 +12,7 @@ from PIL import Image
 from scipy.ndimage import distance_transform_edt
 
 from generation.engines.base import StyleSpec
-from generation.engines.studio import compose
+from generation.engines.studio import FADE_BAND, HEADROOM, choose_framing, compose, frame_needs
 from generation.imaging.defects import VISIBLE_SEAM_PX, crown_margin, photo_edge_px, straight_cut_px, stray_share
 from generation.imaging.faces import find_face
 from generation.imaging.io import decode_upload
@@ -53,9 +53,10 @@ def test_a_selfie_that_stops_at_the_chest_ends_in_a_soft_fade_not_the_photos_edg
     assert (composed.valid < 0.5).any()  # the framing reaches past this photo
     assert defects["photo_edge_px"] <= VISIBLE_SEAM_PX, defects
     assert defects["straight_cut_px"] < 0.12 * composed.image.width, defects
-    # Far past the photo's edge there is only backdrop.
-    far = distance_transform_edt(composed.valid < 0.5) > composed.meta["eye_distance"] * composed.image.width
-    assert far.any() and composed.person_alpha[far].max() == 0
+    # Past the fade band beyond the photo's edge there is only backdrop (no visible alpha).
+    eye_px = composed.meta["eye_distance"] * composed.image.width
+    far = distance_transform_edt(composed.valid < 0.5) > (FADE_BAND + 0.15) * eye_px
+    assert far.any() and composed.person_alpha[far].max() < 1 / 255
 
 
 @pytest.mark.parametrize(
@@ -90,3 +91,22 @@ def test_the_matte_follows_the_hair_at_output_resolution(faces_dir):
     in_band = (blocks.max(axis=(1, 3)) > 0.1) & (blocks.min(axis=(1, 3)) < 0.9)
     spread_in_block = (blocks.max(axis=(1, 3)) - blocks.min(axis=(1, 3)))[in_band]
     assert in_band.sum() > 500 and np.median(spread_in_block) > 0.15
+
+
+def test_tall_hair_moves_the_frame_only_within_the_teams_consistency_budget():
+    style = StyleSpec(style_id="s", version=1, engine="studio")
+    for crown in (1.5, 2.3, 2.6, 3.2):
+        framing = choose_framing(style, {}, (1024, 1024), crown)
+        assert abs(framing.eye_distance / style.eye_distance - 1) <= 0.03, (crown, framing)
+        assert abs(framing.eye_line - style.eye_line) <= 0.02, (crown, framing)
+
+
+def test_the_style_says_which_hair_fits_and_how_many_face_pixels_it_needs():
+    style = StyleSpec(style_id="s", version=1, engine="studio")
+    needs = frame_needs(style)
+    assert needs.eye_px == pytest.approx(0.18 * 1024, abs=0.5)
+    # Exactly the tallest hair that keeps the style's headroom at the largest allowed move.
+    framing = choose_framing(style, {}, (1024, 1024), needs.max_crown)
+    assert framing.eye_line - needs.max_crown * framing.eye_distance == pytest.approx(HEADROOM, abs=0.002)
+    roomier = frame_needs(StyleSpec(style_id="s", version=1, engine="studio", framing={"eye_line": 0.5}))
+    assert roomier.max_crown > needs.max_crown
