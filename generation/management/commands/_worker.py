@@ -57,3 +57,15 @@ def wait_until_finished(row: Row, *, timeout: float = 600) -> Row:
         if time.monotonic() > deadline:
             raise CommandError(f"{row} did not finish in {timeout:.0f}s; see var/worker.log")
         time.sleep(0.5)
+
+
+def wait_until_checked(selfie: Row, *, timeout: float = 300) -> Row:
+    """Poll a selfie until the worker has run its checklist (it runs after the upload)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        selfie.refresh_from_db()
+        if getattr(selfie, "checked_at") is not None:  # noqa: B009
+            return selfie
+        if time.monotonic() > deadline:
+            raise CommandError(f"{selfie} was not checked in {timeout:.0f}s; see var/worker.log")
+        time.sleep(0.2)

@@ -27,7 +27,7 @@ from generation.models import Export, ExportStatus, GenerationJob, JobStatus
 from teams import services as teams
 from teams.models import Organization, Role
 
-from ._worker import background_worker, wait_until_finished
+from ._worker import background_worker, wait_until_checked, wait_until_finished
 
 DEMO_SLUG = "demo"
 DOMAIN = "acme.example"
@@ -184,8 +184,8 @@ class Command(BaseCommand):
             text = consent_text_for(member=member)
             consent_grant(member=member, text_version=text.version, text_sha256=text.sha256, user_agent="demo")
             for data in photos:
-                selfie = gen.selfie_upload(actor=member, data=data)
-                selfie.refresh_from_db()  # the checklist ran after the commit (in-process here)
+                # The checklist runs on the worker after the upload, as it does for a person on the page.
+                selfie = wait_until_checked(gen.selfie_upload(actor=member, data=data))
                 if not selfie.usable:
                     failed = [c["message"] for c in selfie.checks["checks"] if not c["passed"]]
                     self.stdout.write(f"  {member.display_name}: a selfie failed the checklist: {'; '.join(failed)}")
