@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,15 @@ def _media_storage(tmp_path_factory: pytest.TempPathFactory):
         media = {"BACKEND": "core.storages.SignedFileSystemStorage", "OPTIONS": {"location": root}}
     with override_settings(STORAGES={**django_settings.STORAGES, "default": media}, MEDIA_ROOT=root):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_bucket_after_each_test() -> Iterator[None]:
+    """Each test starts from an empty S3 bucket (on the moto server started above, if any)."""
+    yield
+    from tests.s3server import reset_moto_s3
+
+    reset_moto_s3()
 
 
 @pytest.fixture

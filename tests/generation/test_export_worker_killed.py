@@ -55,7 +55,9 @@ def test_an_export_whose_worker_was_killed_completes_once_after_a_retry(
 
     with celery_worker_process(queues="default", log=tmp_path / "second.log"), tasks_sent_to_redis():
         time.sleep(2.5)  # the dead chunk's lease expires
-        assert services.exports_resume_stalled() == 1  # what beat runs every minute
+        # What beat runs every minute. The broker may have handed the dead worker's message to this
+        # worker already (acks_late): then the export is running again and there is nothing to resume.
+        assert services.exports_resume_stalled() in (0, 1)
         done = lambda: Export.objects.get(pk=export.pk).status != ExportStatus.RUNNING  # noqa: E731
         _wait(done, 300, f"the resumed export\n{(tmp_path / 'second.log').read_text()}")
 
