@@ -35,6 +35,12 @@ MIN_EYES_OPEN = 0.16
 # shoulders start about 2.5 below the eyes, and a headshot needs them in the photo.
 MIN_ROOM_BELOW = 2.5
 MIN_ROOM_SIDE = 1.5
+# Something over the mouth (quality.mouth_uncovered): less skin than this between the nostrils and the mouth line
+# (real faces on ../shared/faces and faces-dev 0.21 and up, bearded ones included; painted blue, white-on-colour
+# and black masks 0.06 and below), or a mouth area flatter than this in L* (real 7.3 and up; painted masks, a
+# skin-coloured one too, 2.2 and below).
+MIN_MOUTH_SKIN = 0.12
+MIN_MOUTH_TEXTURE = 4.0
 SAME_PERSON = 0.6  # dlib descriptor distance
 NEAR_DUPLICATE_BITS = 4  # perceptual-hash bits that may differ
 # Share of the photo's top row, above the face, that the person mask covers. Past this the
@@ -265,6 +271,7 @@ def _quality_checks(image: Image.Image, face: Face) -> list[dict[str, Any]]:
     pose = quality.head_pose_3d(face, image.size)
     turned = [axis for axis, limit in MAX_POSE.items() if abs(pose[axis]) > limit]
     ear = round(quality.eye_aspect_ratio(face), 3)
+    skin, texture = quality.mouth_uncovered(image, face)
     low, high = BRIGHTNESS_RANGE
     return [
         _check(
@@ -303,6 +310,14 @@ def _quality_checks(image: Image.Image, face: Face) -> list[dict[str, Any]]:
             ear,
             "Your eyes are open.",
             "Your eyes look closed or squinted. Take a photo with a relaxed face and your eyes open.",
+        ),
+        _check(
+            "face_uncovered",
+            skin >= MIN_MOUTH_SKIN and texture >= MIN_MOUTH_TEXTURE,
+            {"skin": round(skin, 2), "texture": round(texture, 1)},
+            "Your mouth and chin are uncovered.",
+            "Something covers your mouth or chin (a mask, a hand, a microphone). "
+            "Take the photo with your whole face uncovered.",
         ),
     ]
 

@@ -10,6 +10,7 @@ from scipy.ndimage import laplace
 from .faces import Face
 
 FACE_SIZE = 256  # the face crop is resized to this before sharpness is measured
+SKIN_AB = 12.0  # CIELAB a*b* distance from the nose-bridge skin within which a pixel counts as skin
 
 
 def face_crop(image: Image.Image, face: Face) -> np.ndarray:
@@ -114,3 +115,58 @@ def hull_exposure(image: Image.Image, face: Face) -> tuple[float, float]:
     luma = pixels @ np.array([0.299, 0.587, 0.114])
     clipped = (pixels.max(axis=1) >= 250) & (pixels.min(axis=1) >= 235)
     return float(luma.mean()), float(clipped.mean())
+
+
+def _polygon_mask(points: np.ndarray, size: int) -> np.ndarray:
+    from PIL import ImageDraw
+
+    mask = Image.new("L", (size, size), 0)
+    ImageDraw.Draw(mask).polygon([(float(x), float(y)) for x, y in points], fill=255)
+    return np.asarray(mask) > 0
+
+
+def mouth_uncovered(image: Image.Image, face: Face, *, size: int = 256) -> tuple[float, float]:
+    """(skin share, mouth texture): is the mouth area skin, and does it hold a mouth?
+
+    dlib places the 68 landmarks on a covered face too (it guesses the mouth), so both come from the
+    pixels, on a ``size`` px copy of the face box in CIELAB:
+
+    * skin share: the share of pixels between the nostrils and the mouth line, cheek to cheek (jaw
+      points 2-4 and 12-14), whose colour (a*, b*) lies within SKIN_AB of the skin on the nose
+      bridge between the eyes, which no mask, hand or microphone covers. A mask in any colour that
+      skin is not (blue, white, black, most printed cloth) leaves almost none; a beard or a moustache
+      still leaves skin between and beside it (real faces 0.40 and up, a small face in a group 0.21).
+    * mouth texture: the spread of lightness (L* standard deviation) over the lips (landmarks 48-59)
+      and a ring around them. Lips, their dark seam, teeth and beard hair all vary; a mask, even a
+      skin-coloured one, is flat there (real faces 7.3 and up, painted masks 2.2 and below).
+
+    A hand over the mouth is skin-coloured and its fingers have edges, so neither measure refuses it
+    reliably; neither does boldly printed cloth in skin-like colours nor a microphone that covers
+    only the lips.
+    """
+    from skimage.color import rgb2lab
+
+    left, top, right, bottom = face.box
+    pad = 0.15 * (right - left)
+    box = (max(0, left - pad), max(0, top - pad), min(image.width, right + pad), min(image.height, bottom + pad))
+    if box[2] - box[0] < 2 or box[3] - box[1] < 2:
+        return 1.0, 100.0
+    crop = image.convert("RGB").resize((size, size), Image.BILINEAR, box=box)
+    points = (face.landmarks - [box[0], box[1]]) * [size / (box[2] - box[0]), size / (box[3] - box[1])]
+    lab = rgb2lab(np.asarray(crop, dtype=np.float64) / 255.0)
+    eyes = float(np.hypot(*(points[42:48].mean(axis=0) - points[36:42].mean(axis=0))))
+    yy, xx = np.mgrid[0:size, 0:size]
+    centre = (points[27] + points[28]) / 2
+    bridge = (xx - centre[0]) ** 2 + (yy - centre[1]) ** 2 <= (0.15 * eyes) ** 2
+    if not bridge.any():
+        return 1.0, 100.0
+    skin_ab = np.median(lab[bridge][:, 1:], axis=0)
+    skin_l = float(np.median(lab[bridge][:, 0]))
+    band = lab[_polygon_mask(points[[2, 3, 4, 48, 57, 54, 12, 13, 14, 35, 33, 31]], size)]
+    skin_like = (np.hypot(*(band[:, 1:] - skin_ab).T) < SKIN_AB) & (band[:, 0] > 0.35 * skin_l)
+    lips = points[48:60]
+    middle = lips.mean(axis=0)
+    mouth = _polygon_mask(middle + (lips - middle) * [1.5, 2.0], size)
+    share = float(skin_like.mean()) if len(band) else 1.0
+    texture = float(lab[..., 0][mouth].std()) if mouth.any() else 100.0
+    return share, texture

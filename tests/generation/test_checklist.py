@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.core.management import call_command
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
 from compliance.biometric import biometric_grant
 from core import media
 from core.exceptions import ApplicationError
 from generation.imaging.checks import analyse_selfie
-from generation.imaging.faces import face_descriptor
+from generation.imaging.faces import face_descriptor, find_face
 from generation.imaging.io import decode_upload
 from tests import factories
 
@@ -72,6 +72,7 @@ def test_a_good_selfie_passes_every_check_with_a_value_and_a_sentence(faces_dir)
         "highlights",
         "head_pose",
         "eyes_open",
+        "face_uncovered",
     } <= codes
     assert all(c["message"] and c["value"] is not None for c in analysis.checks)
     assert analysis.descriptor.shape == (128,) and len(analysis.phash) == 16 and len(analysis.skin_lab) == 3
@@ -194,3 +195,51 @@ def test_face_pixels_follow_the_organisations_style(consented, faces_dev_dir, se
     check = face_pixels(factories.selfie(actor=consented, data=data))
     assert not check["passed"]
     assert "sharper or closer photo" in check["message"] and "enlarged 2.0x" in check["message"], check
+
+
+def _face_uncovered(image: Image.Image) -> dict:
+    return next(c for c in analyse_selfie(image).checks if c["code"] == "face_uncovered")
+
+
+def _wearing_a_mask(image: Image.Image, colour: tuple[int, int, int]) -> Image.Image:
+    """The photo with a face mask painted on: from the jaw up to the bridge of the nose."""
+    points = find_face(image).landmarks
+    top = (points[28][1] + points[29][1]) / 2
+    outline = [tuple(p) for p in points[2:15]] + [(points[14][0], top), (points[2][0], top)]
+    masked = image.convert("RGB")
+    ImageDraw.Draw(masked).polygon(outline, fill=colour)
+    return masked
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "obama/obama_1.jpg",  # smiling, teeth showing
+        "alex_lacamoire/alex_lacamoire_2.jpg",  # a full dark beard
+        "kit_harington/kit_harington_3.jpg",  # beard and moustache
+        "rose_leslie/rose_leslie_2.jpg",
+        "lin_manuel_miranda/lin_manuel_miranda_1.png",  # a microphone below the chin, the mouth free
+    ],
+)
+def test_an_uncovered_face_passes_beards_included(faces_dir, name):
+    check = _face_uncovered(_photo(faces_dir, name))
+    assert check["passed"], (name, check["value"])
+
+
+@pytest.mark.parametrize(
+    "name", ["cf_FACE_1v.jpg", "cf_FACE_2v.jpg", "df_img61.jpg", "u2_man2.jpg", "isf_sad.png", "u2_smile.jpg"]
+)
+def test_bearded_and_pressed_lips_portraits_pass_the_mask_check(faces_dev_dir, name):
+    check = _face_uncovered(_photo(faces_dev_dir, name))
+    assert check["passed"], (name, check["value"])
+
+
+@pytest.mark.parametrize("colour", [(150, 190, 220), (25, 25, 25)], ids=["surgical_blue", "black_cloth"])
+def test_a_face_mask_is_refused_asking_for_the_whole_face(faces_dir, colour):
+    bearded = _photo(faces_dir, "alex_lacamoire/alex_lacamoire_2.jpg")
+    check = _face_uncovered(_wearing_a_mask(bearded, colour))
+    assert not check["passed"], check["value"]
+    assert check["message"] == (
+        "Something covers your mouth or chin (a mask, a hand, a microphone). "
+        "Take the photo with your whole face uncovered."
+    )
