@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PIL import Image
 
+from ..imaging.faces import Face
+
 if TYPE_CHECKING:
     from ..models import BrandStyle
 
@@ -70,6 +72,9 @@ class RenderedVariant:
     index: int
     image: Image.Image
     meta: dict[str, Any] = field(default_factory=dict)
+    # Where the engine put the face, in output pixels, when it knows (the studio engine moves the
+    # selfie's own face): the guards then measure that face instead of searching the output again.
+    face: Face | None = None
 
 
 ProgressCallback = Callable[[int, int], None]  # (step, total)

@@ -44,6 +44,7 @@ class Composed:
     meta: dict[str, Any] = field(default_factory=dict)
     foreground: np.ndarray | None = None  # float32 HxWx3: the person's un-mixed colour (for other backdrops)
     valid: np.ndarray | None = None  # float32 HxW: 1 where the source photo covers the frame
+    face: Face | None = None  # the selfie's face where the output shows it
 
 
 def variant_spec(style: StyleSpec, index: int) -> dict[str, Any]:
@@ -376,7 +377,18 @@ def compose(
         meta=meta,
         foreground=foreground,
         valid=valid,
+        face=_moved_face(face, np.linalg.inv(to_photo), landmarks),
     )
+
+
+def _moved_face(face: Face, to_output: np.ndarray, landmarks: np.ndarray) -> Face:
+    """The detected face where the frame puts it: the box keeps its centre and is scaled with the
+    frame (the frame levels the eyes, so an upright box is what a detector would find there)."""
+    left, top, right, bottom = face.box
+    cx, cy = _apply(to_output, np.array([[(left + right) / 2, (top + bottom) / 2]]))[0]
+    scale = float(np.sqrt(abs(np.linalg.det(to_output[:2, :2]))))
+    half_w, half_h = scale * (right - left) / 2, scale * (bottom - top) / 2
+    return Face(box=(cx - half_w, cy - half_h, cx + half_w, cy + half_h), landmarks=landmarks, score=face.score)
 
 
 def _stored_image(key: str) -> Image.Image:
@@ -415,7 +427,7 @@ class StudioEngine:
                 faces[which] = found
             composed = compose(photo, request.style, index, face=faces[which], loader=self.loader)
             meta = {k: v for k, v in composed.meta.items() if k != "landmarks"} | {"photo": which}
-            results.append(RenderedVariant(index=index, image=composed.image, meta=meta))
+            results.append(RenderedVariant(index=index, image=composed.image, meta=meta, face=composed.face))
             if progress:
                 progress(step, len(variants))
         return results

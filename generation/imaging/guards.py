@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from .colour import delta_e, skin_lab
-from .faces import face_descriptor, find_face
+from .faces import Face, face_descriptor, find_face
 
 
 @dataclass(frozen=True)
@@ -45,18 +45,27 @@ class GuardResult:
     failures: list[str] = field(default_factory=list)
 
 
-def measure(image: Image.Image) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """(descriptor, mean skin Lab) of the largest face in an image."""
-    face = find_face(image)
+def measure(image: Image.Image, face: Face | None = None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(descriptor, mean skin Lab) of the given face, or of the largest face found in the image.
+
+    A given face (where the engine put it) skips the detector, the costliest step; the descriptor
+    still comes from the output's own pixels, with landmarks fitted again inside that box, so a
+    face the engine did not really put there does not look like the person."""
+    face = face or find_face(image)
     if face is None:
         return None, None
     return face_descriptor(image, face), skin_lab(image.convert("RGB"), face.landmarks)
 
 
 def check_output(
-    image: Image.Image, reference: Reference, *, likeness_threshold: float, skin_threshold: float
+    image: Image.Image,
+    reference: Reference,
+    *,
+    likeness_threshold: float,
+    skin_threshold: float,
+    face: Face | None = None,
 ) -> GuardResult:
-    descriptor, lab = measure(image)
+    descriptor, lab = measure(image, face)
     if descriptor is None:
         return GuardResult(False, {"face_found": False}, ["no_face"])
     distance = float(np.linalg.norm(descriptor - reference.centroid))

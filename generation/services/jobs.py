@@ -222,6 +222,7 @@ def _render_guarded(
                 reference,
                 likeness_threshold=org.likeness_threshold,
                 skin_threshold=org.skin_tone_threshold,
+                face=variant.face,
             )
             if result.passed:
                 variant.meta["guards"] = result.figures

@@ -138,6 +138,7 @@ from generation.models import (  # noqa: E402
 )
 from teams import services as teams  # noqa: E402
 from teams.models import Membership, Role  # noqa: E402
+from teams.services import MAX_CSV_ROWS  # noqa: E402
 
 PASSWORD = "bench-password-123"
 POOL = 20  # distinct synthetic masters
@@ -570,7 +571,7 @@ def bench_retention(hr: Membership, sizes: tuple[int, int]) -> dict:
         times = []
         for _ in range(20):
             start = time.perf_counter()
-            exports_containing(member=target)
+            list(exports_containing(member=target))  # the queryset is lazy: run the query
             times.append(time.perf_counter() - start)
         out[str(rows)] = {
             "sweep_s": round(sweep, 3),
@@ -622,20 +623,24 @@ def main() -> None:
 
     t = time.perf_counter()
     _approved_team(large_hr, PENDING, state=ReviewState.PENDING, start=200_000)
-    csv_rows = "\n".join(
-        f"new{n}@{large_admin.organization.allowed_domains[0]},N,{n},Sales,Rep,employee" for n in range(10_000)
-    )
+    # 10,000 invitations as two files of the most rows one CSV may hold (MAX_CSV_ROWS, 5,000).
     counted: list[str] = []
+    domain = large_admin.organization.allowed_domains[0]
+    start = time.perf_counter()
     with connection.execute_wrapper(_counter(counted)):
-        start = time.perf_counter()
-        teams.invitations_import_csv(
-            actor=large_admin, csv_text="email,first_name,last_name,department,title,role\n" + csv_rows
-        )
-        report["csv_import_10000"] = {
-            "s": round(time.perf_counter() - start, 2),
-            "queries": len(counted),
-            "baseline_issue_queries": 30_000,
-        }
+        for first in (0, MAX_CSV_ROWS):
+            csv_rows = "\n".join(
+                f"new{n}@{domain},N,{n},Sales,Rep,employee" for n in range(first, first + MAX_CSV_ROWS)
+            )
+            teams.invitations_import_csv(
+                actor=large_admin, csv_text="email,first_name,last_name,department,title,role\n" + csv_rows
+            )
+    report["csv_import_10000"] = {
+        "s": round(time.perf_counter() - start, 2),
+        "files": 2,
+        "queries": len(counted),
+        "baseline_issue_queries": 30_000,
+    }
     teams.invitations_import_csv(
         actor=small_admin,
         csv_text="email\n" + "\n".join(f"new{n}@{small_admin.organization.allowed_domains[0]}" for n in range(10)),

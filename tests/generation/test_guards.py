@@ -12,7 +12,7 @@ from PIL import Image
 
 from core import media
 from generation import services
-from generation.engines.base import StyleSpec
+from generation.engines.base import RenderedVariant, StyleSpec
 from generation.engines.studio import StudioEngine, compose
 from generation.imaging.colour import skin_lab
 from generation.imaging.faces import detect_faces, face_descriptor
@@ -76,6 +76,41 @@ def test_the_likeness_guard_fails_someone_else(faces_dir):
     assert result.failures == ["likeness"] and result.figures["likeness_distance"] > 0.6
 
 
+def test_the_guards_measure_the_face_where_the_studio_put_it_without_searching_again(faces_dir, monkeypatch):
+    selfie = faces_dir / "obama/obama_1.jpg"
+    composed = compose(_selfie(str(selfie))[0], STYLE, 0)
+    reference = _reference(selfie, faces_dir / "obama/obama_4.jpg")
+    searched = check_output(composed.image, reference, likeness_threshold=0.5, skin_threshold=5)
+
+    def no_search(image):
+        raise AssertionError("the guard searched the output for a face the engine had placed")
+
+    monkeypatch.setattr("generation.imaging.guards.find_face", no_search)
+    placed = check_output(composed.image, reference, likeness_threshold=0.5, skin_threshold=5, face=composed.face)
+    assert placed.passed, placed.figures
+    assert abs(placed.figures["likeness_distance"] - searched.figures["likeness_distance"]) < 0.05
+    assert abs(placed.figures["skin_delta_e"] - searched.figures["skin_delta_e"]) < 1
+
+
+def test_a_placed_face_is_still_judged_on_the_outputs_own_pixels(faces_dir):
+    """An engine that says the face is where there is only backdrop, or someone else, gets no pass."""
+    composed = compose(_selfie(str(faces_dir / "obama/obama_1.jpg"))[0], STYLE, 0)
+    reference = _reference(faces_dir / "obama/obama_1.jpg")
+    face = composed.face
+    assert face is not None
+    left, top, right, bottom = face.box
+    shift = np.array([-left + 2, -top + 2])  # the same box moved into the top-left corner: backdrop
+    elsewhere = type(face)(
+        box=(2, 2, right - left + 2, bottom - top + 2), landmarks=face.landmarks + shift, score=face.score
+    )
+    assert not check_output(composed.image, reference, likeness_threshold=0.5, skin_threshold=50, face=elsewhere).passed
+    someone_else = compose(_selfie(str(faces_dir / "biden/biden_2.jpg"))[0], STYLE, 0)
+    result = check_output(
+        someone_else.image, reference, likeness_threshold=0.5, skin_threshold=50, face=someone_else.face
+    )
+    assert result.failures == ["likeness"]
+
+
 def test_an_output_without_a_face_fails():
     result = check_output(
         Image.new("RGB", (256, 256), "white"),
@@ -102,7 +137,7 @@ class SkinShiftingOnFirstTry(StudioEngine):
         out = []
         for index in variants:
             composed = compose(request.photos[0], request.style, index)
-            out.append(type("V", (), {"index": index, "image": _shift_skin(composed), "meta": {}})())
+            out.append(RenderedVariant(index=index, image=_shift_skin(composed), face=composed.face))
         return out
 
 
