@@ -43,7 +43,8 @@ def test_only_people_who_have_not_finished_are_reminded(admin, settings, commit)
     joined = _invite(admin, "joined", commit)
     revoked = _invite(admin, "revoked", commit)
     _invite(admin, "waiting", commit)
-    services.invitation_accept(token=services._invitation_token(joined.id), password=PASSWORD)
+    token = services.invitation_link(joined).rstrip("/").rsplit("/", 1)[-1]  # the link in the mail
+    services.invitation_accept(token=token, password=PASSWORD)
     services.invitation_revoke(actor=admin, invitation=revoked)
     assert _sweep(3.01, commit) == ["waiting"]
 
