@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from PIL import Image, ImageFilter
-from scipy.ndimage import distance_transform_edt, label
+from PIL import Image
 
 from core import media
 
 from ..imaging.backdrop import ImageLoader, add_shadow, make_backdrop
 from ..imaging.checks import FrameNeeds
 from ..imaging.colour import normalise
+from ..imaging.cutout import carried_mask, fade_where_the_photo_ends, keep_the_person
 from ..imaging.faces import Face, find_face
 from ..imaging.matte import matte
 from ..imaging.segment import Segmenter, default_segmenter
@@ -123,12 +123,7 @@ ZOOM_SLACK = 0.028
 PROBE = 256  # the probe frame that finds the top of the hair: 10 eye distances wide
 PROBE_EYE_DISTANCE = 0.1
 MAX_CROWN = 3.2  # eye distances: taller than any hair over the eyes; more is something behind the head
-TOP_FADE_BAND = 0.12  # ... and over this many above the photo's top
 MAX_OVERSHOOT = 0.6  # eye distances a wider variant may reach past the photo's bottom or sides
-# The half-width one person can fill, in eye distances from the face's centre line, by height
-# (eye distances below the eyes): big hair above and beside the face, then the shoulders.
-CORRIDOR = ((-4.0, -1.0, 1.0, 1.8, 3.0), (1.8, 2.0, 2.1, 3.4, 9.0))
-FADE_BAND = 0.7  # past the photo's edge, the body fades out over this many eye distances
 
 
 @dataclass(frozen=True)
@@ -213,38 +208,6 @@ def fit_wider_variant(face: Face, photo_size: tuple[int, int], size: tuple[int, 
     return framing
 
 
-def _resized(channel: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    return np.asarray(Image.fromarray(channel.astype(np.float32), mode="F").resize(size, Image.BILINEAR))
-
-
-def corridor(shape: tuple[int, int], eyes: tuple[float, float], eye_px: float) -> np.ndarray:
-    """Where one person can be, softly: no wider than a head with big hair beside the face, widening
-    to the shoulders below the chin. A bystander or a sign beside the head falls outside it."""
-    h, w = shape
-    ys = (np.arange(h, dtype=np.float32) - eyes[1]) / eye_px  # eye distances below the eyes
-    half = np.interp(ys, CORRIDOR[0], CORRIDOR[1]).astype(np.float32)
-    xs = np.abs(np.arange(w, dtype=np.float32) - eyes[0]) / eye_px
-    ramp = np.clip((half[:, None] - xs[None, :]) / 0.25, 0, 1)
-    return ramp * ramp * (3 - 2 * ramp)
-
-
-def keep_the_person(alpha: np.ndarray, eyes: tuple[float, float], eye_px: float) -> np.ndarray:
-    """Only the cut-out joined to the face, within the corridor one person fills, survives: a sign,
-    a lamp or a bystander the segmenter took for a person is old background and goes."""
-    alpha = alpha * corridor(alpha.shape, eyes, eye_px)
-    step = 4
-    h, w = alpha.shape
-    labels, count = label(alpha[::step, ::step] > 0.05)
-    if count <= 1:
-        return alpha
-    x, y = int(min(w - 1, eyes[0]) // step), int(min(h - 1, eyes[1]) // step)
-    own = labels[y, x]
-    if own == 0:
-        return alpha
-    keep = _resized((labels == own).astype(np.float32), (w, h)) > 0
-    return alpha * keep
-
-
 def _extended(photo: Image.Image, matrix: np.ndarray, size: tuple[int, int]) -> tuple[Image.Image, np.ndarray]:
     """The photo with its edge pixels carried outward far enough to cover the frame, so the body
     continues past the photo's edge instead of stopping in a straight line (the fade ends it)."""
@@ -261,73 +224,46 @@ def _extended(photo: Image.Image, matrix: np.ndarray, size: tuple[int, int]) -> 
     return Image.fromarray(pixels), shift @ matrix
 
 
-def carried_mask(mask: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """Past the photo's edge the person is what the edge shows, carried outward: the segmenter's own
-    guess there (on smeared pixels) would leave a seam along the edge."""
-    outside = valid < 0.5
-    if not outside.any():
-        return mask
-    step = 4
-    h, w = mask.shape
-    small = mask[::step, ::step]
-    _, (rows, cols) = distance_transform_edt(outside[::step, ::step], return_indices=True)
-    carried = _resized(small[rows, cols], (w, h))
-    return np.where(outside, carried, mask).astype(np.float32)
+@dataclass
+class Cutout:
+    """The person cut out at one framing: what every variant of a photo with that framing shares
+    (variants that differ only in their backdrop are matted once)."""
+
+    framing: Framing
+    size: tuple[int, int]
+    alpha: np.ndarray  # float32 HxW
+    foreground: np.ndarray  # float32 HxWx3, colour-normalised
+    valid: np.ndarray  # float32 HxW
+    landmarks: np.ndarray  # (68, 2) in output pixels
+    colour: dict[str, Any]
+    face: Face  # in output pixels
 
 
-def fade_where_the_photo_ends(
-    alpha: np.ndarray, foreground: np.ndarray, valid: np.ndarray, *, eye_px: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Studio portraits end in a soft fade, never in the photo's own edge.
+@dataclass
+class PhotoCache:
+    """What the variants of one photo share within a render: its face, the top of its hair, and
+    the cut-out at each framing. Keyed by the variant's keys that change the framing."""
 
-    Past the photo's edge the body is only its edge pixels carried outward: it fades out over
-    ``FADE_BAND`` eye distances, and its colour is smoothed there so the carried pixels show no
-    streaks. Inside the photo nothing changes."""
-    outside = valid < 0.5
-    if not outside.any():
-        return alpha, foreground
-    h, w = alpha.shape
-    step = 4  # the distance is smooth: measure it on a quarter-size grid
-    distance = distance_transform_edt(outside[::step, ::step]) * step
-    distance = np.array(
-        Image.fromarray(distance.astype(np.float32), mode="F").resize((w, h), Image.BILINEAR), dtype=np.float32
-    )
-    distance[~outside] = 0
-    # Above the photo's top only hair could be carried: it may not grow there, so it ends quickly.
-    inside = ~outside[::step, ::step]
-    below_is_photo = np.maximum.accumulate(inside[::-1], axis=0)[::-1]
-    above_photo = ~inside & ~np.maximum.accumulate(inside, axis=0) & below_is_photo
-    band = _resized(np.where(above_photo, TOP_FADE_BAND, FADE_BAND).astype(np.float32) * eye_px, (w, h))
-    ramp = np.clip(1 - distance / band, 0, 1)
-    ramp = ramp * ramp * (3 - 2 * ramp)  # smoothstep: no visible end of the fade
-    # Smooth on a quarter-size copy: it only has to remove the streaks of the carried edge pixels.
-    small = Image.fromarray((foreground * 255 + 0.5).clip(0, 255).astype(np.uint8)).resize(
-        (max(1, w // step), max(1, h // step)), Image.BILINEAR
-    )
-    small = small.filter(ImageFilter.GaussianBlur(max(1.0, 0.35 * eye_px / step)))
-    smooth = np.asarray(small.resize((w, h), Image.BILINEAR), dtype=np.float32) / 255
-    blend = np.clip(distance / (0.2 * eye_px), 0, 1)[..., None]  # texture gives way to smooth colour
-    return alpha * ramp, foreground * (1 - blend) + smooth * blend
+    face: Face
+    crown: float | None = None
+    crown_known: bool = False
+    cutouts: dict[tuple[tuple[str, str], ...], Cutout] = field(default_factory=dict)
 
 
-def compose(
-    photo: Image.Image,
-    style: StyleSpec,
-    variant_index: int,
-    *,
-    face: Face | None = None,
-    segmenter: Segmenter | None = None,
-    loader: ImageLoader | None = None,
-) -> Composed:
-    """The framed, matted photo on the brand backdrop for one variant."""
-    face = face or find_face(photo)
-    if face is None:
-        raise RenderError("no face found in the selfie")
-    segmenter = segmenter or default_segmenter()
-    photo = photo.convert("RGB")
-    variant = variant_spec(style, variant_index)
+BACKDROP_ONLY = frozenset({"shade"})  # variant keys that change only the backdrop, never the cut-out
+
+
+def cut_out(
+    photo: Image.Image, style: StyleSpec, variant: dict[str, Any], cache: PhotoCache, segmenter: Segmenter
+) -> Cutout:
+    key = tuple(sorted((k, repr(v)) for k, v in variant.items() if k not in BACKDROP_ONLY))
+    if key in cache.cutouts:
+        return cache.cutouts[key]
+    face = cache.face
+    if not cache.crown_known:
+        cache.crown, cache.crown_known = crown_height(photo, face, segmenter), True
     size = output_size(style, variant)
-    framing = choose_framing(style, variant, size, crown_height(photo, face, segmenter))
+    framing = choose_framing(style, variant, size, cache.crown)
     if float(variant.get("zoom", 1.0)) < 1.0:
         base = choose_framing(style, {}, size, framing.crown)
         wider = fit_wider_variant(face, photo.size, size, framing)
@@ -345,39 +281,65 @@ def compose(
     source, matrix = _extended(source, matrix, size)
     framed = source.transform(size, Image.AFFINE, tuple(matrix[:2].ravel()), Image.BILINEAR)  # ~1:1 after _prescale
     alpha, foreground = matte(framed, carried_mask(segmenter.person_mask(framed), valid))
-    landmarks = _apply(np.linalg.inv(to_photo), face.landmarks)
+    to_output = np.linalg.inv(to_photo)
+    landmarks = _apply(to_output, face.landmarks)
     eye_px = eye_distance * size[0]
     alpha, foreground = fade_where_the_photo_ends(alpha, foreground, valid, eye_px=eye_px)
-    alpha = keep_the_person(alpha, (size[0] / 2, size[1] * framing.eye_line), eye_px)
-    alpha = alpha.astype(np.float32)
+    alpha = keep_the_person(alpha, (size[0] / 2, size[1] * framing.eye_line), eye_px).astype(np.float32)
     foreground, colour = normalise(foreground, valid > 0, landmarks)
+    cutout = Cutout(framing, size, alpha, foreground, valid, landmarks, colour, _moved_face(face, to_output, landmarks))
+    cache.cutouts[key] = cutout
+    return cutout
+
+
+def compose(
+    photo: Image.Image,
+    style: StyleSpec,
+    variant_index: int,
+    *,
+    face: Face | None = None,
+    segmenter: Segmenter | None = None,
+    loader: ImageLoader | None = None,
+    cache: PhotoCache | None = None,
+) -> Composed:
+    """The framed, matted photo on the brand backdrop for one variant. Pass the same ``cache``
+    for the variants of one photo: they then share its face, crown and cut-outs."""
+    if cache is None:
+        face = face or find_face(photo)
+        if face is None:
+            raise RenderError("no face found in the selfie")
+        cache = PhotoCache(face=face)
+    photo = photo.convert("RGB")
+    variant = variant_spec(style, variant_index)
+    cut = cut_out(photo, style, variant, cache, segmenter or default_segmenter())
     backdrop = make_backdrop(
         style.backdrop,
         style.backdrop_color,
-        size,
+        cut.size,
         shade=float(variant.get("shade", 0.0)),
         loader=loader,
     )
     if style.backdrop.get("shadow"):
-        backdrop = add_shadow(backdrop, alpha)
-    out = foreground * alpha[..., None] + backdrop * (1 - alpha[..., None])
+        backdrop = add_shadow(backdrop, cut.alpha)
+    out = cut.foreground * cut.alpha[..., None] + backdrop * (1 - cut.alpha[..., None])
     image = Image.fromarray((out * 255 + 0.5).clip(0, 255).astype(np.uint8))
+    framing = cut.framing
     meta = {
         "variant": variant,
         "eye_line": round(framing.eye_line, 4),
-        "eye_distance": round(eye_distance, 4),
+        "eye_distance": round(framing.eye_distance, 4),
         "crown": None if framing.crown is None else round(framing.crown, 2),
-        "colour": colour,
-        "landmarks": landmarks.round(2).tolist(),
+        "colour": cut.colour,
+        "landmarks": cut.landmarks.round(2).tolist(),
     }
     return Composed(
         image=image,
-        person_alpha=alpha,
-        face_mask=_face_mask(landmarks, alpha, eye_px),
+        person_alpha=cut.alpha,
+        face_mask=_face_mask(cut.landmarks, cut.alpha, framing.eye_distance * cut.size[0]),
         meta=meta,
-        foreground=foreground,
-        valid=valid,
-        face=_moved_face(face, np.linalg.inv(to_photo), landmarks),
+        foreground=cut.foreground,
+        valid=cut.valid,
+        face=cut.face,
     )
 
 
@@ -414,18 +376,18 @@ class StudioEngine:
     ) -> list[RenderedVariant]:
         if not request.photos:
             raise RenderError("no usable selfies to render from")
-        faces: dict[int, Face] = {}
+        caches: dict[int, PhotoCache] = {}
         results = []
         for step, index in enumerate(variants, start=1):
             # A replacement (attempt > 0) starts from another selfie when there is one.
             which = (index + attempt) % len(request.photos)
             photo = request.photos[which]
-            if which not in faces:
+            if which not in caches:
                 found = find_face(photo)
                 if found is None:
                     raise RenderError("no face found in the selfie")
-                faces[which] = found
-            composed = compose(photo, request.style, index, face=faces[which], loader=self.loader)
+                caches[which] = PhotoCache(face=found)
+            composed = compose(photo, request.style, index, loader=self.loader, cache=caches[which])
             meta = {k: v for k, v in composed.meta.items() if k != "landmarks"} | {"photo": which}
             results.append(RenderedVariant(index=index, image=composed.image, meta=meta, face=composed.face))
             if progress:

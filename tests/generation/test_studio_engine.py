@@ -189,3 +189,20 @@ def test_backdrops_gradient_brand_image_and_shadow():
     alpha[30:70, 30:70] = 1
     shaded = add_shadow(np.ones((100, 100, 3), dtype=np.float32), alpha)
     assert shaded[72, 72].max() < 0.95 and shaded[2, 2].min() > 0.999  # dark beside the person, untouched far away
+
+
+def test_variants_that_differ_only_in_backdrop_share_one_cut_out_and_look_as_if_made_alone(faces_dir, monkeypatch):
+    from generation.engines.base import RenderInput
+    from generation.engines.studio import StudioEngine
+    from generation.imaging import matte as matting
+
+    photo = decode_upload((faces_dir / "obama/obama_1.jpg").read_bytes()).image
+    alone = {index: np.asarray(compose(photo, STYLE, index).image) for index in (0, 2)}
+    calls = []
+    real_matte = matting.matte
+    monkeypatch.setattr("generation.engines.studio.matte", lambda *a, **k: calls.append(1) or real_matte(*a, **k))
+    rendered = StudioEngine().render(RenderInput(photos=[photo], style=STYLE, seed_key="k"), [0, 2])
+    assert len(calls) == 1  # variant 2 is variant 0 on a darker backdrop
+    for variant in rendered:
+        assert np.array_equal(np.asarray(variant.image), alone[variant.index])
+    assert np.asarray(rendered[1].image)[:20, :20].mean() < np.asarray(rendered[0].image)[:20, :20].mean()

@@ -12,7 +12,8 @@ from PIL import Image
 from scipy.ndimage import distance_transform_edt
 
 from generation.engines.base import StyleSpec
-from generation.engines.studio import FADE_BAND, HEADROOM, choose_framing, compose, frame_needs
+from generation.engines.studio import HEADROOM, choose_framing, compose, frame_needs
+from generation.imaging.cutout import FADE_BAND
 from generation.imaging.defects import VISIBLE_SEAM_PX, crown_margin, photo_edge_px, straight_cut_px, stray_share
 from generation.imaging.faces import find_face
 from generation.imaging.io import decode_upload
