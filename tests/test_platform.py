@@ -78,3 +78,16 @@ def test_every_worker_entry_point_pins_compute_threads():
     ]:
         text = (root / entry).read_text()
         assert all(name in text for name in VARIABLES), entry
+
+
+def test_every_image_copies_every_app_the_package_installs():
+    """`pip install .` in an image installs the apps copied into it; one left out (core, when it
+    was added) only fails when the container starts."""
+    import tomllib
+
+    include = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]["include"]
+    apps = {pattern.rstrip("*") for pattern in include}
+    for name in ("Dockerfile.web", "Dockerfile.worker", "Dockerfile.gpu"):
+        text = (PLATFORM / name).read_text()
+        missing = [app for app in sorted(apps) if f"COPY {app} ./{app}" not in text]
+        assert not missing, (name, missing)

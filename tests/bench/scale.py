@@ -474,7 +474,7 @@ def _gunicorn() -> tuple[subprocess.Popen, int] | None:
         return None
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2"]
+        [sys.executable, "-m", "gunicorn", "--config", "python:config.gunicorn", "--workers", "2"]
         + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT,
     )
