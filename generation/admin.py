@@ -188,6 +188,7 @@ class ExportAdmin(DeletesMediaAdmin):
         "bytes_written",
         "attempts",
         "lease_until",
+        "chunk_running",
         "error",
         "created_at",
         "finished_at",

@@ -209,9 +209,12 @@ class Headshot(models.Model):
 class ExportStatus(models.TextChoices):
     """queued → running → succeeded | failed
 
-    A running export is built in chunks; each holds a lease (``lease_until``). A chunk
-    whose worker died leaves the lease to expire, and the next claim resumes from the
-    last checkpoint (``upload_state``, ``members_done``)."""
+    A running export is built in chunks. ``lease_until`` is the time by which somebody
+    must show progress: a chunk holds it while it runs (``chunk_running``), and a chunk
+    that ends hands the next one until then to start. A worker that died mid-chunk, or a
+    message lost between chunks (or before the first one), leaves the lease to expire;
+    beat then sends the export again, and the next claim resumes from the last checkpoint
+    (``upload_state``, ``members_done``)."""
 
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
@@ -235,6 +238,7 @@ class Export(models.Model):
     # The resumable upload's checkpoint (storage.ResumableUpload.state).
     upload_state = models.JSONField(default=dict, blank=True, editable=False)
     lease_until = models.DateTimeField(null=True, blank=True)
+    chunk_running = models.BooleanField(default=False)
     attempts = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)

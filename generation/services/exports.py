@@ -15,7 +15,7 @@ import io
 import logging
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
@@ -60,7 +60,9 @@ def export_create(*, actor: Membership, department: str = "") -> Export:
     if not _approved(actor.organization_id, department).exists():
         where = f" in {department}" if department else ""
         raise ApplicationError(f"There are no approved headshots{where} to export yet.", code="nothing_to_export")
-    export = Export.objects.create(organization=actor.organization, requested_by=actor, department=department)
+    export = Export.objects.create(
+        organization=actor.organization, requested_by=actor, department=department, lease_until=_lease()
+    )
     audit_event_record(
         actor=actor,
         organization=actor.organization,
@@ -72,14 +74,19 @@ def export_create(*, actor: Membership, department: str = "") -> Export:
     return export
 
 
+def _lease() -> datetime:
+    return timezone.now() + timedelta(seconds=settings.EXPORT_LEASE_SECONDS)
+
+
 def _claim(export_id: UUID | str) -> bool:
-    """One chunk at a time: take the lease if it is free or has expired (its worker died)."""
+    """One chunk at a time: start if no chunk runs, or if the running one's lease expired (its worker died)."""
     now = timezone.now()
-    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    free = Q(chunk_running=False) | Q(lease_until__lt=now)
     return bool(
         Export.objects.filter(free, pk=export_id, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]).update(
             status=ExportStatus.RUNNING,
-            lease_until=now + timedelta(seconds=settings.EXPORT_LEASE_SECONDS),
+            chunk_running=True,
+            lease_until=_lease(),
             started_at=Coalesce("started_at", Value(now)),
             attempts=F("attempts") + 1,
         )
@@ -244,11 +251,16 @@ def export_build(*, export_id: UUID | str) -> None:
         if upload is not None:
             upload.abort()
         Export.objects.filter(pk=export.pk).update(
-            status=ExportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now(), lease_until=None
+            status=ExportStatus.FAILED,
+            error=str(exc)[:2000],
+            finished_at=timezone.now(),
+            lease_until=None,
+            chunk_running=False,
         )
         return
     if not finished:
-        Export.objects.filter(pk=export.pk).update(lease_until=None)
+        # The next chunk must start within a lease too: if its message is lost, beat sends it again.
+        Export.objects.filter(pk=export.pk).update(chunk_running=False, lease_until=_lease())
         build_export_task.delay(str(export.id))
         return
     _succeed(export, key, upload)
@@ -264,6 +276,7 @@ def _succeed(export: Export, key: str, upload: uploads.ResumableUpload) -> None:
             bytes_written=upload.position,
             upload_state={},
             lease_until=None,
+            chunk_running=False,
             finished_at=timezone.now(),
         )
         if not updated:  # erased while it was built (the erasure deleted the row): the zip goes too
@@ -280,10 +293,13 @@ def _succeed(export: Export, key: str, upload: uploads.ResumableUpload) -> None:
 
 
 def exports_resume_stalled() -> int:
-    """Re-enqueue running exports whose chunk's worker died (its lease expired). Run by beat."""
+    """Send again the exports that made no progress within their lease: a chunk's worker died,
+    or the message for the first or next chunk was lost (a broker outage). Run by beat."""
     from ..tasks import build_export_task
 
-    stalled = Export.objects.filter(status=ExportStatus.RUNNING, lease_until__lt=timezone.now())
+    stalled = Export.objects.filter(
+        status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING], lease_until__lt=timezone.now()
+    )
     ids = [str(pk) for pk in stalled.values_list("pk", flat=True)[:100]]
     for export_id in ids:
         build_export_task.delay(export_id)

@@ -70,36 +70,69 @@ def test_erasure_finds_the_exports_of_a_member_in_one_query(admin, hr, django_ca
     assert query_count(lambda: list(exports_containing(member=member))) == 1
 
 
-def test_a_build_that_died_resumes_from_its_checkpoint(admin, hr, settings, django_capture_on_commit_callbacks):
+def test_a_build_that_died_resumes_from_its_checkpoint(
+    admin, hr, settings, django_capture_on_commit_callbacks, lost_messages
+):
     settings.EXPORT_PART_BYTES, settings.EXPORT_CHUNK_MEMBERS = 1, 2
     # About 4 MB a member: two fill a part even where S3 wants 5 MiB.
     approved_team(admin, hr, 5, django_capture_on_commit_callbacks, size=1024, noise=True)
     export = services.export_create(actor=hr)  # not committed: this test runs the chunks itself
-    from generation import tasks
-
-    sent = []
-    original = tasks.build_export_task.delay
-    tasks.build_export_task.delay = lambda export_id: sent.append(export_id)  # type: ignore[method-assign]
-    try:
-        services.export_build(export_id=export.id)  # chunk one: two members, checkpointed
-        export.refresh_from_db()
-        assert (export.status, export.members_done, len(sent)) == (ExportStatus.RUNNING, 2, 1)
-        # The next chunk's worker dies after writing past the checkpoint and holding the lease.
-        upload = uploads.resumable_upload(
-            keys.export_key(organization_id=export.organization_id, export_id=export.id), export.upload_state
-        )
-        upload.write(b"half a member")
-        upload.flush()
-        Export.objects.filter(pk=export.pk).update(lease_until="2000-01-01T00:00Z")
-        assert services.exports_resume_stalled() == 1
-    finally:
-        tasks.build_export_task.delay = original  # type: ignore[method-assign]
+    services.export_build(export_id=export.id)  # chunk one: two members, checkpointed
+    export.refresh_from_db()
+    assert (export.status, export.members_done, len(lost_messages)) == (ExportStatus.RUNNING, 2, 1)
+    # The next chunk's worker dies after writing past the checkpoint and holding the lease.
+    upload = uploads.resumable_upload(
+        keys.export_key(organization_id=export.organization_id, export_id=export.id), export.upload_state
+    )
+    upload.write(b"half a member")
+    upload.flush()
+    Export.objects.filter(pk=export.pk).update(chunk_running=True, lease_until="2000-01-01T00:00Z")
+    assert services.exports_resume_stalled() == 1
     while Export.objects.get(pk=export.pk).status == ExportStatus.RUNNING:
         services.export_build(export_id=export.id)
     archive = _zip(export)
     assert len(archive.namelist()) == 5 * (1 + len(PLATFORM_SIZES)) + 1
     export.refresh_from_db()
     assert export.attempts == 3  # three chunks of two members; the dead write was overwritten
+
+
+@pytest.fixture
+def lost_messages(monkeypatch) -> list[str]:
+    """Every export message the services send, held here as if the broker lost it (a Redis restart)."""
+    from generation import tasks
+
+    sent: list[str] = []
+    monkeypatch.setattr(tasks.build_export_task, "delay", sent.append)
+    return sent
+
+
+@pytest.mark.parametrize("lost", ["the first chunk's message", "the next chunk's message"])
+def test_an_export_whose_message_was_lost_is_sent_again_once_its_lease_expires(
+    lost, admin, hr, settings, django_capture_on_commit_callbacks, lost_messages
+):
+    settings.EXPORT_PART_BYTES, settings.EXPORT_CHUNK_MEMBERS = 1, 1
+    approved_team(admin, hr, 2, django_capture_on_commit_callbacks, size=1024, noise=True)
+    export = services.export_create(actor=hr)
+    if lost == "the next chunk's message":
+        services.export_build(export_id=export.id)  # one member, then the next chunk is handed on
+    export.refresh_from_db()
+    assert export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) and not export.chunk_running
+    assert services.exports_resume_stalled() == 0  # still within its lease: nothing is lost yet
+    Export.objects.filter(pk=export.pk).update(lease_until="2000-01-01T00:00Z")
+    lost_messages.clear()
+    assert services.exports_resume_stalled() == 1 and lost_messages == [str(export.id)]
+    while Export.objects.get(pk=export.pk).status != ExportStatus.SUCCEEDED:
+        services.export_build(export_id=export.id)
+    assert len(_zip(export).namelist()) == 2 * (1 + len(PLATFORM_SIZES)) + 1
+
+
+def test_a_message_for_an_export_whose_chunk_is_running_does_nothing(admin, hr, django_capture_on_commit_callbacks):
+    approved_team(admin, hr, 1, django_capture_on_commit_callbacks)
+    export = services.export_create(actor=hr)
+    Export.objects.filter(pk=export.pk).update(status=ExportStatus.RUNNING, chunk_running=True)
+    services.export_build(export_id=export.id)  # a duplicate while the lease holds
+    export.refresh_from_db()
+    assert (export.status, export.attempts, export.members_done) == (ExportStatus.RUNNING, 0, 0)
 
 
 def test_a_zip_with_more_than_65535_entries_gets_zip64_records():
