@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from teams.models import Membership
 
-from .models import Export, GenerationJob, Headshot, ReviewState, Selfie
+from .models import BrandStyle, Export, GenerationJob, Headshot, JobStatus, ReviewState, Selfie
 
 
 def selfies_of(*, actor: Membership) -> QuerySet[Selfie]:
@@ -53,3 +53,20 @@ def exports_containing(*, member: Membership) -> QuerySet[Export]:
     """Every export that holds the member's headshot: one indexed query through ExportMember,
     whatever the number or size of the exports (erasure uses it)."""
     return Export.objects.filter(organization_id=member.organization_id, members__member=member).distinct()
+
+
+def brand_style_current(*, actor: Membership) -> BrandStyle:
+    return BrandStyle.objects.get(organization=actor.organization, is_current=True)
+
+
+def brand_style_versions(*, actor: Membership) -> QuerySet[BrandStyle]:
+    return BrandStyle.objects.filter(organization=actor.organization).order_by("-created_at")
+
+
+def brand_style_job_progress(*, style: BrandStyle) -> dict[str, int]:
+    """How the style's jobs stand (a re-render after a save shows its progress), in one query."""
+    statuses = [JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.SUCCEEDED, JobStatus.FAILED]
+    counts = GenerationJob.objects.filter(organization=style.organization, style=style).aggregate(
+        **{status.value: Count("pk", filter=Q(status=status)) for status in statuses}
+    )
+    return {status: counts[status] or 0 for status in counts}

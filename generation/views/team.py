@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 from typing import Any
 
-from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -14,25 +13,10 @@ from core.http import AppRequest
 from teams.access import member_view
 from teams.models import Membership, Role
 
-from .roster import COLUMNS, STATUS_LABELS, STATUSES, RosterFilter, team_departments, team_roster, team_status_counts
+from ..forms import RosterFilterForm
+from ..roster import COLUMNS, STATUS_LABELS, STATUSES, team_departments, team_roster, team_status_counts
 
 PAGE_SIZE = 50
-
-
-class RosterFilterForm(forms.Form):
-    search = forms.CharField(required=False, max_length=100, label="Search")
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *STATUSES])
-    department = forms.CharField(required=False, max_length=120)
-    role = forms.ChoiceField(required=False, choices=[("", "Any role"), *Role.choices])
-
-    def roster_filter(self) -> RosterFilter:
-        data = self.cleaned_data if self.is_valid() else {}
-        return RosterFilter(
-            status=data.get("status", ""),
-            department=data.get("department", ""),
-            role=data.get("role", ""),
-            search=data.get("search", ""),
-        )
 
 
 @member_view("hr")
