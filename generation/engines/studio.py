@@ -20,7 +20,7 @@ from core import media
 from ..imaging.backdrop import ImageLoader, add_shadow, make_backdrop
 from ..imaging.checks import FrameNeeds
 from ..imaging.colour import normalise
-from ..imaging.cutout import carried_mask, fade_where_the_photo_ends, keep_the_person
+from ..imaging.cutout import PhotoEdges, carried_mask, fade_where_the_photo_ends, keep_the_person
 from ..imaging.faces import Face, find_face
 from ..imaging.matte import matte
 from ..imaging.segment import Segmenter, default_segmenter
@@ -112,12 +112,14 @@ def _face_mask(landmarks: np.ndarray, alpha: np.ndarray, eye_dist: float) -> np.
     return ellipse & (alpha > 0.5)
 
 
-# Headroom: the top of the hair stays at least this share of the height below the frame's top
-# (a style sets framing["headroom"]). To get there the frame may move the eyes down by up to
-# EYE_LINE_SLACK of the height, then zoom out by up to ZOOM_SLACK: within the team's consistency
-# budget (eye line ±2%, eye distance ±3%). Hair taller than that is refused at upload
-# (checks "headroom", from frame_needs), so the framing stays the same for the whole team.
+# Headroom: the top of the hair stays at least HEADROOM of the height below the frame's top (a
+# style sets framing["headroom"]). To get there the frame first moves the eyes down by up to
+# EYE_LINE_SLACK of the height, then zooms out by up to ZOOM_SLACK: within the team's consistency
+# budget (eye line ±2%, eye distance ±3%). Hair taller still (a bun, an afro, a hat) first gives
+# up headroom down to MIN_HEADROOM, then the frame zooms out as far as that hair needs: nobody is
+# refused for their hair, and no crown is cut.
 HEADROOM = 0.05
+MIN_HEADROOM = 0.015
 EYE_LINE_SLACK = 0.018
 ZOOM_SLACK = 0.028
 PROBE = 256  # the probe frame that finds the top of the hair: 10 eye distances wide
@@ -168,23 +170,21 @@ def choose_framing(style: StyleSpec, variant: dict[str, Any], size: tuple[int, i
         eye_line = min(eye_line + EYE_LINE_SLACK, headroom + crown * eye_distance * aspect)
     if top(eye_line, eye_distance) < headroom:
         eye_distance = max((1 - ZOOM_SLACK) * eye_distance, (eye_line - headroom) / (crown * aspect))
+    floor = min(headroom, MIN_HEADROOM)
+    if top(eye_line, eye_distance) < floor:  # tall hair: past the team's budget rather than cut
+        eye_distance = (eye_line - floor) / (crown * aspect)
     return Framing(eye_line, eye_distance, crown)
 
 
 def frame_needs(style: StyleSpec) -> FrameNeeds:
     """What a selfie must offer for this style's framing: the eye distance its tightest variant
-    renders (so the checklist can refuse faces that would be enlarged too much) and the tallest hair
-    its framing keeps inside the headroom budget."""
-    eye_px, max_crown = 0.0, MAX_CROWN
+    renders, so the checklist can refuse faces that would be enlarged too much."""
+    eye_px = 0.0
     for index in range(max(1, style.variant_count)):
         variant = variant_spec(style, index)
-        width, height = output_size(style, variant)
-        distance = style.eye_distance * float(variant.get("zoom", 1.0))
-        eye_px = max(eye_px, distance * width)
-        headroom = float(style.framing.get("headroom", HEADROOM))
-        room = (style.eye_line + EYE_LINE_SLACK - headroom) / ((1 - ZOOM_SLACK) * distance * width / height)
-        max_crown = min(max_crown, room)
-    return FrameNeeds(eye_px=round(eye_px, 1), max_crown=round(max_crown, 2))
+        width, _ = output_size(style, variant)
+        eye_px = max(eye_px, style.eye_distance * float(variant.get("zoom", 1.0)) * width)
+    return FrameNeeds(eye_px=round(eye_px, 1))
 
 
 def overshoot(face: Face, photo_size: tuple[int, int], size: tuple[int, int], framing: Framing) -> float:
@@ -209,8 +209,8 @@ def fit_wider_variant(face: Face, photo_size: tuple[int, int], size: tuple[int, 
 
 
 def _extended(photo: Image.Image, matrix: np.ndarray, size: tuple[int, int]) -> tuple[Image.Image, np.ndarray]:
-    """The photo with its edge pixels carried outward far enough to cover the frame, so the body
-    continues past the photo's edge instead of stopping in a straight line (the fade ends it)."""
+    """The photo with its edge pixels carried outward far enough to cover the frame: the segmenter
+    and the matte then see no edge along the photo's own (none of it is shown; the fade clears it)."""
     w, h = size
     corners = _apply(matrix, np.array([[0, 0], [w, 0], [0, h], [w, h]], dtype=np.float64))
     left = int(max(0, -np.floor(corners[:, 0].min()))) + 2
@@ -237,6 +237,7 @@ class Cutout:
     landmarks: np.ndarray  # (68, 2) in output pixels
     colour: dict[str, Any]
     face: Face  # in output pixels
+    fade_end: float | None  # where the body's level fade ends, in eye distances below the eyes
 
 
 @dataclass
@@ -271,6 +272,7 @@ def cut_out(
     eye_distance = framing.eye_distance
     to_photo = frame_matrix(face, width=size[0], height=size[1], eye_line=framing.eye_line, eye_distance=eye_distance)
     source, matrix = _prescale(photo, to_photo, size)
+    edges = PhotoEdges.of(matrix, source.size, size)
     valid = (
         np.asarray(
             Image.new("L", source.size, 255).transform(size, Image.AFFINE, tuple(matrix[:2].ravel()), Image.NEAREST),
@@ -284,10 +286,14 @@ def cut_out(
     to_output = np.linalg.inv(to_photo)
     landmarks = _apply(to_output, face.landmarks)
     eye_px = eye_distance * size[0]
-    alpha, foreground = fade_where_the_photo_ends(alpha, foreground, valid, eye_px=eye_px)
+    alpha, fade_end = fade_where_the_photo_ends(alpha, valid, edges, landmarks=landmarks, eye_px=eye_px)
     alpha = keep_the_person(alpha, (size[0] / 2, size[1] * framing.eye_line), eye_px).astype(np.float32)
     foreground, colour = normalise(foreground, valid > 0, landmarks)
-    cutout = Cutout(framing, size, alpha, foreground, valid, landmarks, colour, _moved_face(face, to_output, landmarks))
+    eyes_y = size[1] * framing.eye_line
+    fade = None if fade_end is None else round((fade_end - eyes_y) / eye_px, 2)
+    cutout = Cutout(
+        framing, size, alpha, foreground, valid, landmarks, colour, _moved_face(face, to_output, landmarks), fade
+    )
     cache.cutouts[key] = cutout
     return cutout
 
@@ -329,6 +335,7 @@ def compose(
         "eye_line": round(framing.eye_line, 4),
         "eye_distance": round(framing.eye_distance, 4),
         "crown": None if framing.crown is None else round(framing.crown, 2),
+        "fade_end": cut.fade_end,
         "colour": cut.colour,
         "landmarks": cut.landmarks.round(2).tolist(),
     }

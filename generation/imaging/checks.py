@@ -31,9 +31,10 @@ MAX_CLIPPED = 0.05
 MAX_POSE = {"yaw": 35.0, "pitch": 30.0, "roll": 20.0}
 # Eye height over width (dlib's 6 points per eye): open eyes 0.2-0.4; a squint or closed eyes below.
 MIN_EYES_OPEN = 0.16
-# Room for the style's framing, in eye distances from the eye centre to the photo's edge: the
-# shoulders start about 2.5 below the eyes, and a headshot needs them in the photo.
-MIN_ROOM_BELOW = 2.5
+# Room for the style's framing, in eye distances: below the chin, so the body's fade where the photo
+# ends (engines.studio, cutout.BOTTOM_FADE) starts below it and shows the neck; beside the eyes, so
+# a side fade (cutout.SIDE_FADE) leaves the neck alone.
+MIN_ROOM_BELOW_CHIN = 0.7
 MIN_ROOM_SIDE = 1.5
 # Something over the mouth (quality.mouth_uncovered): less skin than this between the nostrils and the mouth line
 # (real faces on ../shared/faces and faces-dev 0.21 and up, bearded ones included; painted blue, white-on-colour
@@ -55,7 +56,6 @@ class FrameNeeds:
     """What the team's style asks of a photo (engines.studio.frame_needs computes it)."""
 
     eye_px: float  # the eye distance, in output pixels, of the style's tightest variant
-    max_crown: float  # the tallest hair, in eye distances above the eyes, its framing keeps inside
 
 
 def default_frame_needs() -> FrameNeeds:
@@ -133,7 +133,6 @@ def analyse_selfie(image: Image.Image, *, needs: FrameNeeds | None = None) -> Se
     result.checks += _face_checks(image, faces)
     face = faces[0]
     result.checks.append(_head_check(image, face))
-    result.checks.append(_headroom_check(image, face, needs))
     result.checks += _room_checks(image, face, needs)
     result.checks += _quality_checks(image, face)
     result.descriptor = face_descriptor(image, face)
@@ -197,26 +196,6 @@ def _head_check(image: Image.Image, face: Face) -> dict[str, Any]:
     )
 
 
-def _headroom_check(image: Image.Image, face: Face, needs: FrameNeeds) -> dict[str, Any]:
-    """The hair (or a hat) must fit the team's framing with its headroom: the frame may not zoom out
-    further for one person without breaking the team's consistency."""
-    from ..engines.studio import crown_height
-
-    crown = crown_height(image.convert("RGB"), face, default_segmenter())
-    value = None if crown is None else round(crown, 2)
-    # Hair that runs into the photo's top edge has no measured crown: head_in_frame judges that.
-    at_top = crown is not None and crown >= face.eye_centre[1] / eye_distance(face) - 0.1
-    return _check(
-        "headroom",
-        crown is None or at_top or crown <= needs.max_crown,
-        value,
-        "Your hair fits the team's framing.",
-        f"Your hair (or a bun, a hat) reaches too far above your face for the team's framing ({value} eye "
-        f"distances above your eyes; it has room for {needs.max_crown}). Wear your hair lower or take off the "
-        "hat, step away from anything right behind your head, or ask your admin to give the style more headroom.",
-    )
-
-
 def eye_distance(face: Face) -> float:
     return float(np.hypot(*(face.right_eye - face.left_eye)))
 
@@ -230,7 +209,7 @@ def _room_checks(image: Image.Image, face: Face, needs: FrameNeeds) -> list[dict
 
     eyes = eye_distance(face)
     minimum = max(int(settings.HEADSHOT_MIN_EYE_PX), math.ceil(needs.eye_px / float(settings.HEADSHOT_MAX_UPSCALE)))
-    below = round((image.height - face.eye_centre[1]) / eyes, 2)
+    below = round((image.height - face.landmarks[8, 1]) / eyes, 2)  # from the chin
     side = round(min(face.eye_centre[0], image.width - face.eye_centre[0]) / eyes, 2)
     return [
         _check(
@@ -245,8 +224,8 @@ def _room_checks(image: Image.Image, face: Face, needs: FrameNeeds) -> list[dict
         ),
         _check(
             "shoulders_in_frame",
-            below >= MIN_ROOM_BELOW and side >= MIN_ROOM_SIDE,
-            {"below": below, "side": side},
+            below >= MIN_ROOM_BELOW_CHIN and side >= MIN_ROOM_SIDE,
+            {"below_chin": below, "side": side},
             "There is room for your head and shoulders.",
             "The photo ends too close to your face. Hold the camera further away (or step back) "
             "so your shoulders are in the photo.",

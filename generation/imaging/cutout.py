@@ -3,15 +3,21 @@ source photo runs out (studio portraits fade out; they never end in the photo's 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
 from scipy.ndimage import distance_transform_edt, label
 
 # The half-width one person can fill, in eye distances from the face's centre line, by height
 # (eye distances below the eyes): big hair above and beside the face, then the shoulders.
 CORRIDOR = ((-4.0, -1.0, 1.0, 1.8, 3.0), (1.8, 2.0, 2.1, 3.4, 9.0))
-FADE_BAND = 0.7  # past the photo's edge, the body fades out over this many eye distances
-TOP_FADE_BAND = 0.12  # ... and over this many above the photo's top
+# In eye distances: where the photo's bottom cuts the body it fades out level over BOTTOM_FADE; a
+# shoulder cut by the photo's side fades towards it over SIDE_FADE; hair at its top or side over HAIR_FADE.
+BOTTOM_FADE = 0.5
+SIDE_FADE = 0.6
+HAIR_FADE = 0.15
+STEP = 4  # distances to the photo's edge are smooth: measured on a quarter-size grid
 
 
 def _resized(channel: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -47,8 +53,9 @@ def keep_the_person(alpha: np.ndarray, eyes: tuple[float, float], eye_px: float)
 
 
 def carried_mask(mask: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """Past the photo's edge the person is what the edge shows, carried outward: the segmenter's own
-    guess there (on smeared pixels) would leave a seam along the edge."""
+    """What the matte sees past the photo's edge: the person mask at the edge, carried outward, so
+    the matte draws no edge along the photo's own. Nothing past the edge is ever shown
+    (``fade_where_the_photo_ends`` clears it)."""
     outside = valid < 0.5
     if not outside.any():
         return mask
@@ -60,36 +67,74 @@ def carried_mask(mask: np.ndarray, valid: np.ndarray) -> np.ndarray:
     return np.where(outside, carried, mask).astype(np.float32)
 
 
-def fade_where_the_photo_ends(
-    alpha: np.ndarray, foreground: np.ndarray, valid: np.ndarray, *, eye_px: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Studio portraits end in a soft fade, never in the photo's own edge.
+@dataclass(frozen=True)
+class PhotoEdges:
+    """Where the frame reaches past the photo, on a grid of STEP px, by the side of the photo it
+    passes: below its bottom, beside it, above its top."""
 
-    Past the photo's edge the body is only its edge pixels carried outward: it fades out over
-    ``FADE_BAND`` eye distances, and its colour is smoothed there so the carried pixels show no
-    streaks. Inside the photo nothing changes."""
-    outside = valid < 0.5
-    if not outside.any():
-        return alpha, foreground
+    below: np.ndarray
+    beside: np.ndarray
+    above: np.ndarray
+
+    @classmethod
+    def of(cls, to_photo: np.ndarray, photo_size: tuple[int, int], size: tuple[int, int]) -> PhotoEdges:
+        """``to_photo`` maps output pixels to the photo's pixels (a 3x3 affine matrix). A cell
+        counts as past an edge if any of its corners is, so no sliver of the edge is missed."""
+        ys, xs = np.mgrid[0 : size[1] : STEP, 0 : size[0] : STEP].astype(np.float32)
+        below = beside = above = np.zeros(xs.shape, dtype=bool)
+        for dx, dy in ((0, 0), (STEP, 0), (0, STEP), (STEP, STEP)):
+            u = to_photo[0, 0] * (xs + dx) + to_photo[0, 1] * (ys + dy) + to_photo[0, 2]
+            v = to_photo[1, 0] * (xs + dx) + to_photo[1, 1] * (ys + dy) + to_photo[1, 2]
+            below, above = below | (v >= photo_size[1]), above | (v < 0)
+            beside = beside | (u < 0) | (u >= photo_size[0])
+        return cls(below=below, beside=beside, above=above)
+
+
+def _distance_to(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Output pixels' distance to the nearest cell of ``mask`` (a STEP grid)."""
+    return _resized((distance_transform_edt(~mask) * STEP).astype(np.float32), size)
+
+
+def _smoothstep(t: np.ndarray) -> np.ndarray:
+    t = np.clip(t, 0, 1)
+    return t * t * (3 - 2 * t)
+
+
+def fade_where_the_photo_ends(
+    alpha: np.ndarray, valid: np.ndarray, edges: PhotoEdges, *, landmarks: np.ndarray, eye_px: float
+) -> tuple[np.ndarray, float | None]:
+    """Studio portraits end in a soft fade, never in the photo's own edge, and show nothing the
+    photo does not: past its edge there is only backdrop.
+
+    Where the photo's bottom cuts the body, the body fades out level, over ``BOTTOM_FADE`` eye
+    distances, above the highest point where they meet; what the photo's side cuts (a shoulder,
+    long hair) fades towards that side over ``SIDE_FADE``, less where the side is close to the face,
+    which never fades; hair that reaches the photo's top softens over ``HAIR_FADE``. ``landmarks``
+    are the face's 68 points in output pixels. Returns the alpha and the row where the level fade
+    ends (None: no fade)."""
+    inside = valid >= 0.5
+    if inside.all():
+        return alpha, None
     h, w = alpha.shape
-    step = 4  # the distance is smooth: measure it on a quarter-size grid
-    distance = distance_transform_edt(outside[::step, ::step]) * step
-    distance = np.array(
-        Image.fromarray(distance.astype(np.float32), mode="F").resize((w, h), Image.BILINEAR), dtype=np.float32
-    )
-    distance[~outside] = 0
-    # Above the photo's top only hair could be carried: it may not grow there, so it ends quickly.
-    inside = ~outside[::step, ::step]
-    below_is_photo = np.maximum.accumulate(inside[::-1], axis=0)[::-1]
-    above_photo = ~inside & ~np.maximum.accumulate(inside, axis=0) & below_is_photo
-    band = _resized(np.where(above_photo, TOP_FADE_BAND, FADE_BAND).astype(np.float32) * eye_px, (w, h))
-    ramp = np.clip(1 - distance / band, 0, 1)
-    ramp = ramp * ramp * (3 - 2 * ramp)  # smoothstep: no visible end of the fade
-    # Smooth on a quarter-size copy: it only has to remove the streaks of the carried edge pixels.
-    small = Image.fromarray((foreground * 255 + 0.5).clip(0, 255).astype(np.uint8)).resize(
-        (max(1, w // step), max(1, h // step)), Image.BILINEAR
-    )
-    small = small.filter(ImageFilter.GaussianBlur(max(1.0, 0.35 * eye_px / step)))
-    smooth = np.asarray(small.resize((w, h), Image.BILINEAR), dtype=np.float32) / 255
-    blend = np.clip(distance / (0.2 * eye_px), 0, 1)[..., None]  # texture gives way to smooth colour
-    return alpha * ramp, foreground * (1 - blend) + smooth * blend
+    chin_y = float(landmarks[8, 1])
+    alpha = alpha * inside
+    fade_end = None
+    if edges.below.any():
+        near = (_distance_to(edges.below, (w, h)) <= 3 * STEP) & (alpha > 0.3)
+        rows = np.nonzero(near.any(axis=1))[0]
+        rows = rows[rows > chin_y]
+        if len(rows):
+            fade_end = float(rows.min())
+            level = _smoothstep((fade_end - np.arange(h, dtype=np.float32)) / (BOTTOM_FADE * eye_px))
+            alpha = alpha * level[:, None]
+    if edges.beside.any():
+        distance = _distance_to(edges.beside, (w, h))
+        jaw = landmarks[0:17]
+        x0, x1 = (int(np.clip(v, 0, w - 1)) for v in (jaw[:, 0].min(), jaw[:, 0].max()))
+        y0, y1 = (int(np.clip(v, 0, h - 1)) for v in (landmarks[17:27, 1].min(), chin_y))
+        to_face = float(distance[y0 : y1 + 1, x0 : x1 + 1].min())
+        band = float(np.clip(to_face - 0.1 * eye_px, HAIR_FADE * eye_px, SIDE_FADE * eye_px))
+        alpha = alpha * _smoothstep(distance / band)
+    if edges.above.any():
+        alpha = alpha * _smoothstep(_distance_to(edges.above, (w, h)) / (HAIR_FADE * eye_px))
+    return alpha.astype(np.float32), fade_end

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import label
 
-# A jump across the photo's edge larger than this (0..1, any channel) is a visible seam.
-SEAM_STEP = 0.15
-# More seam pixels than this along the photo's edge make a visible edge (a few stray pixels do not).
+# The person is visible where its alpha passes this; more such pixels than VISIBLE_SEAM_PX at or
+# past the photo's edge make a visible edge (a few stray pixels do not).
+VISIBLE_ALPHA = 0.1
 VISIBLE_SEAM_PX = 20
 # An alpha step between neighbouring pixels larger than this is a hard edge, not a fade.
 HARD_STEP = 0.3
@@ -27,22 +27,16 @@ def _grown(mask: np.ndarray, by: int) -> np.ndarray:
     return out
 
 
-def photo_edge_px(image: np.ndarray, alpha: np.ndarray, valid: np.ndarray) -> int:
-    """Pixels along the line where the source photo runs out that show a seam in the person: the
-    rendered colour jumps across the line (a straight cut, a pasted rectangle)."""
-    inside = valid >= 0.5
-    if inside.all():
+def photo_edge_px(alpha: np.ndarray, valid: np.ndarray | None) -> int:
+    """Pixels where the person shows at or past the line where the source photo runs out: there
+    the photo's own edge (a straight cut, a pasted rectangle) or pixels it never had (a smeared
+    continuation) would show. A clean render has faded out before it."""
+    if valid is None:
         return 0
-    pixels = image.astype(np.float32) / 255 if image.dtype == np.uint8 else image
-    seams = 0
-    for axis in (0, 1):
-        a, b = np.swapaxes(inside, 0, axis), np.swapaxes(pixels, 0, axis)
-        opaque = np.swapaxes(alpha, 0, axis)
-        crossing = a[1:] != a[:-1]
-        jump = np.abs(b[1:] - b[:-1]).max(axis=-1)
-        person = np.maximum(opaque[1:], opaque[:-1]) > 0.5
-        seams += int((crossing & person & (jump > SEAM_STEP)).sum())
-    return seams
+    outside = valid < 0.5
+    if not outside.any():
+        return 0
+    return int(((alpha > VISIBLE_ALPHA) & _grown(outside, 2)).sum())
 
 
 def straight_cut_px(alpha: np.ndarray) -> int:

