@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from core import media
 from teams.models import Organization
 
 from .models import Jurisdiction
@@ -48,8 +49,6 @@ def _table(rows: list[tuple[str, str]], head: tuple[str, str]) -> str:
 
 
 def _storage_location() -> str:
-    from core import media
-
     target = media.s3_target()
     if target is not None:
         client, bucket = target

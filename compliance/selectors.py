@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from core import media
 from teams.models import Membership, Organization
 
 from .models import BIPA_CEILING_DAYS, DeletionReceipt, ErasureReason, RetentionPolicy
@@ -66,8 +67,6 @@ def processors() -> list[tuple[str, str]]:
     if named:
         return [(str(name), str(role)) for name, role in named]
     found = [("The operator of this headshot service", "hosting, the application and its database")]
-    from core import media
-
     target = media.s3_target()
     if target is not None:
         endpoint = target[0].meta.endpoint_url or "Amazon S3"

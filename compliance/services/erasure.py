@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from core import media
 from core.audit import Verb, audit_event_record
+from teams.mail import mail_after_commit
 from teams.models import Membership
 
 from ..models import DeletionReceipt
@@ -102,8 +103,6 @@ def member_erase(
 
 
 def _receipt_mail(receipt: DeletionReceipt, member: Membership) -> None:
-    from teams.mail import mail_after_commit
-
     context = {
         "organization_name": member.organization.name,
         "receipt_id": str(receipt.pk),
