@@ -75,6 +75,9 @@ class RenderedVariant:
     # Where the engine put the face, in output pixels, when it knows (the studio engine moves the
     # selfie's own face): the guards then measure that face instead of searching the output again.
     face: Face | None = None
+    # Outputs with the same key show the same face pixels (the studio engine's variants of one
+    # cut-out, differing only in backdrop or crop): the guards measure one of them for all.
+    likeness_key: str | None = None
 
 
 ProgressCallback = Callable[[int, int], None]  # (step, total)

@@ -45,6 +45,7 @@ class Composed:
     foreground: np.ndarray | None = None  # float32 HxWx3: the person's un-mixed colour (for other backdrops)
     valid: np.ndarray | None = None  # float32 HxW: 1 where the source photo covers the frame
     face: Face | None = None  # the selfie's face where the output shows it
+    source: str = ""  # the cut-out it shows (Cutout.source): the same face pixels as its other variants
 
 
 def variant_spec(style: StyleSpec, index: int) -> dict[str, Any]:
@@ -125,6 +126,7 @@ ZOOM_SLACK = 0.028
 PROBE = 256  # the probe frame that finds the top of the hair: 10 eye distances wide
 PROBE_EYE_DISTANCE = 0.1
 MAX_CROWN = 3.2  # eye distances: taller than any hair over the eyes; more is something behind the head
+HAIR_BELOW_CHIN = 0.5  # eye distances: the matte treats the edge as hair down to here
 MAX_OVERSHOOT = 0.6  # eye distances a wider variant may reach past the photo's bottom or sides
 
 
@@ -209,28 +211,57 @@ def fit_wider_variant(face: Face, photo_size: tuple[int, int], size: tuple[int, 
 
 
 def _extended(photo: Image.Image, matrix: np.ndarray, size: tuple[int, int]) -> tuple[Image.Image, np.ndarray]:
-    """The photo with its edge pixels carried outward far enough to cover the frame: the segmenter
-    and the matte then see no edge along the photo's own (none of it is shown; the fade clears it)."""
+    """The part of the photo the frame shows, with its edge pixels carried outward far enough to
+    cover the frame: the segmenter and the matte then see no edge along the photo's own (none of it
+    is shown; the fade clears it)."""
     w, h = size
     corners = _apply(matrix, np.array([[0, 0], [w, 0], [0, h], [w, h]], dtype=np.float64))
-    left = int(max(0, -np.floor(corners[:, 0].min()))) + 2
-    top = int(max(0, -np.floor(corners[:, 1].min()))) + 2
-    right = int(max(0, np.ceil(corners[:, 0].max()) - photo.width)) + 2
-    bottom = int(max(0, np.ceil(corners[:, 1].max()) - photo.height)) + 2
-    if left == top == right == bottom == 2:
+    x0, y0 = np.floor(corners.min(axis=0)).astype(int) - 2
+    x1, y1 = np.ceil(corners.max(axis=0)).astype(int) + 2
+    if x0 >= 0 and y0 >= 0 and x1 <= photo.width and y1 <= photo.height:
         return photo, matrix
-    pixels = np.pad(np.asarray(photo), ((top, bottom), (left, right), (0, 0)), mode="edge")
-    shift = np.array([[1.0, 0, left], [0, 1.0, top], [0, 0, 1.0]])
+    box = (max(0, x0), max(0, y0), min(photo.width, x1), min(photo.height, y1))
+    pad = ((box[1] - y0, y1 - box[3]), (box[0] - x0, x1 - box[2]), (0, 0))
+    pixels = np.pad(np.asarray(photo.crop(box)), pad, mode="edge")
+    shift = np.array([[1.0, 0, -x0], [0, 1.0, -y0], [0, 0, 1.0]])
     return Image.fromarray(pixels), shift @ matrix
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A variant's output: its framing and size. Around the eye centre it spans ``box`` (left, top,
+    right, bottom, in output pixels); frames of one photo at the same scale differ only in that."""
+
+    framing: Framing
+    size: tuple[int, int]
+
+    @property
+    def eye_px(self) -> float:
+        return self.framing.eye_distance * self.size[0]
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        width, height = self.size
+        eyes_y = self.framing.eye_line * height
+        return (-width / 2, -eyes_y, width / 2, height - eyes_y)
+
+
+def union_frame(frames: Sequence[Frame]) -> Frame:
+    """The smallest frame at their (common) scale that holds every one of ``frames``."""
+    left = min(f.box[0] for f in frames)
+    top = min(f.box[1] for f in frames)
+    bottom = max(f.box[3] for f in frames)
+    width, height = round(-2 * left), round(bottom - top)
+    framing = Framing(-top / height, frames[0].eye_px / width, frames[0].framing.crown)
+    return Frame(framing, (width, height))
 
 
 @dataclass
 class Cutout:
-    """The person cut out at one framing: what every variant of a photo with that framing shares
-    (variants that differ only in their backdrop are matted once)."""
+    """The person cut out at one frame: what every variant of a photo inside that frame, at its
+    scale, shares (the variants that differ only in backdrop or height are matted once)."""
 
-    framing: Framing
-    size: tuple[int, int]
+    frame: Frame
     alpha: np.ndarray  # float32 HxW
     foreground: np.ndarray  # float32 HxWx3, colour-normalised
     valid: np.ndarray  # float32 HxW
@@ -238,39 +269,81 @@ class Cutout:
     colour: dict[str, Any]
     face: Face  # in output pixels
     fade_end: float | None  # where the body's level fade ends, in eye distances below the eyes
+    source: str = ""  # which cut-out of the photo this is (its crops keep it)
+
+    def crop(self, frame: Frame) -> Cutout:
+        """The part of this cut-out that ``frame`` (at the same scale, inside it) shows."""
+        if frame.size == self.frame.size and frame.framing.eye_line == self.frame.framing.eye_line:
+            return self
+        x0 = round(self.frame.size[0] / 2 - frame.size[0] / 2)
+        y0 = round(self.frame.framing.eye_line * self.frame.size[1] - frame.framing.eye_line * frame.size[1])
+        rows, cols = slice(y0, y0 + frame.size[1]), slice(x0, x0 + frame.size[0])
+        left, top, right, bottom = self.face.box
+        return Cutout(
+            frame,
+            self.alpha[rows, cols],
+            self.foreground[rows, cols],
+            self.valid[rows, cols],
+            self.landmarks - (x0, y0),
+            self.colour,
+            Face(
+                box=(left - x0, top - y0, right - x0, bottom - y0),
+                landmarks=self.landmarks - (x0, y0),
+                score=self.face.score,
+            ),
+            self.fade_end,
+            self.source,
+        )
 
 
 @dataclass
 class PhotoCache:
-    """What the variants of one photo share within a render: its face, the top of its hair, and
-    the cut-out at each framing. Keyed by the variant's keys that change the framing."""
+    """What the variants of one photo share within a render: its face, the top of its hair, the
+    frames of the variants it will render (``plan``), and the cut-outs made for them."""
 
     face: Face
     crown: float | None = None
     crown_known: bool = False
-    cutouts: dict[tuple[tuple[str, str], ...], Cutout] = field(default_factory=dict)
+    planned: list[Frame] = field(default_factory=list)
+    cutouts: dict[tuple[float, int, int, float], Cutout] = field(default_factory=dict)
+
+    def plan(self, photo: Image.Image, style: StyleSpec, indexes: Sequence[int], segmenter: Segmenter) -> None:
+        """Say which variants of this photo will be rendered: those at one scale are cut out once."""
+        self.planned = [variant_frame(photo, style, variant_spec(style, i), self, segmenter) for i in indexes]
 
 
-BACKDROP_ONLY = frozenset({"shade"})  # variant keys that change only the backdrop, never the cut-out
+def variant_frame(
+    photo: Image.Image, style: StyleSpec, variant: dict[str, Any], cache: PhotoCache, segmenter: Segmenter
+) -> Frame:
+    if not cache.crown_known:
+        cache.crown, cache.crown_known = crown_height(photo, cache.face, segmenter), True
+    size = output_size(style, variant)
+    framing = choose_framing(style, variant, size, cache.crown)
+    if float(variant.get("zoom", 1.0)) < 1.0:
+        base = choose_framing(style, {}, size, framing.crown)
+        wider = fit_wider_variant(cache.face, photo.size, size, framing)
+        framing = wider if wider.eye_distance <= base.eye_distance else base
+    return Frame(framing, size)
 
 
 def cut_out(
     photo: Image.Image, style: StyleSpec, variant: dict[str, Any], cache: PhotoCache, segmenter: Segmenter
 ) -> Cutout:
-    key = tuple(sorted((k, repr(v)) for k, v in variant.items() if k not in BACKDROP_ONLY))
-    if key in cache.cutouts:
-        return cache.cutouts[key]
-    face = cache.face
-    if not cache.crown_known:
-        cache.crown, cache.crown_known = crown_height(photo, face, segmenter), True
-    size = output_size(style, variant)
-    framing = choose_framing(style, variant, size, cache.crown)
-    if float(variant.get("zoom", 1.0)) < 1.0:
-        base = choose_framing(style, {}, size, framing.crown)
-        wider = fit_wider_variant(face, photo.size, size, framing)
-        framing = wider if wider.eye_distance <= base.eye_distance else base
-    eye_distance = framing.eye_distance
-    to_photo = frame_matrix(face, width=size[0], height=size[1], eye_line=framing.eye_line, eye_distance=eye_distance)
+    frame = variant_frame(photo, style, variant, cache, segmenter)
+    same_scale = [f for f in cache.planned if abs(f.eye_px - frame.eye_px) < 1e-6]
+    union = union_frame([frame, *same_scale])
+    key = (round(union.eye_px, 6), *union.size, round(union.framing.eye_line, 6))
+    if key not in cache.cutouts:
+        cache.cutouts[key] = _cut(photo, cache.face, union, segmenter)
+        cache.cutouts[key].source = f"cut-out {len(cache.cutouts)}"
+    return cache.cutouts[key].crop(frame)
+
+
+def _cut(photo: Image.Image, face: Face, frame: Frame, segmenter: Segmenter) -> Cutout:
+    framing, size = frame.framing, frame.size
+    to_photo = frame_matrix(
+        face, width=size[0], height=size[1], eye_line=framing.eye_line, eye_distance=framing.eye_distance
+    )
     source, matrix = _prescale(photo, to_photo, size)
     edges = PhotoEdges.of(matrix, source.size, size)
     valid = (
@@ -282,20 +355,17 @@ def cut_out(
     )
     source, matrix = _extended(source, matrix, size)
     framed = source.transform(size, Image.AFFINE, tuple(matrix[:2].ravel()), Image.BILINEAR)  # ~1:1 after _prescale
-    alpha, foreground = matte(framed, carried_mask(segmenter.person_mask(framed), valid))
     to_output = np.linalg.inv(to_photo)
     landmarks = _apply(to_output, face.landmarks)
-    eye_px = eye_distance * size[0]
+    eye_px = frame.eye_px
+    mask = carried_mask(segmenter.person_mask(framed), valid)
+    alpha, foreground = matte(framed, mask, hair_above=float(landmarks[8, 1]) + HAIR_BELOW_CHIN * eye_px)
     alpha, fade_end = fade_where_the_photo_ends(alpha, valid, edges, landmarks=landmarks, eye_px=eye_px)
     alpha = keep_the_person(alpha, (size[0] / 2, size[1] * framing.eye_line), eye_px).astype(np.float32)
     foreground, colour = normalise(foreground, valid > 0, landmarks)
     eyes_y = size[1] * framing.eye_line
     fade = None if fade_end is None else round((fade_end - eyes_y) / eye_px, 2)
-    cutout = Cutout(
-        framing, size, alpha, foreground, valid, landmarks, colour, _moved_face(face, to_output, landmarks), fade
-    )
-    cache.cutouts[key] = cutout
-    return cutout
+    return Cutout(frame, alpha, foreground, valid, landmarks, colour, _moved_face(face, to_output, landmarks), fade)
 
 
 def compose(
@@ -321,7 +391,7 @@ def compose(
     backdrop = make_backdrop(
         style.backdrop,
         style.backdrop_color,
-        cut.size,
+        cut.frame.size,
         shade=float(variant.get("shade", 0.0)),
         loader=loader,
     )
@@ -329,7 +399,7 @@ def compose(
         backdrop = add_shadow(backdrop, cut.alpha)
     out = cut.foreground * cut.alpha[..., None] + backdrop * (1 - cut.alpha[..., None])
     image = Image.fromarray((out * 255 + 0.5).clip(0, 255).astype(np.uint8))
-    framing = cut.framing
+    framing = cut.frame.framing
     meta = {
         "variant": variant,
         "eye_line": round(framing.eye_line, 4),
@@ -342,11 +412,12 @@ def compose(
     return Composed(
         image=image,
         person_alpha=cut.alpha,
-        face_mask=_face_mask(cut.landmarks, cut.alpha, framing.eye_distance * cut.size[0]),
+        face_mask=_face_mask(cut.landmarks, cut.alpha, cut.frame.eye_px),
         meta=meta,
         foreground=cut.foreground,
         valid=cut.valid,
         face=cut.face,
+        source=cut.source,
     )
 
 
@@ -383,20 +454,27 @@ class StudioEngine:
     ) -> list[RenderedVariant]:
         if not request.photos:
             raise RenderError("no usable selfies to render from")
+        # A replacement (attempt > 0) starts from another selfie when there is one.
+        source = {index: (index + attempt) % len(request.photos) for index in variants}
         caches: dict[int, PhotoCache] = {}
+        for which in dict.fromkeys(source.values()):
+            photo = request.photos[which].convert("RGB")
+            found = find_face(photo)
+            if found is None:
+                raise RenderError("no face found in the selfie")
+            caches[which] = PhotoCache(face=found)
+            mine = [index for index in variants if source[index] == which]
+            caches[which].plan(photo, request.style, mine, default_segmenter())
         results = []
         for step, index in enumerate(variants, start=1):
-            # A replacement (attempt > 0) starts from another selfie when there is one.
-            which = (index + attempt) % len(request.photos)
+            which = source[index]
             photo = request.photos[which]
-            if which not in caches:
-                found = find_face(photo)
-                if found is None:
-                    raise RenderError("no face found in the selfie")
-                caches[which] = PhotoCache(face=found)
             composed = compose(photo, request.style, index, loader=self.loader, cache=caches[which])
             meta = {k: v for k, v in composed.meta.items() if k != "landmarks"} | {"photo": which}
-            results.append(RenderedVariant(index=index, image=composed.image, meta=meta, face=composed.face))
+            key = f"photo {which}, {composed.source}"
+            results.append(
+                RenderedVariant(index=index, image=composed.image, meta=meta, face=composed.face, likeness_key=key)
+            )
             if progress:
                 progress(step, len(variants))
         return results

@@ -211,19 +211,22 @@ def _render_guarded(
         raise RenderError("no face found in any selfie to compare the outputs with")
     org = job.organization
     pending, passed, failures = list(range(job.style.variant_count)), [], []
+    measured: dict[str, guards.GuardResult] = {}  # by likeness_key: the same face pixels are measured once
     for attempt in range(MAX_ATTEMPTS):
         if not pending:
             break
         rendered = engine.render(request, pending, attempt=attempt, progress=_progress(job.id, job.claim))
         pending = []
         for variant in rendered:
-            result = guards.check_output(
+            result = measured.get(variant.likeness_key or "") or guards.check_output(
                 variant.image,
                 reference,
                 likeness_threshold=org.likeness_threshold,
                 skin_threshold=org.skin_tone_threshold,
                 face=variant.face,
             )
+            if variant.likeness_key:
+                measured[variant.likeness_key] = result
             if result.passed:
                 variant.meta["guards"] = result.figures
                 passed.append(variant)

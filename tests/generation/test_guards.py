@@ -175,3 +175,21 @@ def test_when_no_output_passes_the_job_fails_after_bounded_attempts(consented, f
     failures = job.report["guard_failures"]
     assert [f["attempt"] for f in failures] == list(range(MAX_ATTEMPTS))
     assert all(f["failed"] == ["likeness"] and f["likeness_distance"] > 0 for f in failures)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_guards_measure_each_distinct_face_of_a_job_once(consented, faces_dir, monkeypatch, run_on_commit):
+    """Four studio variants show two cut-outs: variants that differ only in backdrop or crop have the
+    same face pixels, so the likeness and skin figures are measured twice, not four times."""
+    from generation.imaging import guards
+
+    _member_with_selfie(consented, faces_dir / "obama/obama_4.jpg", variants=4)
+    calls = []
+    real = guards.check_output
+    monkeypatch.setattr(guards, "check_output", lambda *a, **k: calls.append(1) or real(*a, **k))
+    job = services.job_enqueue(actor=consented, idempotency_key="four")
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert job.headshots.count() == 4 and len(calls) == 2
+    assert all(h.guards["likeness_distance"] < 0.5 for h in job.headshots.all())

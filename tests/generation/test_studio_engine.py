@@ -206,3 +206,27 @@ def test_variants_that_differ_only_in_backdrop_share_one_cut_out_and_look_as_if_
     for variant in rendered:
         assert np.array_equal(np.asarray(variant.image), alone[variant.index])
     assert np.asarray(rendered[1].image)[:20, :20].mean() < np.asarray(rendered[0].image)[:20, :20].mean()
+
+
+def test_a_taller_variant_at_the_same_scale_is_matted_once_with_the_shorter_one(faces_dir, monkeypatch):
+    """Variants 1 (square) and 3 (4:5) frame the face at the same scale: the square one is a crop of
+    the taller cut-out, and looks as if it were made alone."""
+    from generation.engines.base import RenderInput
+    from generation.engines.studio import StudioEngine
+    from generation.imaging import matte as matting
+
+    photo = decode_upload((faces_dir / "obama/obama_4.jpg").read_bytes()).image
+    alone = compose(photo, STYLE, 1)
+    calls = []
+    real_matte = matting.matte
+    monkeypatch.setattr("generation.engines.studio.matte", lambda *a, **k: calls.append(1) or real_matte(*a, **k))
+    rendered = StudioEngine().render(RenderInput(photos=[photo], style=STYLE, seed_key="k"), [0, 1, 2, 3])
+    assert len(calls) == 2  # variants 0 and 2 share one cut-out, 1 and 3 the other
+    square = rendered[1]
+    assert (square.meta["eye_line"], square.meta["eye_distance"]) == (
+        alone.meta["eye_line"],
+        alone.meta["eye_distance"],
+    )
+    difference = np.abs(np.asarray(square.image, dtype=np.float32) - np.asarray(alone.image, dtype=np.float32))
+    assert difference.mean() < 2.0
+    assert len({variant.likeness_key for variant in rendered}) == 2
