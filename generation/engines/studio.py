@@ -22,7 +22,7 @@ from ..imaging.checks import FrameNeeds
 from ..imaging.colour import normalise
 from ..imaging.cutout import PhotoEdges, carried_mask, fade_where_the_photo_ends, keep_the_person
 from ..imaging.faces import Face, find_face
-from ..imaging.matte import matte
+from ..imaging.matte import matte, scaled
 from ..imaging.segment import Segmenter, default_segmenter
 from .base import ProgressCallback, RenderedVariant, RenderError, RenderInput, StyleSpec
 
@@ -127,6 +127,7 @@ PROBE = 256  # the probe frame that finds the top of the hair: 10 eye distances 
 PROBE_EYE_DISTANCE = 0.1
 MAX_CROWN = 3.2  # eye distances: taller than any hair over the eyes; more is something behind the head
 HAIR_BELOW_CHIN = 0.5  # eye distances: the matte treats the edge as hair down to here
+MASK_STEP = 4  # the person mask is carried past the photo's edge on a grid this much coarser
 MAX_OVERSHOOT = 0.6  # eye distances a wider variant may reach past the photo's bottom or sides
 
 
@@ -358,7 +359,9 @@ def _cut(photo: Image.Image, face: Face, frame: Frame, segmenter: Segmenter) -> 
     to_output = np.linalg.inv(to_photo)
     landmarks = _apply(to_output, face.landmarks)
     eye_px = frame.eye_px
-    mask = carried_mask(segmenter.person_mask(framed), valid)
+    # The matte reads the mask at its own reduced size: carry it past the photo's edge there.
+    small = (max(1, size[0] // MASK_STEP), max(1, size[1] // MASK_STEP))
+    mask = carried_mask(scaled(segmenter.person_mask(framed), small), scaled(valid, small))
     alpha, foreground = matte(framed, mask, hair_above=float(landmarks[8, 1]) + HAIR_BELOW_CHIN * eye_px)
     alpha, fade_end = fade_where_the_photo_ends(alpha, valid, edges, landmarks=landmarks, eye_px=eye_px)
     alpha = keep_the_person(alpha, (size[0] / 2, size[1] * framing.eye_line), eye_px).astype(np.float32)
@@ -397,8 +400,7 @@ def compose(
     )
     if style.backdrop.get("shadow"):
         backdrop = add_shadow(backdrop, cut.alpha)
-    out = cut.foreground * cut.alpha[..., None] + backdrop * (1 - cut.alpha[..., None])
-    image = Image.fromarray((out * 255 + 0.5).clip(0, 255).astype(np.uint8))
+    image = Image.fromarray(_over(cut.foreground, cut.alpha, backdrop))
     framing = cut.frame.framing
     meta = {
         "variant": variant,
@@ -419,6 +421,17 @@ def compose(
         face=cut.face,
         source=cut.source,
     )
+
+
+def _over(foreground: np.ndarray, alpha: np.ndarray, backdrop: np.ndarray) -> np.ndarray:
+    """The person over the backdrop, as 8-bit RGB (in place on one copy: this runs per output).
+    Both are in [0, 1], so the mix is too: no clipping."""
+    out = foreground - backdrop
+    out *= alpha[..., None]
+    out += backdrop
+    out *= 255
+    out += 0.5
+    return out.astype(np.uint8)
 
 
 def _moved_face(face: Face, to_output: np.ndarray, landmarks: np.ndarray) -> Face:

@@ -24,20 +24,21 @@ def make_backdrop(
     shade: float = 0.0,
     loader: ImageLoader | None = None,
 ) -> np.ndarray:
-    """HxWx3 float32 in [0,1]. ``shade`` darkens (<0) or lightens (>0) the brand colour for a variant."""
+    """HxWx3 float32 in [0,1], read-only (a solid colour is one pixel broadcast). ``shade`` darkens
+    (<0) or lightens (>0) the brand colour for a variant."""
     width, height = size
     kind = spec.get("kind", "solid")
     if kind == "gradient":
         top, bottom = _rgb(colour, shade), _rgb(spec.get("color2", "#FFFFFF"), shade)
         t = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None, None]
-        return np.broadcast_to(top * (1 - t) + bottom * t, (height, width, 3)).copy()
+        return np.broadcast_to(top * (1 - t) + bottom * t, (height, width, 3))
     if kind == "image" and loader and spec.get("image_key"):
         brand = ImageOps.fit(loader(spec["image_key"]).convert("RGB"), size, Image.LANCZOS)
         if spec.get("blur"):
             brand = brand.filter(ImageFilter.GaussianBlur(float(spec["blur"])))
         pixels = np.asarray(brand, dtype=np.float32) / 255.0
         return (pixels * (1 + shade)).clip(0, 1) if shade else pixels
-    return np.broadcast_to(_rgb(colour, shade), (height, width, 3)).copy()
+    return np.broadcast_to(_rgb(colour, shade), (height, width, 3))
 
 
 def add_shadow(backdrop: np.ndarray, alpha: np.ndarray, *, strength: float = 0.35) -> np.ndarray:

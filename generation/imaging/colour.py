@@ -87,7 +87,7 @@ def bounded_strength(skin: np.ndarray, gains: np.ndarray) -> float:
 
 
 def normalise(rgb: np.ndarray, region: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, dict]:
-    """Apply the bounded correction to an HxWx3 float image in [0,1]."""
+    """Apply the bounded correction to an HxWx3 float image in [0,1], in place (and return it)."""
     if not region.any():
         return rgb, {"gains": [1.0, 1.0, 1.0], "strength": 0.0, "skin_delta_e": 0.0}
     gains = _gains(rgb, region)
@@ -95,7 +95,9 @@ def normalise(rgb: np.ndarray, region: np.ndarray, landmarks: np.ndarray) -> tup
     strength = bounded_strength(skin, gains)
     applied = (1 + strength * (gains - 1)).astype(np.float32)
     moved = delta_e(_lab(skin), _lab((skin * applied).clip(0, 1))) if len(skin) >= 20 else 0.0
-    return (rgb * applied).clip(0, 1), {
+    rgb *= applied
+    np.clip(rgb, 0, 1, out=rgb)
+    return rgb, {
         "gains": [round(float(g), 4) for g in applied],
         "strength": strength,
         "skin_delta_e": round(moved, 3),

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
 from scipy.ndimage import distance_transform_edt, label
+
+from .matte import scaled
 
 # The half-width one person can fill, in eye distances from the face's centre line, by height
 # (eye distances below the eyes): big hair above and beside the face, then the shoulders.
@@ -18,10 +19,6 @@ BOTTOM_FADE = 0.5
 SIDE_FADE = 0.6
 HAIR_FADE = 0.15
 STEP = 4  # distances to the photo's edge are smooth: measured on a quarter-size grid
-
-
-def _resized(channel: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    return np.asarray(Image.fromarray(channel.astype(np.float32), mode="F").resize(size, Image.BILINEAR))
 
 
 def corridor(shape: tuple[int, int], eyes: tuple[float, float], eye_px: float) -> np.ndarray:
@@ -48,23 +45,19 @@ def keep_the_person(alpha: np.ndarray, eyes: tuple[float, float], eye_px: float)
     own = labels[y, x]
     if own == 0:
         return alpha
-    keep = _resized((labels == own).astype(np.float32), (w, h)) > 0
+    keep = scaled((labels == own).astype(np.float32), (w, h)) > 0
     return alpha * keep
 
 
 def carried_mask(mask: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """What the matte sees past the photo's edge: the person mask at the edge, carried outward, so
     the matte draws no edge along the photo's own. Nothing past the edge is ever shown
-    (``fade_where_the_photo_ends`` clears it)."""
+    (``fade_where_the_photo_ends`` clears it). Both at one (reduced) size."""
     outside = valid < 0.5
     if not outside.any():
         return mask
-    step = 4
-    h, w = mask.shape
-    small = mask[::step, ::step]
-    _, (rows, cols) = distance_transform_edt(outside[::step, ::step], return_indices=True)
-    carried = _resized(small[rows, cols], (w, h))
-    return np.where(outside, carried, mask).astype(np.float32)
+    _, (rows, cols) = distance_transform_edt(outside, return_indices=True)
+    return np.where(outside, mask[rows, cols], mask).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -92,7 +85,7 @@ class PhotoEdges:
 
 def _distance_to(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """Output pixels' distance to the nearest cell of ``mask`` (a STEP grid)."""
-    return _resized((distance_transform_edt(~mask) * STEP).astype(np.float32), size)
+    return scaled((distance_transform_edt(~mask) * STEP).astype(np.float32), size)
 
 
 def _smoothstep(t: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image
-from scipy.ndimage import distance_transform_edt, uniform_filter
+from scipy.ndimage import distance_transform_edt, map_coordinates, uniform_filter
 
 # The segmenter itself sees 256 px; the closed-form solve runs there too, and the refinement
 # below restores the output-resolution detail (make bench-quality looks at it at 100%).
@@ -28,24 +28,18 @@ SURE_FG, SURE_BG = 0.85, 0.15
 # a band of HAIR_BAND lets the closed-form solve give them back to the background (0.012 left both
 # on dark navy). Clothes have clean edges: the narrower BAND keeps the solve small there.
 BAND = 0.012
-HAIR_BAND = 0.03
+HAIR_BAND = 0.025
 GUIDED_EPS = 1e-3  # guided-filter regulariser on [0, 1] intensities: lower follows the photo's edges more closely
 
 
-def _scaled(array: np.ndarray, size: tuple[int, int], resample: int = Image.BILINEAR) -> np.ndarray:
+def scaled(array: np.ndarray, size: tuple[int, int], resample: int = Image.BILINEAR) -> np.ndarray:
+    """A float array (HxW, or HxWxC channel by channel) resized to ``size`` (width, height)."""
     if array.ndim == 2:
         return np.asarray(
             Image.fromarray(array.astype(np.float32), mode="F").resize(size, resample),
             dtype=np.float32,
         )
-    return np.stack([_scaled(array[..., c], size, resample) for c in range(array.shape[2])], axis=-1)
-
-
-def scaled_colour(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """A smooth colour field (HxWx3 in [0, 1]) resized through 8-bit RGB: one fast call, and
-    1/255 is far below what a smooth estimate is sure of."""
-    image = Image.fromarray((rgb * 255 + 0.5).clip(0, 255).astype(np.uint8))
-    return np.asarray(image.resize(size, Image.BILINEAR), dtype=np.float32) / 255
+    return np.stack([scaled(array[..., c], size, resample) for c in range(array.shape[2])], axis=-1)
 
 
 def trimap(mask: np.ndarray, band: int | np.ndarray) -> np.ndarray:
@@ -69,14 +63,14 @@ def guided_refine(guide: np.ndarray, alpha: np.ndarray, radius: int, eps: float 
     full-resolution pixel of the guide, so the edge follows the photo at output resolution."""
     h, w = guide.shape
     half = (max(1, w // 2), max(1, h // 2))
-    g, p = _scaled(guide, half), _scaled(alpha, half)
+    g, p = scaled(guide, half), scaled(alpha, half)
     r = max(1, radius // 2)
     mean_i, mean_p = _box(g, r), _box(p, r)
     cov = _box(g * p, r) - mean_i * mean_p
     var = _box(g * g, r) - mean_i * mean_i
     a = cov / (var + eps)
     b = mean_p - a * mean_i
-    return (_scaled(_box(a, r), (w, h)) * guide + _scaled(_box(b, r), (w, h))).clip(0, 1)
+    return (scaled(_box(a, r), (w, h)) * guide + scaled(_box(b, r), (w, h))).clip(0, 1)
 
 
 def blur_fusion_background(
@@ -95,19 +89,25 @@ def blur_fusion_background(
 
 
 def unmix(image: np.ndarray, alpha: np.ndarray, blurred_f: np.ndarray, blurred_b: np.ndarray) -> np.ndarray:
-    """The foreground colour where image = alpha F + (1 - alpha) B, given smooth F and B estimates.
-    Only mixed pixels need it: where alpha is 1 the photo is the foreground, where 0 it is unseen."""
-    foreground = image.copy()
-    mixed = (alpha > 0) & (alpha < 1)
-    a = alpha[mixed][:, None]
-    f, b = blurred_f[mixed], blurred_b[mixed]
-    foreground[mixed] = (f + a * (image[mixed] - a * f - (1 - a) * b)).clip(0, 1)
-    return foreground
+    """The foreground colour where image = alpha F + (1 - alpha) B, given smooth F and B estimates
+    on a reduced grid, written into ``image``. Only mixed pixels need it: where alpha is 1 the photo
+    is the foreground, where 0 it is unseen; so F and B are sampled (bilinearly) at those alone."""
+    (h, w), (sh, sw) = alpha.shape, blurred_f.shape[:2]
+    index = np.flatnonzero((alpha > 0) & (alpha < 1))
+    ys, xs = np.divmod(index, w)
+    at = [(ys + 0.5) * (sh / h) - 0.5, (xs + 0.5) * (sw / w) - 0.5]
+    f = np.stack([map_coordinates(blurred_f[..., c], at, order=1, mode="nearest") for c in range(3)], axis=-1)
+    b = np.stack([map_coordinates(blurred_b[..., c], at, order=1, mode="nearest") for c in range(3)], axis=-1)
+    pixels = image.reshape(-1, 3)
+    a = alpha.reshape(-1)[index][:, None]
+    pixels[index] = (f + a * (pixels[index] - a * f - (1 - a) * b)).clip(0, 1)
+    return image
 
 
 def matte(image: Image.Image, mask: np.ndarray, *, hair_above: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """(alpha HxW float32, foreground HxWx3 float32 in [0,1]) at the image's size. Rows above
-    ``hair_above`` (output pixels) hold the hair: the matte looks wider around the edge there."""
+    """(alpha HxW float32, foreground HxWx3 float32 in [0,1]) at the image's size, from a coarse
+    person ``mask`` (any size: it is read at the solve's reduced size). Rows above ``hair_above``
+    (output pixels) hold the hair: the matte looks wider around the edge there."""
     from pymatting import estimate_alpha_cf, ichol
 
     scale = min(1.0, MATTE_LONG_SIDE / max(image.size))
@@ -115,30 +115,32 @@ def matte(image: Image.Image, mask: np.ndarray, *, hair_above: float = 0.0) -> t
     small = np.asarray(image.convert("RGB").resize(small_size, Image.BILINEAR), dtype=np.float64) / 255.0
     band = np.full((small_size[1], 1), max(2, round(BAND * max(small_size))))
     band[: max(0, round(hair_above * scale))] = max(2, round(HAIR_BAND * max(small_size)))
-    tri = trimap(_scaled(mask, small_size), band=band)
+    tri = trimap(scaled(mask, small_size), band=band)
     if not (tri == 0.5).any() or not (tri == 1).any() or not (tri == 0).any():
         alpha_small = tri.clip(0, 1)
     else:
         alpha_small = estimate_alpha_cf(small, tri, preconditioner=lambda a: ichol(a, shifts=ICHOL_SHIFTS)).clip(0, 1)
-    full = np.asarray(image.convert("RGB"), dtype=np.float32) / 255.0
-    alpha = _scaled(alpha_small.astype(np.float32), image.size).clip(0, 1)
+    rgb = image.convert("RGB")
+    full = np.asarray(rgb, dtype=np.float32)
+    full *= 1 / 255
+    alpha = scaled(alpha_small.astype(np.float32), image.size).clip(0, 1)
     # Refine only in the boundary band (dilated by the filter's reach); inside and outside stay as solved.
     upscale = max(image.size) / max(small_size)
     radius = max(2, round(1.5 * upscale))
     unsure = (alpha_small > 0.01) & (alpha_small < 0.99)
-    band = _scaled((distance_transform_edt(~unsure) <= 2).astype(np.float32), image.size) > 0
+    band = scaled((distance_transform_edt(~unsure) <= 2).astype(np.float32), image.size) > 0
     if band.any():
         rows, cols = np.nonzero(band.any(axis=1))[0], np.nonzero(band.any(axis=0))[0]
         y0, y1 = max(0, rows[0] - 2 * radius), min(alpha.shape[0], rows[-1] + 2 * radius + 1)
         x0, x1 = max(0, cols[0] - 2 * radius), min(alpha.shape[1], cols[-1] + 2 * radius + 1)
-        grey = full[y0:y1, x0:x1] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+        grey = np.asarray(rgb.crop((x0, y0, x1, y1)).convert("L"), dtype=np.float32) / 255  # ITU-R 601 luma
         refined = guided_refine(grey, alpha[y0:y1, x0:x1], radius)
         window = band[y0:y1, x0:x1]
         alpha[y0:y1, x0:x1][window] = refined[window]
     alpha = np.where(alpha < 0.02, 0.0, np.where(alpha > 0.98, 1.0, alpha)).astype(np.float32)
     # The blurred colour estimates are smooth, so they are made on the reduced copy (radii there
-    # of about 45 and 4 output pixels); the un-mixing itself runs on every output pixel.
+    # of about 45 and 4 output pixels); the un-mixing itself runs on every mixed output pixel.
     radii = (max(2, round(45 / upscale)), 1)
-    blurred_f, blurred_b = blur_fusion_background(small.astype(np.float32), _scaled(alpha, small_size), radii)
-    foreground = unmix(full, alpha, scaled_colour(blurred_f, image.size), scaled_colour(blurred_b, image.size))
+    blurred_f, blurred_b = blur_fusion_background(small.astype(np.float32), scaled(alpha, small_size), radii)
+    foreground = unmix(full, alpha, blurred_f, blurred_b)
     return alpha, foreground.astype(np.float32)
