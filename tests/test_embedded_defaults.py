@@ -58,3 +58,43 @@ def _check_second_run_left_nothing_behind(first: str, second: str, var: Path) ->
     assert mails and first.count("mail: ") == 1
     text = "\n".join(m.read_text(errors="replace") for m in mails)
     assert "/invite/" in text and "Your headshot is approved" in text
+
+
+@pytest.mark.slow
+def test_stopping_the_served_site_stops_its_background_worker(tmp_path):
+    """`kill` (SIGTERM) on `manage.py serve` (what `make serve` and `make demo` end in) takes its
+    celery worker down too, instead of leaving it running on the embedded broker."""
+    import re
+    import signal
+    import socket
+    import time
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(SWITCHES)} | {"HEADSHOT_VAR_DIR": str(tmp_path)}
+    _manage(env, "migrate", "--noinput", "-v0")
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        serve = subprocess.Popen(
+            [sys.executable, "manage.py", "serve", "--addr", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=out,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while not (found := re.search(r"\(pid (\d+),", log.read_text())) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert found, log.read_text()
+        worker = int(found.group(1))
+        serve.send_signal(signal.SIGTERM)
+        serve.wait(timeout=60)
+        deadline = time.monotonic() + 60
+        while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not Path(f"/proc/{worker}").exists(), "the worker outlived the site"
+    finally:
+        if serve.poll() is None:
+            serve.kill()

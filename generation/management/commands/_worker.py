@@ -37,14 +37,21 @@ def background_worker(stdout: TextIOBase) -> Iterator[subprocess.Popen | None]:
     with log_path.open("ab") as log:
         process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     stdout.write(f"worker: celery on the embedded broker (pid {process.pid}, log {log_path})")
+    # `kill` (SIGTERM) would end this process without its finally: the worker would outlive it.
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         yield process
     finally:
+        signal.signal(signal.SIGTERM, previous)
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def wait_until_finished(row: Row, *, timeout: float = 600) -> Row:
