@@ -53,14 +53,14 @@ MAX_HEAD_AT_TOP = 0.35
 
 @dataclass(frozen=True)
 class FrameNeeds:
-    """What the team's style asks of a photo (engines.studio.frame_needs computes it)."""
+    """What the team's style asks of a photo (engines.framing.frame_needs computes it)."""
 
     eye_px: float  # the eye distance, in output pixels, of the style's tightest variant
 
 
 def default_frame_needs() -> FrameNeeds:
     from ..engines.base import StyleSpec
-    from ..engines.studio import frame_needs
+    from ..engines.framing import frame_needs
 
     return frame_needs(StyleSpec(style_id="default", version=1, engine="studio"))
 

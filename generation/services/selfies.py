@@ -21,7 +21,7 @@ from generation import keys
 from teams.models import Membership
 
 from ..engines.base import StyleSpec
-from ..engines.studio import frame_needs
+from ..engines.framing import frame_needs
 from ..imaging.checks import FrameNeeds, OtherSelfie, SelfieAnalysis, analyse_selfie, set_checks
 from ..imaging.io import ImageRejected, decode_upload, encode_jpeg, open_rgb
 from ..models import BrandStyle, GenerationJob, Selfie

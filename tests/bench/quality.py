@@ -36,7 +36,8 @@ import numpy as np  # noqa: E402
 from PIL import Image, ImageColor, ImageDraw  # noqa: E402
 
 from generation.engines.base import StyleSpec  # noqa: E402
-from generation.engines.studio import DEFAULT_VARIANTS, ZOOM_SLACK, Composed, compose, frame_needs  # noqa: E402
+from generation.engines.framing import DEFAULT_VARIANTS, ZOOM_SLACK, frame_needs  # noqa: E402
+from generation.engines.studio import Composed, compose  # noqa: E402
 from generation.imaging.checks import analyse_selfie, eye_distance  # noqa: E402
 from generation.imaging.colour import delta_e, skin_lab  # noqa: E402
 from generation.imaging.cutout import BOTTOM_FADE  # noqa: E402

@@ -12,7 +12,8 @@ from PIL import Image, ImageDraw
 from scipy.ndimage import distance_transform_edt
 
 from generation.engines.base import StyleSpec
-from generation.engines.studio import EYE_LINE_SLACK, MIN_HEADROOM, ZOOM_SLACK, choose_framing, compose, frame_needs
+from generation.engines.framing import EYE_LINE_SLACK, MIN_HEADROOM, ZOOM_SLACK, choose_framing, frame_needs
+from generation.engines.studio import compose
 from generation.imaging.cutout import BOTTOM_FADE
 from generation.imaging.defects import VISIBLE_SEAM_PX, crown_margin, photo_edge_px, straight_cut_px, stray_share
 from generation.imaging.faces import find_face
