@@ -185,6 +185,12 @@ def _organization(name: str) -> Membership:
 
 def _people(admin: Membership, count: int, *, role: str = Role.EMPLOYEE, start: int = 0) -> list[Membership]:
     """``count`` members, inserted in bulk (the invitation flow hashes a password each)."""
+    if count > 10_000:  # a query may carry at most 65,535 parameters
+        return [
+            m
+            for first in range(0, count, 10_000)
+            for m in _people(admin, min(10_000, count - first), role=role, start=start + first)
+        ]
     domain = admin.organization.allowed_domains[0]
     users = [
         User(
@@ -647,7 +653,8 @@ def bench_retention(hr: Membership, sizes: tuple[int, int]) -> dict:
 
     out = {}
     for rows in sizes:
-        team = _people(hr, 1, start=700_000 + rows)
+        # Person numbers of their own, far above every other seeding's (even at 100,000 rows).
+        team = _people(hr, 1, start=10_000_000 + rows)
         member = team[0]
         old = timezone.now() - datetime.timedelta(days=3650)
         jobs, heads = [], []
@@ -666,7 +673,7 @@ def bench_retention(hr: Membership, sizes: tuple[int, int]) -> dict:
         left = Headshot.objects.filter(member=member).count()
         # Erasure: finding one person's exports among ``rows`` through-table rows.
         export = Export.objects.create(organization=hr.organization, status=ExportStatus.SUCCEEDED)
-        people = _people(hr, rows, start=800_000 + rows)
+        people = _people(hr, rows, start=20_000_000 + 2 * rows)
         ExportMember.objects.bulk_create(
             [ExportMember(export=export, member=p, position=i, name=str(i)) for i, p in enumerate(people)], 1000
         )
@@ -723,6 +730,7 @@ def main() -> None:
         if "export" in PARTS:
             report["export"].append(bench_export(large_hr, biggest, log_dir))
             print(json.dumps(report["export"][-1]), flush=True)
+            _save({k: v for k, v in report.items() if k != "started"})
 
     t = time.perf_counter()
     _approved_team(large_hr, PENDING, state=ReviewState.PENDING, start=200_000)
@@ -755,22 +763,31 @@ def main() -> None:
         gc.collect()
         gc.freeze()
         report["pages"] = bench_pages({"hr": small_hr, "admin": small_admin}, {"hr": large_hr, "admin": large_admin})
+        _save({k: v for k, v in report.items() if k != "started"})  # a later crash keeps this part
     if "upload" in PARTS:
         report["upload"] = bench_upload(small_admin)
+        _save({k: v for k, v in report.items() if k != "started"})  # a later crash keeps this part
     if "render" in PARTS:
         report["team_render"] = bench_team_render(small_admin)
+        _save({k: v for k, v in report.items() if k != "started"})  # a later crash keeps this part
     if "retention" in PARTS:
         _empty_bucket()
         report["retention_and_erasure"] = bench_retention(small_hr, ROWS)
     report["bench_process_peak_rss_mb"] = round(_self_rss_mb(), 1)
     report["seeding"] = timings
     report["total_s"] = round(time.time() - report.pop("started"), 1)
+    report = _save(report)
+    print(json.dumps(report, indent=2))
+    print(f"wrote {RESULTS / 'scale.json'}")
+
+
+def _save(report: dict) -> dict:
+    """Write what is measured so far; a partial run (BENCH_PARTS) keeps the other parts' keys."""
     target = RESULTS / "scale.json"
     if PARTS != {"export", "pages", "upload", "render", "retention"} and target.exists():
         report = json.loads(target.read_text()) | report | {"partial_rerun": sorted(PARTS)}
     target.write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2))
-    print(f"wrote {target}")
+    return report
 
 
 if __name__ == "__main__":
