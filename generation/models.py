@@ -192,7 +192,7 @@ class Headshot(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["job", "variant_index"]
+        ordering = ["job_id", "variant_index"]  # the FK column: no join to order (index headshot_org_list)
         constraints = [
             models.UniqueConstraint(fields=["job", "variant_index"], name="one_headshot_per_variant"),
             models.UniqueConstraint(fields=["member"], condition=models.Q(chosen=True), name="one_chosen_headshot"),

@@ -757,6 +757,8 @@ def main() -> None:
         csv_text="email\n" + "\n".join(f"new{n}@{small_admin.organization.allowed_domains[0]}" for n in range(10)),
     )
     timings["seed_pages_s"] = round(time.perf_counter() - t, 1)
+    with connection.cursor() as cursor:  # what autovacuum does after bulk inserts in production
+        cursor.execute("ANALYZE")
     if "pages" in PARTS:
         # The seeding left millions of objects in this process that a web worker would not hold; a full
         # garbage collection walking them showed up as a lone 150 ms request. Freeze them out of the GC.
