@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from core import media
 
@@ -61,6 +61,17 @@ def _face_mask(landmarks: np.ndarray, alpha: np.ndarray, eye_dist: float) -> np.
     return ellipse & (alpha > 0.5)
 
 
+def _face_outline(landmarks: np.ndarray, size: tuple[int, int], margin: float) -> np.ndarray:
+    """The face inside its jaw line and brows, widened by ``margin`` px, as a boolean mask."""
+    points = [(float(x), float(y)) for x, y in np.concatenate([landmarks[0:17], landmarks[26:16:-1]])]
+    outline = Image.new("1", size)
+    draw = ImageDraw.Draw(outline)
+    draw.polygon(points, fill=1)
+    draw.line([*points, points[0]], fill=1, width=max(1, round(2 * margin)), joint="curve")
+    return np.asarray(outline)
+
+
+FACE_MARGIN = 0.15  # eye distances around the jaw line that the matte never takes for the wall
 HAIR_BELOW_CHIN = 0.5  # eye distances: the matte treats the edge as hair down to here
 MASK_STEP = 4  # the person mask is carried past the photo's edge on a grid this much coarser
 
@@ -187,7 +198,15 @@ def _cut(photo: Image.Image, face: Face, frame: Frame, segmenter: Segmenter) -> 
     # The matte reads the mask at its own reduced size: carry it past the photo's edge there.
     small = (max(1, size[0] // MASK_STEP), max(1, size[1] // MASK_STEP))
     mask = carried_mask(scaled(segmenter.person_mask(framed), small), scaled(valid, small))
-    alpha, foreground = matte(framed, mask, hair_above=float(landmarks[8, 1]) + HAIR_BELOW_CHIN * eye_px)
+    alpha, foreground = matte(
+        framed,
+        mask,
+        hair_above=float(landmarks[8, 1]) + HAIR_BELOW_CHIN * eye_px,
+        wall_above=float(landmarks[48:68, 1].mean()),  # the mouth: the head, not the shoulders
+        gaps_above=float(landmarks[36:48, 1].mean()),  # the eyes: the hair, not a white collar
+        valid=valid,
+        face=_face_outline(landmarks, size, FACE_MARGIN * eye_px),
+    )
     alpha, fade_end = fade_where_the_photo_ends(alpha, valid, edges, landmarks=landmarks, eye_px=eye_px)
     alpha = keep_the_person(alpha, (size[0] / 2, size[1] * framing.eye_line), eye_px).astype(np.float32)
     foreground, colour = normalise(foreground, valid > 0, landmarks)

@@ -1,7 +1,9 @@
 """From a coarse person mask to a clean alpha matte and un-mixed foreground, at output resolution.
 
 Closed-form matting (pymatting) solves alpha in the band where the mask is unsure, on a
-reduced copy (the Laplacian solve is what costs). The alpha is then refined at the
+reduced copy (the Laplacian solve is what costs). Before the solve, pixels that have the colour
+of the wall beside the head become sure background (clear_the_wall): the solve has no evidence
+on a plain wall and would spread a faint glow over it. The alpha is then refined at the
 output's own resolution with a guided filter whose guide is the full-resolution photo, so
 edges follow the real hair instead of an upscaled 256 px grid (no blocks, no sawtooth).
 Last, the foreground colour is estimated at full resolution by blur fusion (Forte and
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image
-from scipy.ndimage import distance_transform_edt, map_coordinates, uniform_filter
+from scipy.ndimage import binary_dilation, binary_erosion, distance_transform_edt, map_coordinates, uniform_filter
 
 # The segmenter itself sees 256 px; the closed-form solve runs there too, and the refinement
 # below restores the output-resolution detail (make bench-quality looks at it at 100%).
@@ -29,6 +31,10 @@ SURE_FG, SURE_BG = 0.85, 0.15
 # on dark navy). Clothes have clean edges: the narrower BAND keeps the solve small there.
 BAND = 0.012
 HAIR_BAND = 0.025
+# The wall in the trimap (see clear_the_wall): an RGB distance in [0, 1] within which a pixel has
+# the wall's colour, and beyond which a pixel inside the hair differs from the hair around it.
+WALL_MATCH = 0.08
+GAP_CONTRAST = 0.25
 GUIDED_EPS = 1e-3  # guided-filter regulariser on [0, 1] intensities: lower follows the photo's edges more closely
 
 
@@ -51,6 +57,49 @@ def trimap(mask: np.ndarray, band: int | np.ndarray) -> np.ndarray:
     out = np.full(mask.shape, 0.5, dtype=np.float64)
     out[fg], out[bg] = 1.0, 0.0
     return out
+
+
+def clear_the_wall(
+    tri: np.ndarray,
+    image: np.ndarray,
+    in_photo: np.ndarray,
+    *,
+    keep: np.ndarray | None = None,
+    reach: float,
+    radius: int,
+    head_rows: int,
+    hair_rows: int,
+) -> np.ndarray:
+    """Pixels of the wall become sure background before the solve: unknown pixels within ``reach``
+    of the background whose colour is within WALL_MATCH of the wall beside them, and, in the top
+    ``hair_rows``, sure-person pixels that also differ from the person around them by more
+    than GAP_CONTRAST (the wall seen through a curl, which the segmenter takes for person).
+    Pixels in ``keep`` (the face: a cheek in shadow against a dark wall) are never cleared.
+
+    A plain wall in the unknown band carries no evidence, so the closed-form solve spreads a faint
+    ramp of alpha over it (a glow around the person on a dark backdrop); an enclosed gap takes the
+    alpha of the hair around it. White hair on a white wall has the colour of the hair around
+    it, so it stays."""
+    for _ in range(2):  # the second pass reaches the wall behind what the first one cleared
+        background = (tri == 0) & in_photo  # not the photo's edge carried past it
+        if not background.any():
+            return tri
+        weight = _box(background.astype(np.float64)[..., None], radius)
+        wall = _box(image * background[..., None], radius) / np.maximum(weight, 1e-6)
+        distance, (iy, ix) = distance_transform_edt(~background, return_indices=True)
+        like_wall = (distance <= reach) & (np.sqrt(((image - wall[iy, ix]) ** 2).sum(axis=-1)) < WALL_MATCH)
+        person = tri == 1
+        weight = _box(person.astype(np.float64)[..., None], radius)
+        around = _box(image * person[..., None], radius) / np.maximum(weight, 1e-6)
+        unlike_hair = np.sqrt(((image - around) ** 2).sum(axis=-1)) > GAP_CONTRAST
+        gaps = person & unlike_hair
+        gaps[max(0, hair_rows) :] = False
+        like_wall[max(0, head_rows) :] = False
+        wall = like_wall & ((tri == 0.5) | gaps)
+        if keep is not None:
+            wall &= ~keep
+        tri[wall] = 0.0
+    return tri
 
 
 def _box(array: np.ndarray, radius: int) -> np.ndarray:
@@ -104,7 +153,16 @@ def unmix(image: np.ndarray, alpha: np.ndarray, blurred_f: np.ndarray, blurred_b
     return image
 
 
-def matte(image: Image.Image, mask: np.ndarray, *, hair_above: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+def matte(
+    image: Image.Image,
+    mask: np.ndarray,
+    *,
+    hair_above: float = 0.0,
+    wall_above: float = 0.0,
+    gaps_above: float = 0.0,
+    valid: np.ndarray | None = None,
+    face: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """(alpha HxW float32, foreground HxWx3 float32 in [0,1]) at the image's size, from a coarse
     person ``mask`` (any size: it is read at the solve's reduced size). Rows above ``hair_above``
     (output pixels) hold the hair: the matte looks wider around the edge there."""
@@ -116,6 +174,17 @@ def matte(image: Image.Image, mask: np.ndarray, *, hair_above: float = 0.0) -> t
     band = np.full((small_size[1], 1), max(2, round(BAND * max(small_size))))
     band[: max(0, round(hair_above * scale))] = max(2, round(HAIR_BAND * max(small_size)))
     tri = trimap(scaled(mask, small_size), band=band)
+    in_photo = np.ones(tri.shape, dtype=bool) if valid is None else scaled(valid, small_size) > 0.99
+    tri = clear_the_wall(
+        tri,
+        small,
+        in_photo,
+        keep=None if face is None else scaled(face.astype(np.float32), small_size) > 0,
+        reach=float(band.max()) * 3,
+        radius=int(band.max()),
+        head_rows=round(wall_above * scale),
+        hair_rows=round(gaps_above * scale),
+    )
     if not (tri == 0.5).any() or not (tri == 1).any() or not (tri == 0).any():
         alpha_small = tri.clip(0, 1)
     else:
@@ -127,7 +196,11 @@ def matte(image: Image.Image, mask: np.ndarray, *, hair_above: float = 0.0) -> t
     # Refine only in the boundary band (dilated by the filter's reach); inside and outside stay as solved.
     upscale = max(image.size) / max(small_size)
     radius = max(2, round(1.5 * upscale))
-    unsure = (alpha_small > 0.01) & (alpha_small < 0.99)
+    # Mixed pixels, and the edge where the solve (or the cleared wall) goes straight from 0 to 1:
+    # refined at full resolution, so neither leaves a 4x step.
+    person = alpha_small > 0.5
+    unsure = (alpha_small > 0.01) & (alpha_small < 0.99) | (person ^ binary_erosion(person, border_value=1))
+    unsure |= ~person & binary_dilation(person)
     band = scaled((distance_transform_edt(~unsure) <= 2).astype(np.float32), image.size) > 0
     if band.any():
         rows, cols = np.nonzero(band.any(axis=1))[0], np.nonzero(band.any(axis=0))[0]
