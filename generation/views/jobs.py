@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from uuid import UUID
 
 from django.contrib import messages
@@ -101,26 +102,26 @@ def human_failure(job: GenerationJob) -> str:
     return "Something went wrong on our side while rendering. Try again; if it fails again, tell your HR team."
 
 
-@require_POST
-@member_view()
-def job_retry(request: AppRequest, actor: Membership, job_id: UUID) -> HttpResponse:
+def _act_on_job(request: AppRequest, actor: Membership, job_id: UUID, action: Callable[..., object]) -> HttpResponse:
+    """Run a job service (retry, cancel) on a job the actor may see, then show the job."""
     job = get_object_or_404(jobs_visible_to(actor=actor), pk=job_id)
     try:
-        services.job_retry(actor=actor, job=job)
+        action(actor=actor, job=job)
     except ApplicationError as exc:
         refuse(request, exc)
     return redirect("generation:job-detail", job_id=job.id)
+
+
+@require_POST
+@member_view()
+def job_retry(request: AppRequest, actor: Membership, job_id: UUID) -> HttpResponse:
+    return _act_on_job(request, actor, job_id, services.job_retry)
 
 
 @require_POST
 @member_view()
 def job_cancel(request: AppRequest, actor: Membership, job_id: UUID) -> HttpResponse:
-    job = get_object_or_404(jobs_visible_to(actor=actor), pk=job_id)
-    try:
-        services.job_cancel(actor=actor, job=job)
-    except ApplicationError as exc:
-        refuse(request, exc)
-    return redirect("generation:job-detail", job_id=job.id)
+    return _act_on_job(request, actor, job_id, services.job_cancel)
 
 
 @require_POST
