@@ -85,9 +85,9 @@ def clear_the_wall(
         if not background.any():
             return tri
         weight = _box(background.astype(np.float64)[..., None], radius)
-        wall = _box(image * background[..., None], radius) / np.maximum(weight, 1e-6)
+        wall_colour = _box(image * background[..., None], radius) / np.maximum(weight, 1e-6)
         distance, (iy, ix) = distance_transform_edt(~background, return_indices=True)
-        like_wall = (distance <= reach) & (np.sqrt(((image - wall[iy, ix]) ** 2).sum(axis=-1)) < WALL_MATCH)
+        like_wall = (distance <= reach) & (np.sqrt(((image - wall_colour[iy, ix]) ** 2).sum(axis=-1)) < WALL_MATCH)
         person = tri == 1
         weight = _box(person.astype(np.float64)[..., None], radius)
         around = _box(image * person[..., None], radius) / np.maximum(weight, 1e-6)
@@ -165,7 +165,9 @@ def matte(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(alpha HxW float32, foreground HxWx3 float32 in [0,1]) at the image's size, from a coarse
     person ``mask`` (any size: it is read at the solve's reduced size). Rows above ``hair_above``
-    (output pixels) hold the hair: the matte looks wider around the edge there."""
+    (output pixels) hold the hair: the matte looks wider around the edge there. The wall is
+    cleared (clear_the_wall) in the unsure band above ``wall_above`` and inside the hair above
+    ``gaps_above``, never in ``face`` nor from background outside ``valid`` (both HxW masks)."""
     from pymatting import estimate_alpha_cf, ichol
 
     scale = min(1.0, MATTE_LONG_SIDE / max(image.size))
