@@ -15,7 +15,14 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image
-from scipy.ndimage import binary_dilation, binary_erosion, distance_transform_edt, map_coordinates, uniform_filter
+from scipy.ndimage import (
+    binary_dilation,
+    binary_erosion,
+    distance_transform_edt,
+    label,
+    map_coordinates,
+    uniform_filter,
+)
 
 # The segmenter itself sees 256 px; the closed-form solve runs there too, and the refinement
 # below restores the output-resolution detail (make bench-quality looks at it at 100%).
@@ -32,9 +39,11 @@ SURE_FG, SURE_BG = 0.85, 0.15
 BAND = 0.012
 HAIR_BAND = 0.025
 # The wall in the trimap (see clear_the_wall): an RGB distance in [0, 1] within which a pixel has
-# the wall's colour, and beyond which a pixel inside the hair differs from the hair around it.
+# the wall's colour, the distance beyond which a pixel differs from the hair around it, and the
+# largest speck (pixels of the solve's 256 px grid) taken for the wall seen through a curl.
 WALL_MATCH = 0.08
 GAP_CONTRAST = 0.25
+GAP_MAX_PX = 16
 GUIDED_EPS = 1e-3  # guided-filter regulariser on [0, 1] intensities: lower follows the photo's edges more closely
 
 
@@ -70,32 +79,41 @@ def clear_the_wall(
     head_rows: int,
     hair_rows: int,
 ) -> np.ndarray:
-    """Pixels of the wall become sure background before the solve: unknown pixels within ``reach``
-    of the background whose colour is within WALL_MATCH of the wall beside them, and, in the top
-    ``hair_rows``, sure-person pixels that also differ from the person around them by more
-    than GAP_CONTRAST (the wall seen through a curl, which the segmenter takes for person).
-    Pixels in ``keep`` (the face: a cheek in shadow against a dark wall) are never cleared.
+    """The wall becomes sure background before the solve, where it is near the head:
 
-    A plain wall in the unknown band carries no evidence, so the closed-form solve spreads a faint
-    ramp of alpha over it (a glow around the person on a dark backdrop); an enclosed gap takes the
-    alpha of the hair around it. White hair on a white wall has the colour of the hair around
-    it, so it stays."""
+    - unknown pixels in the top ``head_rows``, within ``reach`` of the background, whose colour is
+      within WALL_MATCH of the wall beside them. A plain wall carries no evidence, so the
+      closed-form solve spreads a faint ramp of alpha over it: a glow around the hair on a dark
+      backdrop;
+    - in the top ``hair_rows``, small specks (at most GAP_MAX_PX) of sure-person pixels within
+      ``reach`` that have the wall's colour and differ from the person around them by more than
+      GAP_CONTRAST: the wall seen through a curl, which the segmenter takes for person. One such
+      seed lets the solve clear the gap around it, which otherwise takes the alpha of the hair.
+      White hair keeps the colour of the hair around it, and a white hat or headband is larger
+      than a speck, so both stay.
+
+    Pixels in ``keep`` (the face: a cheek in shadow against a dark wall) are never cleared, and the
+    wall's colour is read only where the photo is (``in_photo``), not where its edge is carried."""
     for _ in range(2):  # the second pass reaches the wall behind what the first one cleared
-        background = (tri == 0) & in_photo  # not the photo's edge carried past it
+        background = (tri == 0) & in_photo
         if not background.any():
             return tri
         weight = _box(background.astype(np.float64)[..., None], radius)
         wall_colour = _box(image * background[..., None], radius) / np.maximum(weight, 1e-6)
         distance, (iy, ix) = distance_transform_edt(~background, return_indices=True)
         like_wall = (distance <= reach) & (np.sqrt(((image - wall_colour[iy, ix]) ** 2).sum(axis=-1)) < WALL_MATCH)
+        wall = like_wall & (tri == 0.5)
+        wall[max(0, head_rows) :] = False
         person = tri == 1
         weight = _box(person.astype(np.float64)[..., None], radius)
         around = _box(image * person[..., None], radius) / np.maximum(weight, 1e-6)
-        unlike_hair = np.sqrt(((image - around) ** 2).sum(axis=-1)) > GAP_CONTRAST
-        gaps = person & unlike_hair
-        gaps[max(0, hair_rows) :] = False
-        like_wall[max(0, head_rows) :] = False
-        wall = like_wall & ((tri == 0.5) | gaps)
+        specks = person & like_wall & (np.sqrt(((image - around) ** 2).sum(axis=-1)) > GAP_CONTRAST)
+        specks[max(0, hair_rows) :] = False
+        labels, count = label(specks)
+        if count:
+            small = np.bincount(labels.ravel()) <= GAP_MAX_PX
+            small[0] = False
+            wall |= small[labels]
         if keep is not None:
             wall &= ~keep
         tri[wall] = 0.0
@@ -166,8 +184,8 @@ def matte(
     """(alpha HxW float32, foreground HxWx3 float32 in [0,1]) at the image's size, from a coarse
     person ``mask`` (any size: it is read at the solve's reduced size). Rows above ``hair_above``
     (output pixels) hold the hair: the matte looks wider around the edge there. The wall is
-    cleared (clear_the_wall) in the unsure band above ``wall_above`` and inside the hair above
-    ``gaps_above``, never in ``face`` nor from background outside ``valid`` (both HxW masks)."""
+    cleared (clear_the_wall) in the unsure band above ``wall_above`` and from the hair above
+    ``gaps_above``, never in ``face``, and read only inside ``valid`` (both HxW masks)."""
     from pymatting import estimate_alpha_cf, ichol
 
     scale = min(1.0, MATTE_LONG_SIDE / max(image.size))
