@@ -20,7 +20,6 @@ from scipy.ndimage import (
     binary_erosion,
     distance_transform_edt,
     label,
-    map_coordinates,
     uniform_filter,
 )
 
@@ -162,13 +161,29 @@ def unmix(image: np.ndarray, alpha: np.ndarray, blurred_f: np.ndarray, blurred_b
     (h, w), (sh, sw) = alpha.shape, blurred_f.shape[:2]
     index = np.flatnonzero((alpha > 0) & (alpha < 1))
     ys, xs = np.divmod(index, w)
-    at = [(ys + 0.5) * (sh / h) - 0.5, (xs + 0.5) * (sw / w) - 0.5]
-    f = np.stack([map_coordinates(blurred_f[..., c], at, order=1, mode="nearest") for c in range(3)], axis=-1)
-    b = np.stack([map_coordinates(blurred_b[..., c], at, order=1, mode="nearest") for c in range(3)], axis=-1)
+    both = _bilinear(
+        np.concatenate([blurred_f, blurred_b], axis=-1),
+        (ys + 0.5) * (sh / h) - 0.5,
+        (xs + 0.5) * (sw / w) - 0.5,
+    )
+    f, b = both[:, :3], both[:, 3:]
     pixels = image.reshape(-1, 3)
     a = alpha.reshape(-1)[index][:, None]
     pixels[index] = (f + a * (pixels[index] - a * f - (1 - a) * b)).clip(0, 1)
     return image
+
+
+def _bilinear(grid: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """``grid`` (HxWxC) sampled bilinearly at fractional rows ``ys`` and columns ``xs`` (edges
+    clamped): one gather for every channel, where map_coordinates takes one pass per channel."""
+    gh, gw = grid.shape[:2]
+    ys, xs = ys.clip(0, gh - 1), xs.clip(0, gw - 1)
+    y0, x0 = np.minimum(ys.astype(np.intp), max(0, gh - 2)), np.minimum(xs.astype(np.intp), max(0, gw - 2))
+    y1, x1 = np.minimum(y0 + 1, gh - 1), np.minimum(x0 + 1, gw - 1)
+    wy, wx = (ys - y0).astype(np.float32)[:, None], (xs - x0).astype(np.float32)[:, None]
+    top = grid[y0, x0] + (grid[y0, x1] - grid[y0, x0]) * wx
+    bottom = grid[y1, x0] + (grid[y1, x1] - grid[y1, x0]) * wx
+    return top + (bottom - top) * wy
 
 
 def matte(
@@ -230,7 +245,8 @@ def matte(
         refined = guided_refine(grey, alpha[y0:y1, x0:x1], radius)
         window = band[y0:y1, x0:x1]
         alpha[y0:y1, x0:x1][window] = refined[window]
-    alpha = np.where(alpha < 0.02, 0.0, np.where(alpha > 0.98, 1.0, alpha)).astype(np.float32)
+    alpha[alpha < 0.02] = 0.0
+    alpha[alpha > 0.98] = 1.0
     # The blurred colour estimates are smooth, so they are made on the reduced copy (radii there
     # of about 45 and 4 output pixels); the un-mixing itself runs on every mixed output pixel.
     radii = (max(2, round(45 / upscale)), 1)

@@ -216,3 +216,17 @@ def test_the_style_says_how_many_face_pixels_it_needs():
     assert frame_needs(style).eye_px == pytest.approx(0.18 * 1024, abs=0.5)
     wide = StyleSpec(style_id="s", version=1, engine="studio", framing={"eye_distance": 0.25}, output_width=800)
     assert frame_needs(wide).eye_px == pytest.approx(200, abs=0.5)
+
+
+def test_the_colour_estimates_are_sampled_bilinearly_with_edges_clamped():
+    """unmix reads the reduced-grid colour estimates with one gather for all channels; it samples
+    them exactly as scipy's map_coordinates (order 1, edges clamped) would, channel by channel."""
+    from scipy.ndimage import map_coordinates
+
+    from generation.imaging.matte import _bilinear
+
+    rng = np.random.default_rng(7)
+    grid = rng.random((9, 13, 6)).astype(np.float32)
+    ys, xs = rng.uniform(-2, 11, 500), rng.uniform(-2, 15, 500)
+    expected = np.stack([map_coordinates(grid[..., c], [ys, xs], order=1, mode="nearest") for c in range(6)], -1)
+    assert np.allclose(_bilinear(grid, ys, xs), expected, atol=1e-5)
