@@ -16,6 +16,17 @@ def overflow(page: Page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
+def squeezed_cells(page: Page) -> list[str]:
+    """Table cells with text in them squeezed narrower than a short word: a table that should
+    have become a list on a phone breaks its words one letter per line instead."""
+    return page.evaluate(
+        """[...document.querySelectorAll('td, th')]
+            .filter(c => !(c.closest('table.stack') && c.closest('thead')))  // hidden for screen readers only
+            .filter(c => c.offsetParent !== null && c.innerText.trim().length > 3 && c.clientWidth < 64)
+            .map(c => c.innerText.trim().slice(0, 30))"""
+    )
+
+
 def axe_violations(page: Page) -> list[str]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
@@ -38,6 +49,8 @@ class PageChecker:
     def __call__(self, page: Page, name: str, *, axe: bool = True) -> None:
         page.wait_for_load_state("load")
         assert overflow(page) <= 0, f"{name} at {self.size} scrolls sideways by {overflow(page)} px"
+        squeezed = squeezed_cells(page)
+        assert not squeezed, f"{name} at {self.size} squeezes table cells: {squeezed[:5]}"
         if axe:
             problems = axe_violations(page)
             assert not problems, f"{name} at {self.size}:\n" + "\n".join(problems)
