@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -180,9 +181,10 @@ def invitations_import(request: AppRequest, actor: Membership) -> HttpResponse:
         refuse(request, exc)
         errors = exc.details if isinstance(exc.details, list) else []
         return _invitations_page(request, actor, import_errors=errors, status=400)
-    messages.success(request, f"Imported {len(result.created)} invitation(s).")
+    messages.success(request, f"Imported {len(result.created)} invitation{pluralize(len(result.created))}.")
     if result.errors:
-        messages.warning(request, f"Skipped {len(result.errors)} invalid row(s); they are listed below.")
+        skipped = len(result.errors)
+        messages.warning(request, f"Skipped {skipped} invalid row{pluralize(skipped)}; they are listed below.")
     created = [
         {"label": i.invitation.email, "url": _link(request, "teams:invite-accept", i.token)} for i in result.created
     ]
@@ -277,7 +279,7 @@ def invitations_resend(request: AppRequest, actor: Membership) -> HttpResponse:
         messages.error(request, "Select at least one open invitation of your organisation.")
         return _back(request)
     count = services.invitations_resend(actor=actor, invitation_ids=form.cleaned_data["invitation"])
-    messages.success(request, f"Resent {count} invitation(s).")
+    messages.success(request, f"Resent {count} invitation{pluralize(count)}.")
     return _back(request)
 
 

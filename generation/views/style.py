@@ -7,6 +7,7 @@ import base64
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 
 from core.exceptions import ApplicationError
 from teams.access import member_view, refuse
@@ -60,7 +61,7 @@ def _save(request: HttpRequest, actor: Membership, form: BrandStyleForm, current
     messages.success(request, f"Saved {style.name} version {style.version}. New jobs use it.")
     if form.cleaned_data["rerender"]:
         result = services.brand_style_rerender_approved(actor=actor, style=style)
-        messages.success(request, f"Queued {result.queued} re-render(s) of approved headshots.")
+        messages.success(request, f"Queued {result.queued} re-render{pluralize(result.queued)} of approved headshots.")
         for line in result.skipped[:20]:
             messages.warning(request, f"Not re-rendered: {line}")
     return redirect("generation:brand-style")

@@ -169,7 +169,7 @@ def test_saving_with_rerender_queues_a_job_for_each_approved_headshot(admin, hr,
         response = browser(admin).post(reverse("generation:brand-style"), _form(rerender="on"), follow=True)
     style = BrandStyle.objects.get(organization=admin.organization, is_current=True)
     jobs = GenerationJob.objects.filter(style=style, member=consented)
-    assert "Queued 1 re-render(s) of approved headshots." in messages_of(response)
+    assert "Queued 1 re-render of approved headshots." in messages_of(response)
     assert jobs.get().status == "succeeded"  # the job ran after commit, in the new style
     assert "1 done" in browser(admin).get(reverse("generation:brand-style")).content.decode()
 
